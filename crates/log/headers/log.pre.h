@@ -1,0 +1,1 @@
+#define SPDK_X 1
