@@ -1,0 +1,4 @@
+//! The C ABI of include/spdk/env.h.
+
+pub mod mempool;
+pub mod ring;
