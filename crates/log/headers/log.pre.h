@@ -1,1 +1,0 @@
-#define SPDK_X 1

@@ -1,0 +1,1 @@
+//! The C ABI of include/spdk/crc64.h.
