@@ -15,6 +15,7 @@ pub mod ffi {
     pub mod crc16;
     pub mod crc32;
     pub mod crc64;
+    pub mod fd;
     pub mod string;
     pub mod util;
     pub mod uuid;

@@ -1,0 +1,3 @@
+/** \file
+ * Helpers for file descriptors: file and block device sizes, blocking mode.
+ */
