@@ -1,0 +1,111 @@
+# libspdk: SPDK's C API implemented in Rust.
+#   make            build build/lib/libspdk.{so,a} and build-tree .pc files
+#   make examples   build the library and run the C examples against it
+#   make test       everything CI runs: lint, Rust tests, C API tests
+#   make headers    regenerate include/spdk/*.h from the crates
+#   make install / uninstall   (PREFIX, LIBDIR, INCLUDEDIR, DESTDIR)
+#   make bench      the env benchmarks
+
+PREFIX     ?= /usr/local
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DESTDIR    ?=
+CARGO      ?= cargo
+CC         ?= cc
+
+SO_MAJOR   := 26
+SO_MINOR   := 1
+VERSION    := $(SO_MAJOR).$(SO_MINOR)
+SONAME     := libspdk.so.$(SO_MAJOR)
+SOFILE     := libspdk.so.$(VERSION)
+# What Rust's standard library needs from the system when linked statically.
+SYSLIBS    := -lpthread -ldl -lm -lrt -lutil -lgcc_s
+
+ROOT       := $(abspath .)
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)
+BUILD      := $(ROOT)/build
+STAGE      := $(BUILD)/stage
+
+.PHONY: deps all lib headers check-headers pc install uninstall stage examples run test lint rust-test capi-test bench clean
+
+all: lib pc
+
+# What a fresh Debian machine needs besides the Rust toolchain.
+deps:
+	@missing=""; for t in cc:gcc make:make pkg-config:pkg-config python3:python3 nm:binutils runuser:util-linux; do \
+		command -v $${t%%:*} >/dev/null || missing="$$missing $${t#*:}"; done; \
+	if [ -n "$$missing" ]; then apt-get update -q && apt-get install -y -q $$missing; fi
+	@rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
+
+lib:
+	$(CARGO) build --release -p spdk
+	@mkdir -p $(BUILD)/lib
+	cp $(TARGET_DIR)/release/libspdk.a $(BUILD)/lib/libspdk.a
+	$(CC) -shared -o $(BUILD)/lib/$(SOFILE) \
+		-Wl,--whole-archive $(TARGET_DIR)/release/libspdk.a -Wl,--no-whole-archive \
+		-Wl,--version-script=$(ROOT)/spdk.map -Wl,-soname,$(SONAME) \
+		-Wl,--gc-sections -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack $(SYSLIBS)
+	ln -sf $(SOFILE) $(BUILD)/lib/$(SONAME)
+	ln -sf $(SONAME) $(BUILD)/lib/libspdk.so
+
+# Build-tree .pc files, for using the library without installing it.
+pc:
+	scripts/gen-pc.sh $(BUILD)/lib/pkgconfig $(ROOT) $(BUILD)/lib $(ROOT)/include $(VERSION) "$(SYSLIBS)"
+
+headers:
+	$(CARGO) run -q -p gen-headers
+
+check-headers:
+	$(CARGO) run -q -p gen-headers -- --check
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/spdk
+	install -m 644 $(BUILD)/lib/libspdk.a $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(BUILD)/lib/$(SOFILE) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(SOFILE) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libspdk.so
+	install -m 644 include/spdk/*.h $(DESTDIR)$(INCLUDEDIR)/spdk/
+	scripts/gen-pc.sh $(BUILD)/pc-install $(PREFIX) $(LIBDIR) $(INCLUDEDIR) $(VERSION) "$(SYSLIBS)"
+	install -m 644 $(BUILD)/pc-install/*.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+
+# Removes exactly what install put there.
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libspdk.a $(DESTDIR)$(LIBDIR)/$(SOFILE) \
+		$(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libspdk.so
+	cd include/spdk && for h in *.h; do rm -f $(DESTDIR)$(INCLUDEDIR)/spdk/$$h; done
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/spdk 2>/dev/null
+	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/spdk.pc $(DESTDIR)$(LIBDIR)/pkgconfig/spdk_syslibs.pc \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/spdk_dpdklibs.pc
+	for n in $$(grep -v '^#' pkgconfig/libraries.txt); do rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/spdk_$$n.pc; done
+
+# A private install that the C tests and examples build against.
+stage:
+	rm -rf $(STAGE)
+	$(MAKE) --no-print-directory install PREFIX=$(STAGE) DESTDIR=
+
+examples: stage
+	scripts/run-examples.sh $(STAGE)
+
+run: examples
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(MAKE) --no-print-directory check-headers
+
+rust-test:
+	$(CARGO) test --workspace
+
+capi-test: stage
+	scripts/check-exports.sh $(BUILD)/lib/$(SOFILE)
+	scripts/run-capi-tests.sh $(STAGE)
+	scripts/install-test.sh
+
+test: lint rust-test capi-test examples
+
+bench:
+	$(CARGO) bench -p spdk-env --bench pool_ring
+
+clean:
+	$(CARGO) clean
+	rm -rf $(BUILD)

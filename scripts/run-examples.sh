@@ -1,0 +1,17 @@
+#!/bin/bash
+# Builds each c-examples/*.c exactly as an SPDK user would, through
+# pkg-config against the installed library, and runs it.
+# usage: run-examples.sh STAGE
+set -eu
+stage=$1
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=$root/build/examples
+mkdir -p "$out"
+export PKG_CONFIG_PATH=$stage/lib/pkgconfig
+for src in "$root"/c-examples/*.c; do
+	t=$(basename "$src" .c)
+	echo "== $t"
+	${CC:-cc} -Wall -Werror -o "$out/$t" "$src" \
+		$(pkg-config --cflags --libs spdk_env_dpdk spdk_util spdk_log spdk_syslibs)
+	LD_LIBRARY_PATH=$stage/lib timeout 60 "$out/$t"
+done
