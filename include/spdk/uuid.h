@@ -5,6 +5,10 @@
 
 #include "spdk/stdinc.h"
 #include "spdk/assert.h"
+/** \file
+ * UUIDs: parsing, formatting, comparison and generation (random and
+ * SHA-1 name-based).
+ */
 
 /**
  * Size of a buffer that holds the text of a UUID: 36 characters and the

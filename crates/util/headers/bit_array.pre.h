@@ -1,0 +1,4 @@
+/** \file
+ * Bit arrays that can be resized, with searches for the first set or
+ * clear bit.
+ */

@@ -1,0 +1,4 @@
+/** \file
+ * UUIDs: parsing, formatting, comparison and generation (random and
+ * SHA-1 name-based).
+ */
