@@ -105,9 +105,7 @@ fn generate(h: &Header, all_types: &[(String, String)]) -> Result<Vec<u8>, Strin
     if let Some(pre) = read_part("pre") {
         config.after_includes = Some(pre.trim_end().to_string());
     }
-    if let Some(post) = read_part("post") {
-        config.trailer = Some(post.trim_end().to_string());
-    }
+    let post = read_part("post");
     let mut builder = cbindgen::Builder::new().with_config(config);
     for src in sources_of(h) {
         builder = builder.with_src(&src);
@@ -115,6 +113,13 @@ fn generate(h: &Header, all_types: &[(String, String)]) -> Result<Vec<u8>, Strin
     let bindings = builder.generate().map_err(|e| format!("{}: {e}", h.name))?;
     let mut buf = Vec::new();
     bindings.write(&mut buf);
+    if let Some(post) = post {
+        // cbindgen's trailer lands after the include guard; the hand-written
+        // tail belongs inside it, so it goes before the guard's #endif.
+        let text = String::from_utf8(buf).map_err(|e| e.to_string())?;
+        let at = text.rfind("#endif").ok_or("no include guard")?;
+        buf = format!("{}{}\n\n{}", &text[..at], post.trim_end(), &text[at..]).into_bytes();
+    }
     Ok(buf)
 }
 

@@ -124,7 +124,7 @@ unsafe fn opt_str(p: *const c_char) -> Option<String> {
 }
 
 fn alloc(size: usize, align: usize, unused: *mut u64, numa_id: c_int, flags: u32, zero: bool) -> *mut c_void {
-    if flags == 0 || !unused.is_null() || size == 0 {
+    if flags == 0 || !unused.is_null() || size == 0 || (align != 0 && !align.is_power_of_two()) {
         return ptr::null_mut();
     }
     match memory::dma_alloc(size, align.max(64), numa_id) {
