@@ -13,6 +13,7 @@ for h in sorted(include.glob("*.h")):
     text = re.sub(r"/\*.*?\*/", "", h.read_text(), flags=re.S)
     text = re.sub(r"^\s*#.*?(?<!\\)$", "", text, flags=re.M | re.S)
     text = re.sub(r"static inline[^{]*\{", "", text)
+    text = re.sub(r"typedef[^;]*;", "", text)
     names = set(decl.findall(text))
     if names:
         declared[h.name] = names

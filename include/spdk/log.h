@@ -272,8 +272,6 @@ uint64_t spdk_deprecation_get_hits(const struct spdk_deprecation *deprecation);
 }  // extern "C"
 #endif  // __cplusplus
 
-#endif  /* SPDK_LOG_H */
-
 #ifndef SPDK_LOG_POST_H
 #define SPDK_LOG_POST_H
 
@@ -456,3 +454,5 @@ void spdk_vflog(FILE *fp, const char *file, const int line, const char *func,
 	spdk_log_deprecated(_deprecated_##tag, __FILE__, __LINE__, __func__)
 
 #endif /* SPDK_LOG_POST_H */
+
+#endif  /* SPDK_LOG_H */

@@ -279,8 +279,6 @@ void spdk_copy_buf_to_iovs(struct iovec *iovs, int iovcnt, void *buf, size_t buf
 }  // extern "C"
 #endif  // __cplusplus
 
-#endif  /* SPDK_UTIL_H */
-
 
 /**
  * Iterator walking several iovec arrays in step. It holds two arrays
@@ -428,3 +426,5 @@ spdk_memset_s(void *data, size_t data_size, int ch, size_t count)
 #ifdef __cplusplus
 }
 #endif
+
+#endif  /* SPDK_UTIL_H */
