@@ -272,9 +272,6 @@ uint64_t spdk_deprecation_get_hits(const struct spdk_deprecation *deprecation);
 }  // extern "C"
 #endif  // __cplusplus
 
-#ifndef SPDK_LOG_POST_H
-#define SPDK_LOG_POST_H
-
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -452,7 +449,5 @@ void spdk_vflog(FILE *fp, const char *file, const int line, const char *func,
 /** Reports a use of the deprecation `tag` at the caller's location. */
 #define SPDK_LOG_DEPRECATED(tag) \
 	spdk_log_deprecated(_deprecated_##tag, __FILE__, __LINE__, __func__)
-
-#endif /* SPDK_LOG_POST_H */
 
 #endif  /* SPDK_LOG_H */

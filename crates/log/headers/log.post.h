@@ -1,6 +1,3 @@
-#ifndef SPDK_LOG_POST_H
-#define SPDK_LOG_POST_H
-
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -178,5 +175,3 @@ void spdk_vflog(FILE *fp, const char *file, const int line, const char *func,
 /** Reports a use of the deprecation `tag` at the caller's location. */
 #define SPDK_LOG_DEPRECATED(tag) \
 	spdk_log_deprecated(_deprecated_##tag, __FILE__, __LINE__, __func__)
-
-#endif /* SPDK_LOG_POST_H */
