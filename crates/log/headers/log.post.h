@@ -1,3 +1,5 @@
+SPDK_STATIC_ASSERT(sizeof(struct spdk_log_opts) == 40, "struct spdk_log_opts must keep its ABI size");
+
 #ifdef __cplusplus
 extern "C" {
 #endif
