@@ -26,7 +26,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)
 BUILD      := $(ROOT)/build
 STAGE      := $(BUILD)/stage
 
-.PHONY: deps all lib headers check-headers pc install uninstall stage examples run test lint rust-test capi-test bench clean
+.PHONY: struct-size-test deps all lib headers check-headers pc install uninstall stage examples run test lint rust-test capi-test bench clean
 
 all: lib pc
 
@@ -54,6 +54,10 @@ pc:
 
 headers:
 	$(CARGO) run -q -p gen-headers
+
+# The sizes SPDK pins, checked from C for the types our headers define.
+struct-size-test:
+	python3 scripts/gen-struct-size-test.py
 
 check-headers:
 	$(CARGO) run -q -p gen-headers -- --check

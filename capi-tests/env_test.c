@@ -44,6 +44,14 @@ test_init_errors(void)
 	/* Before any init, NULL is not a valid re-initialisation. */
 	CHECK(spdk_env_init(NULL) == -EINVAL);
 
+	/* SPDK's layout, field by field where it matters for ABI. */
+	CHECK(offsetof(struct spdk_env_opts, shm_id) == 24);
+	CHECK(offsetof(struct spdk_env_opts, no_pci) == 40);
+	CHECK(offsetof(struct spdk_env_opts, num_pci_addr) == 48);
+	CHECK(offsetof(struct spdk_env_opts, base_virtaddr) == 88);
+	CHECK(offsetof(struct spdk_env_opts, opts_size) == 112);
+	CHECK(offsetof(struct spdk_env_opts, enforce_numa) == 120);
+
 	opts.opts_size = sizeof(opts);
 	spdk_env_opts_init(&opts);
 	CHECK(strcmp(opts.name, "spdk") == 0);
