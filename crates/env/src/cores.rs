@@ -23,7 +23,10 @@ struct CoreSet {
     main: u32,
 }
 
-static CORES: RwLock<CoreSet> = RwLock::new(CoreSet { cores: Vec::new(), main: LCORE_ID_ANY });
+static CORES: RwLock<CoreSet> = RwLock::new(CoreSet {
+    cores: Vec::new(),
+    main: LCORE_ID_ANY,
+});
 static LAUNCHED: Mutex<Vec<(u32, Option<JoinHandle<i32>>)>> = Mutex::new(Vec::new());
 
 thread_local! {
@@ -36,7 +39,10 @@ fn cores() -> std::sync::RwLockReadGuard<'static, CoreSet> {
 
 /// Parses a list such as "3", "0-3" or "(0,2-3)" into numbers.
 fn parse_group(s: &str) -> Result<Vec<usize>, i32> {
-    let s = s.strip_prefix('(').and_then(|s| s.strip_suffix(')')).unwrap_or(s);
+    let s = s
+        .strip_prefix('(')
+        .and_then(|s| s.strip_suffix(')'))
+        .unwrap_or(s);
     let mut out = Vec::new();
     for part in s.split(',') {
         let num = |t: &str| t.trim().parse::<usize>().map_err(|_| -libc::EINVAL);
@@ -110,14 +116,18 @@ pub fn allowed_cpus() -> BTreeSet<usize> {
         if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) != 0 {
             return (0..1).collect();
         }
-        (0..libc::CPU_SETSIZE as usize).filter(|c| libc::CPU_ISSET(*c, &set)).collect()
+        (0..libc::CPU_SETSIZE as usize)
+            .filter(|c| libc::CPU_ISSET(*c, &set))
+            .collect()
     }
 }
 
 /// NUMA node of a CPU, from sysfs; 0 when the machine does not say.
 pub fn cpu_numa_id(cpu: usize) -> i32 {
     let dir = format!("/sys/devices/system/cpu/cpu{cpu}");
-    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
     for e in entries.flatten() {
         let name = e.file_name();
         let name = name.to_string_lossy();
@@ -141,7 +151,11 @@ pub fn configure(cores: Vec<(u32, Vec<usize>)>, main_core: i32) -> Result<(), i3
             return Err(-libc::EINVAL);
         }
     }
-    let main = if main_core < 0 { cores[0].0 } else { main_core as u32 };
+    let main = if main_core < 0 {
+        cores[0].0
+    } else {
+        main_core as u32
+    };
     if !cores.iter().any(|(id, _)| *id == main) {
         spdk_log::errlog!("main core {main} is not in the core mask");
         return Err(-libc::EINVAL);
@@ -159,7 +173,10 @@ pub fn configure(cores: Vec<(u32, Vec<usize>)>, main_core: i32) -> Result<(), i3
 
 /// Forgets the cores (at `spdk_env_fini`).
 pub fn reset() {
-    *CORES.write().unwrap_or_else(|e| e.into_inner()) = CoreSet { cores: Vec::new(), main: LCORE_ID_ANY };
+    *CORES.write().unwrap_or_else(|e| e.into_inner()) = CoreSet {
+        cores: Vec::new(),
+        main: LCORE_ID_ANY,
+    };
 }
 
 pub fn count() -> u32 {
@@ -179,7 +196,11 @@ pub fn last() -> u32 {
 }
 
 pub fn next(prev: u32) -> u32 {
-    cores().cores.iter().find(|c| c.id > prev).map_or(LCORE_ID_ANY, |c| c.id)
+    cores()
+        .cores
+        .iter()
+        .find(|c| c.id > prev)
+        .map_or(LCORE_ID_ANY, |c| c.id)
 }
 
 pub fn get(id: u32) -> Option<Lcore> {
@@ -214,7 +235,9 @@ pub fn pin(cpus: &[usize]) -> Result<(), i32> {
             libc::CPU_SET(*c, &mut set);
         }
         if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
-            return Err(-std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EINVAL));
+            return Err(-std::io::Error::last_os_error()
+                .raw_os_error()
+                .unwrap_or(libc::EINVAL));
         }
     }
     Ok(())
@@ -245,7 +268,11 @@ unsafe impl Send for SendPtr {}
 
 /// Starts `f(arg)` on a new thread pinned to `core` (one per core; never
 /// the main core, which is the initialising thread's).
-pub fn launch_pinned(core: u32, f: unsafe extern "C" fn(*mut c_void) -> i32, arg: *mut c_void) -> Result<(), i32> {
+pub fn launch_pinned(
+    core: u32,
+    f: unsafe extern "C" fn(*mut c_void) -> i32,
+    arg: *mut c_void,
+) -> Result<(), i32> {
     let lcore = get(core).ok_or(-libc::EINVAL)?;
     if core == main_core() {
         return Err(-libc::EBUSY);
@@ -287,8 +314,14 @@ mod tests {
 
     #[test]
     fn lcore_maps() {
-        assert_eq!(parse_lcore_map("0,1").unwrap(), vec![(0, vec![0]), (1, vec![1])]);
-        assert_eq!(parse_lcore_map("0@1,(1-2)@(0,1)").unwrap(), vec![(0, vec![1]), (1, vec![0, 1]), (2, vec![0, 1])]);
+        assert_eq!(
+            parse_lcore_map("0,1").unwrap(),
+            vec![(0, vec![0]), (1, vec![1])]
+        );
+        assert_eq!(
+            parse_lcore_map("0@1,(1-2)@(0,1)").unwrap(),
+            vec![(0, vec![1]), (1, vec![0, 1]), (2, vec![0, 1])]
+        );
         assert!(parse_lcore_map("0,0").is_err());
         assert!(parse_lcore_map("a").is_err());
         assert!(parse_lcore_map("3-1").is_err());

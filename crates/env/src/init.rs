@@ -37,11 +37,21 @@ pub fn options() -> Option<Options> {
 
 /// IOVA = VA: registered memory translates to its own address. That is
 /// what VFIO with an IOMMU uses and what the user-space transports need.
-unsafe extern "C" fn vtophys_notify(_ctx: *mut c_void, map: *mut mem_map::MemMap, action: i32, vaddr: *mut c_void, len: usize) -> i32 {
+unsafe extern "C" fn vtophys_notify(
+    _ctx: *mut c_void,
+    map: *mut mem_map::MemMap,
+    action: i32,
+    vaddr: *mut c_void,
+    len: usize,
+) -> i32 {
     // SAFETY: map is alive while it is being notified.
     let map = unsafe { &*map };
     let va = vaddr as u64;
-    let r = if action == 0 { map.set_translation(va, len as u64, va) } else { map.clear_translation(va, len as u64) };
+    let r = if action == 0 {
+        map.set_translation(va, len as u64, va)
+    } else {
+        map.clear_translation(va, len as u64)
+    };
     r.err().unwrap_or(0)
 }
 
@@ -109,7 +119,13 @@ fn create_vtophys() -> Result<(), i32> {
     if !VTOPHYS.load(Ordering::Acquire).is_null() {
         return Ok(());
     }
-    let map = mem_map::alloc_map(u64::MAX, Some(vtophys_notify), Some(vtophys_contiguous), std::ptr::null_mut()).ok_or(-libc::ENOMEM)?;
+    let map = mem_map::alloc_map(
+        u64::MAX,
+        Some(vtophys_notify),
+        Some(vtophys_contiguous),
+        std::ptr::null_mut(),
+    )
+    .ok_or(-libc::ENOMEM)?;
     VTOPHYS.store(map, Ordering::Release);
     Ok(())
 }

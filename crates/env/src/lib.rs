@@ -13,7 +13,9 @@ pub mod pci;
 pub mod ring;
 pub mod ticks;
 
-#[allow(non_camel_case_types)]
+/// The C ABI. Its unsafe functions take C pointers; their contract is the
+/// one documented in the header, so no `# Safety` sections.
+#[allow(non_camel_case_types, clippy::missing_safety_doc)]
 pub mod ffi {
     pub mod env;
 }

@@ -57,9 +57,23 @@ unsafe impl Send for MemMap {}
 unsafe impl Sync for MemMap {}
 
 impl MemMap {
-    fn new(default_translation: u64, notify: Option<NotifyCb>, contiguous: Option<ContiguousCb>, cb_ctx: *mut c_void) -> Box<MemMap> {
-        let top = (0..ENTRIES_1GB).map(|_| AtomicPtr::new(ptr::null_mut())).collect();
-        Box::new(MemMap { default_translation, notify, contiguous, cb_ctx, top, update: Mutex::new(()) })
+    fn new(
+        default_translation: u64,
+        notify: Option<NotifyCb>,
+        contiguous: Option<ContiguousCb>,
+        cb_ctx: *mut c_void,
+    ) -> Box<MemMap> {
+        let top = (0..ENTRIES_1GB)
+            .map(|_| AtomicPtr::new(ptr::null_mut()))
+            .collect();
+        Box::new(MemMap {
+            default_translation,
+            notify,
+            contiguous,
+            cb_ctx,
+            top,
+            update: Mutex::new(()),
+        })
     }
 
     pub fn default_translation(&self) -> u64 {
@@ -87,7 +101,9 @@ impl MemMap {
 
     /// The translation of the page holding `vaddr`, and that page's size.
     pub fn lookup(&self, vaddr: u64) -> (u64, u64) {
-        let Some(t) = self.table_1gb(vaddr, false) else { return (self.default_translation, VALUE_2MB) };
+        let Some(t) = self.table_1gb(vaddr, false) else {
+            return (self.default_translation, VALUE_2MB);
+        };
         let e = &t[((vaddr >> SHIFT_2MB) as usize) & (ENTRIES_PER_1GB - 1)];
         let sub = e.pages_4kb.load(Ordering::Acquire);
         if sub.is_null() {
@@ -95,7 +111,11 @@ impl MemMap {
         } else {
             // SAFETY: 4 KiB tables live until the map is dropped.
             let sub = unsafe { &*sub };
-            (sub[((vaddr >> SHIFT_4KB) as usize) & (ENTRIES_PER_2MB - 1)].load(Ordering::Acquire), VALUE_4KB)
+            (
+                sub[((vaddr >> SHIFT_4KB) as usize) & (ENTRIES_PER_2MB - 1)]
+                    .load(Ordering::Acquire),
+                VALUE_4KB,
+            )
         }
     }
 
@@ -129,7 +149,11 @@ impl MemMap {
                 let base = e.translation.load(Ordering::Acquire);
                 let d = self.default_translation;
                 let pages: Box<[AtomicU64; ENTRIES_PER_2MB]> = Box::new(std::array::from_fn(|i| {
-                    AtomicU64::new(if base == d { d } else { base.wrapping_add(i as u64 * VALUE_4KB) })
+                    AtomicU64::new(if base == d {
+                        d
+                    } else {
+                        base.wrapping_add(i as u64 * VALUE_4KB)
+                    })
                 }));
                 let p = Box::into_raw(pages);
                 e.pages_4kb.store(p, Ordering::Release);
@@ -139,7 +163,8 @@ impl MemMap {
             };
             // SAFETY: see lookup().
             let sub = unsafe { &*sub };
-            sub[((va >> SHIFT_4KB) as usize) & (ENTRIES_PER_2MB - 1)].store(translation, Ordering::Release);
+            sub[((va >> SHIFT_4KB) as usize) & (ENTRIES_PER_2MB - 1)]
+                .store(translation, Ordering::Release);
             va += VALUE_4KB;
             if !is_default {
                 translation = translation.wrapping_add(VALUE_4KB);
@@ -214,7 +239,10 @@ struct Registry {
 // SAFETY: the pointers are only dereferenced under the registry lock.
 unsafe impl Send for Registry {}
 
-static REGISTRY: Mutex<Registry> = Mutex::new(Registry { regions: BTreeMap::new(), maps: Vec::new() });
+static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
+    regions: BTreeMap::new(),
+    maps: Vec::new(),
+});
 
 fn registry() -> std::sync::MutexGuard<'static, Registry> {
     REGISTRY.lock().unwrap_or_else(|e| e.into_inner())
@@ -244,8 +272,18 @@ fn notify(map: *mut MemMap, action: Notify, vaddr: u64, len: u64) -> i32 {
 /// Creates a map and tells it about every region already registered.
 /// On a failing notification, the regions already reported are
 /// unregistered again and the map is not created.
-pub fn alloc_map(default_translation: u64, notify_cb: Option<NotifyCb>, contiguous: Option<ContiguousCb>, cb_ctx: *mut c_void) -> Option<*mut MemMap> {
-    let map = Box::into_raw(MemMap::new(default_translation, notify_cb, contiguous, cb_ctx));
+pub fn alloc_map(
+    default_translation: u64,
+    notify_cb: Option<NotifyCb>,
+    contiguous: Option<ContiguousCb>,
+    cb_ctx: *mut c_void,
+) -> Option<*mut MemMap> {
+    let map = Box::into_raw(MemMap::new(
+        default_translation,
+        notify_cb,
+        contiguous,
+        cb_ctx,
+    ));
     let mut reg = registry();
     let regions: Vec<(u64, u64)> = reg.regions.iter().map(|(a, b)| (*a, *b)).collect();
     for (i, (va, len)) in regions.iter().enumerate() {
@@ -268,7 +306,9 @@ pub fn alloc_map(default_translation: u64, notify_cb: Option<NotifyCb>, contiguo
 /// `map` must come from `alloc_map` and not be used afterwards.
 pub unsafe fn free_map(map: *mut MemMap) {
     let mut reg = registry();
-    let Some(pos) = reg.maps.iter().position(|m| *m == map) else { return };
+    let Some(pos) = reg.maps.iter().position(|m| *m == map) else {
+        return;
+    };
     reg.maps.remove(pos);
     let regions: Vec<(u64, u64)> = reg.regions.iter().map(|(a, b)| (*a, *b)).collect();
     for (va, len) in regions {
@@ -281,7 +321,10 @@ fn check_region(vaddr: u64, len: u64) -> Result<(), i32> {
     if vaddr & !MASK_256TB != 0 || vaddr & MASK_4KB != 0 || len & MASK_4KB != 0 {
         return Err(-libc::EINVAL);
     }
-    vaddr.checked_add(len).filter(|e| *e <= MASK_256TB + 1).ok_or(-libc::EINVAL)?;
+    vaddr
+        .checked_add(len)
+        .filter(|e| *e <= MASK_256TB + 1)
+        .ok_or(-libc::EINVAL)?;
     Ok(())
 }
 
@@ -294,7 +337,11 @@ pub fn register(vaddr: u64, len: u64) -> Result<(), i32> {
         return Ok(());
     }
     let mut reg = registry();
-    let overlaps = reg.regions.range(..vaddr + len).next_back().is_some_and(|(s, l)| s + l > vaddr);
+    let overlaps = reg
+        .regions
+        .range(..vaddr + len)
+        .next_back()
+        .is_some_and(|(s, l)| s + l > vaddr);
     if overlaps {
         return Err(-libc::EBUSY);
     }
@@ -348,7 +395,10 @@ pub fn unregister(vaddr: u64, len: u64) -> Result<(), i32> {
 /// Whether [vaddr, vaddr+len) lies inside registered memory.
 pub fn is_registered(vaddr: u64, len: u64) -> bool {
     let reg = registry();
-    reg.regions.range(..=vaddr).next_back().is_some_and(|(s, l)| vaddr + len <= s + l)
+    reg.regions
+        .range(..=vaddr)
+        .next_back()
+        .is_some_and(|(s, l)| vaddr + len <= s + l)
 }
 
 #[cfg(test)]
@@ -363,7 +413,8 @@ mod tests {
     fn translate_2mb_and_4kb_pages() {
         let m = MemMap::new(u64::MAX, None, Some(contiguous), ptr::null_mut());
         assert_eq!(m.translate(0x4000_0000, None), u64::MAX);
-        m.set_translation(0x4000_0000, 2 * VALUE_2MB, 0x10_0000_0000).unwrap();
+        m.set_translation(0x4000_0000, 2 * VALUE_2MB, 0x10_0000_0000)
+            .unwrap();
         assert_eq!(m.translate(0x4000_0000, None), 0x10_0000_0000);
         assert_eq!(m.translate(0x4020_0000, None), 0x10_0020_0000);
         let mut size = 8 * VALUE_2MB;

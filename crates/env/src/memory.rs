@@ -37,9 +37,12 @@ struct Header {
 /// The header of a live allocation, or None when `p` is not one.
 fn header_of(p: NonNull<u8>, a: &Arena) -> Option<*mut Header> {
     let addr = p.as_ptr() as usize;
-    let r = a.regions.iter().find(|r| addr >= r.base + HEADER && addr < r.base + r.len)?;
+    let r = a
+        .regions
+        .iter()
+        .find(|r| addr >= r.base + HEADER && addr < r.base + r.len)?;
     let _ = r;
-    if addr % 16 != 0 {
+    if !addr.is_multiple_of(16) {
         return None;
     }
     let h = (addr - HEADER) as *mut Header;
@@ -60,7 +63,10 @@ struct Arena {
     zones: BTreeMap<String, (usize, usize)>,
 }
 
-static ARENA: Mutex<Arena> = Mutex::new(Arena { regions: Vec::new(), zones: BTreeMap::new() });
+static ARENA: Mutex<Arena> = Mutex::new(Arena {
+    regions: Vec::new(),
+    zones: BTreeMap::new(),
+});
 static ALLOW_HUGE: AtomicBool = AtomicBool::new(true);
 
 fn arena() -> std::sync::MutexGuard<'static, Arena> {
@@ -97,13 +103,27 @@ fn map_memfd(len: usize, huge: bool) -> Option<Region> {
         // Reserve len + 2 MiB of address space so the region can start on a
         // 2 MiB boundary, then map the file over the aligned part.
         let span = len + VALUE_2MB as usize;
-        let resv = libc::mmap(std::ptr::null_mut(), span, libc::PROT_NONE, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE, -1, 0);
+        let resv = libc::mmap(
+            std::ptr::null_mut(),
+            span,
+            libc::PROT_NONE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        );
         if resv == libc::MAP_FAILED {
             return None;
         }
         let start = (resv as usize).next_multiple_of(VALUE_2MB as usize);
         let populate = if huge { libc::MAP_POPULATE } else { 0 };
-        let p = libc::mmap(start as *mut _, len, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED | libc::MAP_FIXED | populate, fd.as_raw_fd(), 0);
+        let p = libc::mmap(
+            start as *mut _,
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_SHARED | libc::MAP_FIXED | populate,
+            fd.as_raw_fd(),
+            0,
+        );
         if p == libc::MAP_FAILED {
             libc::munmap(resv, span);
             return None;
@@ -122,7 +142,13 @@ fn map_memfd(len: usize, huge: bool) -> Option<Region> {
             libc::munmap(start as *mut _, len);
             return None;
         }
-        Some(Region { base: start, len, fd, huge, heap: Heap::new(start as *mut u8, len) })
+        Some(Region {
+            base: start,
+            len,
+            fd,
+            huge,
+            heap: Heap::new(start as *mut u8, len),
+        })
     }
 }
 
@@ -152,7 +178,10 @@ pub fn dma_alloc(size: usize, align: usize, _numa_id: i32) -> Option<NonNull<u8>
     let total = size.checked_add(align)?;
     let layout = Layout::from_size_align(total, align).ok()?;
     let mut a = arena();
-    let block = a.regions.iter_mut().find_map(|r| r.heap.allocate_first_fit(layout).ok());
+    let block = a
+        .regions
+        .iter_mut()
+        .find_map(|r| r.heap.allocate_first_fit(layout).ok());
     let block = match block {
         Some(b) => b,
         None => {
@@ -167,7 +196,11 @@ pub fn dma_alloc(size: usize, align: usize, _numa_id: i32) -> Option<NonNull<u8>
     // aligned user pointer, inside the block.
     unsafe {
         let user = block.as_ptr().add(align);
-        (user.sub(HEADER) as *mut Header).write(Header { total, align: align as u32, tag: TAG_LIVE });
+        (user.sub(HEADER) as *mut Header).write(Header {
+            total,
+            align: align as u32,
+            tag: TAG_LIVE,
+        });
         Some(NonNull::new_unchecked(user))
     }
 }
@@ -186,7 +219,9 @@ pub fn dma_size(p: NonNull<u8>) -> Option<usize> {
 /// `p` is not a live allocation: a foreign pointer or a double free.
 pub fn dma_free(p: NonNull<u8>) -> bool {
     let mut a = arena();
-    let Some(h) = header_of(p, &a) else { return false };
+    let Some(h) = header_of(p, &a) else {
+        return false;
+    };
     // SAFETY: checked live header; the block is returned to its region.
     unsafe {
         let Header { total, align, .. } = h.read();
@@ -194,7 +229,11 @@ pub fn dma_free(p: NonNull<u8>) -> bool {
         let block = NonNull::new_unchecked(p.as_ptr().sub(align as usize));
         let layout = Layout::from_size_align_unchecked(total, align as usize);
         let addr = block.as_ptr() as usize;
-        if let Some(r) = a.regions.iter_mut().find(|r| addr >= r.base && addr < r.base + r.len) {
+        if let Some(r) = a
+            .regions
+            .iter_mut()
+            .find(|r| addr >= r.base && addr < r.base + r.len)
+        {
             r.heap.deallocate(block, layout);
         }
     }
@@ -204,7 +243,10 @@ pub fn dma_free(p: NonNull<u8>) -> bool {
 /// Whether `p` points into memory handed out by this allocator.
 pub fn owns(p: *const u8) -> bool {
     let addr = p as usize;
-    arena().regions.iter().any(|r| addr >= r.base && addr < r.base + r.len)
+    arena()
+        .regions
+        .iter()
+        .any(|r| addr >= r.base && addr < r.base + r.len)
 }
 
 /// `spdk_realloc`: a new block of `size` bytes with the old contents; the
@@ -222,7 +264,10 @@ pub fn dma_realloc(p: NonNull<u8>, size: usize, align: usize) -> Option<NonNull<
 pub fn fd_and_offset(p: *const u8) -> Option<(i32, u64)> {
     let addr = p as usize;
     let a = arena();
-    let r = a.regions.iter().find(|r| addr >= r.base && addr < r.base + r.len)?;
+    let r = a
+        .regions
+        .iter()
+        .find(|r| addr >= r.base && addr < r.base + r.len)?;
     Some((r.fd.as_raw_fd(), (addr - r.base) as u64))
 }
 
@@ -249,7 +294,10 @@ pub fn memzone_reserve(name: &str, len: usize, align: usize) -> Result<NonNull<u
 }
 
 pub fn memzone_lookup(name: &str) -> Option<NonNull<u8>> {
-    arena().zones.get(name).and_then(|(p, _)| NonNull::new(*p as *mut u8))
+    arena()
+        .zones
+        .get(name)
+        .and_then(|(p, _)| NonNull::new(*p as *mut u8))
 }
 
 pub fn memzone_free(name: &str) -> Result<(), i32> {
@@ -263,7 +311,11 @@ pub fn memzone_free(name: &str) -> Result<(), i32> {
 /// Lines describing each memzone, for `spdk_memzone_dump`.
 pub fn memzone_dump() -> Vec<String> {
     let a = arena();
-    let mut v: Vec<_> = a.zones.iter().map(|(n, (p, l))| format!("Zone {n}: addr={:#x}, len={l}", p)).collect();
+    let mut v: Vec<_> = a
+        .zones
+        .iter()
+        .map(|(n, (p, l))| format!("Zone {n}: addr={:#x}, len={l}", p))
+        .collect();
     v.sort();
     v
 }

@@ -882,7 +882,7 @@ mod tests {
                 while !stop.load(Relaxed) && rounds < 20_000 {
                     assert!(Instant::now() < deadline);
                     rounds += 1;
-                    if rounds % 3 == 0 {
+                    if rounds.is_multiple_of(3) {
                         if pool.get_bulk(&mut arr).is_ok() {
                             for e in arr {
                                 // SAFETY: we own the element; mark it.
@@ -899,7 +899,7 @@ mod tests {
                         unsafe { e.as_ptr().cast::<u64>().write(t as u64) };
                         held.push(e);
                     }
-                    if held.len() > 100 || rounds % 7 == 0 {
+                    if held.len() > 100 || rounds.is_multiple_of(7) {
                         for e in held.drain(..) {
                             // SAFETY: nobody else had it.
                             assert_eq!(unsafe { e.as_ptr().cast::<u64>().read() }, t as u64);

@@ -23,7 +23,13 @@ fn hex(s: &str, max: u64) -> Option<u64> {
 pub fn parse(s: &str) -> Option<Addr> {
     let s = s.trim();
     let (rest, func) = match s.rsplit_once('.') {
-        Some((r, f)) if !r.is_empty() && f.len() == 1 && (r.contains(':') || r.matches('.').count() == 2) => (r, hex(f, 7)? as u8),
+        Some((r, f))
+            if !r.is_empty()
+                && f.len() == 1
+                && (r.contains(':') || r.matches('.').count() == 2) =>
+        {
+            (r, hex(f, 7)? as u8)
+        }
         _ => (s, 0),
     };
     let parts: Vec<&str> = rest.split([':', '.']).collect();
@@ -32,7 +38,12 @@ pub fn parse(s: &str) -> Option<Addr> {
         [dom, b, d] => (hex(dom, u32::MAX as u64)?, hex(b, 0xff)?, hex(d, 0x1f)?),
         _ => return None,
     };
-    Some(Addr { domain: domain as u32, bus: bus as u8, dev: dev as u8, func })
+    Some(Addr {
+        domain: domain as u32,
+        bus: bus as u8,
+        dev: dev as u8,
+        func,
+    })
 }
 
 pub fn format(a: &Addr) -> String {
@@ -54,14 +65,33 @@ mod tests {
     #[test]
     fn bdf() {
         let a = parse("0000:81:00.1").unwrap();
-        assert_eq!(a, Addr { domain: 0, bus: 0x81, dev: 0, func: 1 });
+        assert_eq!(
+            a,
+            Addr {
+                domain: 0,
+                bus: 0x81,
+                dev: 0,
+                func: 1
+            }
+        );
         assert_eq!(format(&a), "0000:81:00.1");
         assert_eq!(parse("81:1f.0").unwrap().dev, 0x1f);
-        assert_eq!(parse("0001.02.03.4").unwrap(), Addr { domain: 1, bus: 2, dev: 3, func: 4 });
+        assert_eq!(
+            parse("0001.02.03.4").unwrap(),
+            Addr {
+                domain: 1,
+                bus: 2,
+                dev: 3,
+                func: 4
+            }
+        );
         assert!(parse("0000:81:20.0").is_none());
         assert!(parse("0000:81:00.8").is_none());
         assert!(parse("zz:00.0").is_none());
         assert!(parse("").is_none());
-        assert_eq!(compare(&parse("1:0.0").unwrap(), &parse("2:0.0").unwrap()), -1);
+        assert_eq!(
+            compare(&parse("1:0.0").unwrap(), &parse("2:0.0").unwrap()),
+            -1
+        );
     }
 }

@@ -49,7 +49,9 @@ fn find_headers(root: &Path) -> Vec<Header> {
         .collect();
     crates.sort();
     for crate_dir in crates {
-        let Ok(entries) = fs::read_dir(crate_dir.join("headers")) else { continue };
+        let Ok(entries) = fs::read_dir(crate_dir.join("headers")) else {
+            continue;
+        };
         let mut tomls: Vec<_> = entries
             .flatten()
             .map(|e| e.path())
@@ -59,7 +61,11 @@ fn find_headers(root: &Path) -> Vec<Header> {
         for toml in tomls {
             // `spdk_internal.nvme_util.toml` names include/spdk_internal/nvme_util.h
             let stem = toml.file_stem().unwrap().to_string_lossy().to_string();
-            out.push(Header { name: stem, toml, crate_dir: crate_dir.clone() });
+            out.push(Header {
+                name: stem,
+                toml,
+                crate_dir: crate_dir.clone(),
+            });
         }
     }
     out
@@ -75,27 +81,40 @@ fn output_path(root: &Path, name: &str) -> PathBuf {
 fn generate(h: &Header, all_types: &[(String, String)]) -> Result<Vec<u8>, String> {
     let user = fs::read_to_string(&h.toml).map_err(|e| format!("{}: {e}", h.toml.display()))?;
     let mut merged: toml::Table = DEFAULTS.parse().expect("defaults");
-    let user: toml::Table = user.parse().map_err(|e| format!("{}: {e}", h.toml.display()))?;
+    let user: toml::Table = user
+        .parse()
+        .map_err(|e| format!("{}: {e}", h.toml.display()))?;
     merge(&mut merged, user);
     // Every public type of the header's source is exported, even when no
     // function names it; types of the other headers are referred to by tag.
     let own = own_types(h);
-    let export = merged.entry("export").or_insert(toml::Value::Table(Default::default()));
+    let export = merged
+        .entry("export")
+        .or_insert(toml::Value::Table(Default::default()));
     let export = export.as_table_mut().unwrap();
-    let include = export.entry("include").or_insert(toml::Value::Array(vec![]));
+    let include = export
+        .entry("include")
+        .or_insert(toml::Value::Array(vec![]));
     for (_, name) in &own {
         include.as_array_mut().unwrap().push(name.clone().into());
     }
-    let rename = export.entry("rename").or_insert(toml::Value::Table(Default::default()));
+    let rename = export
+        .entry("rename")
+        .or_insert(toml::Value::Table(Default::default()));
     let rename = rename.as_table_mut().unwrap();
     for (kind, name) in all_types {
         if !own.iter().any(|(_, n)| n == name) && !rename.contains_key(name) {
             rename.insert(name.clone(), format!("{kind} {name}").into());
         }
     }
-    let mut config = toml_from_str(&merged.to_string()).map_err(|e| format!("{}: {e}", h.toml.display()))?;
+    let mut config =
+        toml_from_str(&merged.to_string()).map_err(|e| format!("{}: {e}", h.toml.display()))?;
     let base = h.name.rsplit('.').next().unwrap();
-    let dir = if h.name.contains('.') { h.name.split('.').next().unwrap().to_uppercase() } else { "SPDK".into() };
+    let dir = if h.name.contains('.') {
+        h.name.split('.').next().unwrap().to_uppercase()
+    } else {
+        "SPDK".into()
+    };
     if config.include_guard.is_none() {
         config.include_guard = Some(format!("{dir}_{}_H", base.to_uppercase()));
     }
@@ -146,7 +165,11 @@ fn sources_of(h: &Header) -> Vec<PathBuf> {
 /// (keyword, name). Rust-only helpers (exported under another name) are
 /// marked `#[doc(hidden)]` or live outside `pub` and are not listed.
 fn own_types(h: &Header) -> Vec<(String, String)> {
-    let text: String = sources_of(h).iter().filter_map(|p| fs::read_to_string(p).ok()).collect::<Vec<_>>().join("\n");
+    let text: String = sources_of(h)
+        .iter()
+        .filter_map(|p| fs::read_to_string(p).ok())
+        .collect::<Vec<_>>()
+        .join("\n");
     let mut out = Vec::new();
     let mut hidden = false;
     for line in text.lines() {
@@ -157,7 +180,10 @@ fn own_types(h: &Header) -> Vec<(String, String)> {
         }
         for kind in ["struct", "union", "enum"] {
             if let Some(rest) = l.strip_prefix(&format!("pub {kind} ")) {
-                let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
                 if !hidden {
                     out.push((kind.to_string(), name));
                 }

@@ -2,8 +2,8 @@
 //! time). Pools and rings are in the submodules.
 
 use crate::{cores, init, mem_map, memory, pci, ticks};
-use std::ffi::{c_char, c_int, c_uint, c_void, CStr};
 use spdk_util::ffi::cpuset::spdk_cpuset;
+use std::ffi::{c_char, c_int, c_uint, c_void, CStr};
 use std::ptr::{self, NonNull};
 
 pub mod mempool;
@@ -90,11 +90,19 @@ pub struct MemMapNotifyActionArg(pub c_int);
 
 /// Told when memory is registered or unregistered; return 0 or a negative
 /// errno (a failing registration is rolled back).
-pub type spdk_mem_map_notify_cb =
-    Option<unsafe extern "C" fn(cb_ctx: *mut c_void, map: *mut spdk_mem_map, action: MemMapNotifyActionArg, vaddr: *mut c_void, size: usize) -> c_int>;
+pub type spdk_mem_map_notify_cb = Option<
+    unsafe extern "C" fn(
+        cb_ctx: *mut c_void,
+        map: *mut spdk_mem_map,
+        action: MemMapNotifyActionArg,
+        vaddr: *mut c_void,
+        size: usize,
+    ) -> c_int,
+>;
 
 /// Whether two page translations are contiguous (non-zero if so).
-pub type spdk_mem_map_contiguous_translations = Option<unsafe extern "C" fn(addr_1: u64, addr_2: u64) -> c_int>;
+pub type spdk_mem_map_contiguous_translations =
+    Option<unsafe extern "C" fn(addr_1: u64, addr_2: u64) -> c_int>;
 
 /// Callbacks of a memory map.
 #[repr(C)]
@@ -123,7 +131,14 @@ unsafe fn opt_str(p: *const c_char) -> Option<String> {
     }
 }
 
-fn alloc(size: usize, align: usize, unused: *mut u64, numa_id: c_int, flags: u32, zero: bool) -> *mut c_void {
+fn alloc(
+    size: usize,
+    align: usize,
+    unused: *mut u64,
+    numa_id: c_int,
+    flags: u32,
+    zero: bool,
+) -> *mut c_void {
     if flags == 0 || !unused.is_null() || size == 0 || (align != 0 && !align.is_power_of_two()) {
         return ptr::null_mut();
     }
@@ -143,13 +158,25 @@ fn alloc(size: usize, align: usize, unused: *mut u64, numa_id: c_int, flags: u32
 /// `align` (0: a cache line). `unused` must be NULL and `flags` non-zero
 /// (`SPDK_MALLOC_DMA` and/or `SPDK_MALLOC_SHARE`). NULL on failure.
 #[no_mangle]
-pub extern "C" fn spdk_malloc(size: usize, align: usize, unused: *mut u64, numa_id: c_int, flags: u32) -> *mut c_void {
+pub extern "C" fn spdk_malloc(
+    size: usize,
+    align: usize,
+    unused: *mut u64,
+    numa_id: c_int,
+    flags: u32,
+) -> *mut c_void {
     alloc(size, align, unused, numa_id, flags, false)
 }
 
 /// `spdk_malloc`, with the memory zeroed.
 #[no_mangle]
-pub extern "C" fn spdk_zmalloc(size: usize, align: usize, unused: *mut u64, numa_id: c_int, flags: u32) -> *mut c_void {
+pub extern "C" fn spdk_zmalloc(
+    size: usize,
+    align: usize,
+    unused: *mut u64,
+    numa_id: c_int,
+    flags: u32,
+) -> *mut c_void {
     alloc(size, align, unused, numa_id, flags, true)
 }
 
@@ -172,20 +199,32 @@ pub extern "C" fn spdk_realloc(buf: *mut c_void, size: usize, align: usize) -> *
 pub extern "C" fn spdk_free(buf: *mut c_void) {
     if let Some(p) = NonNull::new(buf.cast::<u8>()) {
         if !memory::dma_free(p) {
-            spdk_log::errlog!("spdk_free: {buf:p} is not memory from spdk_malloc (or was freed already)");
+            spdk_log::errlog!(
+                "spdk_free: {buf:p} is not memory from spdk_malloc (or was freed already)"
+            );
         }
     }
 }
 
 /// `spdk_malloc` with `SPDK_MALLOC_DMA | SPDK_MALLOC_SHARE`.
 #[no_mangle]
-pub extern "C" fn spdk_dma_malloc_socket(size: usize, align: usize, unused: *mut u64, numa_id: c_int) -> *mut c_void {
+pub extern "C" fn spdk_dma_malloc_socket(
+    size: usize,
+    align: usize,
+    unused: *mut u64,
+    numa_id: c_int,
+) -> *mut c_void {
     alloc(size, align, unused, numa_id, 3, false)
 }
 
 /// `spdk_dma_malloc_socket`, with the memory zeroed.
 #[no_mangle]
-pub extern "C" fn spdk_dma_zmalloc_socket(size: usize, align: usize, unused: *mut u64, numa_id: c_int) -> *mut c_void {
+pub extern "C" fn spdk_dma_zmalloc_socket(
+    size: usize,
+    align: usize,
+    unused: *mut u64,
+    numa_id: c_int,
+) -> *mut c_void {
     alloc(size, align, unused, numa_id, 3, true)
 }
 
@@ -203,7 +242,12 @@ pub extern "C" fn spdk_dma_zmalloc(size: usize, align: usize, unused: *mut u64) 
 
 /// `spdk_realloc`; `unused` must be NULL.
 #[no_mangle]
-pub extern "C" fn spdk_dma_realloc(buf: *mut c_void, size: usize, align: usize, unused: *mut u64) -> *mut c_void {
+pub extern "C" fn spdk_dma_realloc(
+    buf: *mut c_void,
+    size: usize,
+    align: usize,
+    unused: *mut u64,
+) -> *mut c_void {
     if !unused.is_null() {
         return ptr::null_mut();
     }
@@ -219,31 +263,49 @@ pub extern "C" fn spdk_dma_free(buf: *mut c_void) {
 /// Reserves a named, zeroed block of `len` bytes aligned to `align`.
 /// NULL if the name is taken, empty or too long, or memory is short.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_memzone_reserve_aligned(name: *const c_char, len: usize, _numa_id: c_int, _flags: c_uint, align: c_uint) -> *mut c_void {
-    let Some(name) = opt_str(name) else { return ptr::null_mut() };
+pub unsafe extern "C" fn spdk_memzone_reserve_aligned(
+    name: *const c_char,
+    len: usize,
+    _numa_id: c_int,
+    _flags: c_uint,
+    align: c_uint,
+) -> *mut c_void {
+    let Some(name) = opt_str(name) else {
+        return ptr::null_mut();
+    };
     if align != 0 && !align.is_power_of_two() {
         return ptr::null_mut();
     }
-    memory::memzone_reserve(&name, len, align as usize).map_or(ptr::null_mut(), |p| p.as_ptr().cast())
+    memory::memzone_reserve(&name, len, align as usize)
+        .map_or(ptr::null_mut(), |p| p.as_ptr().cast())
 }
 
 /// `spdk_memzone_reserve_aligned` with cache-line alignment.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_memzone_reserve(name: *const c_char, len: usize, numa_id: c_int, flags: c_uint) -> *mut c_void {
+pub unsafe extern "C" fn spdk_memzone_reserve(
+    name: *const c_char,
+    len: usize,
+    numa_id: c_int,
+    flags: c_uint,
+) -> *mut c_void {
     spdk_memzone_reserve_aligned(name, len, numa_id, flags, 64)
 }
 
 /// The memzone of that name, or NULL.
 #[no_mangle]
 pub unsafe extern "C" fn spdk_memzone_lookup(name: *const c_char) -> *mut c_void {
-    let Some(name) = opt_str(name) else { return ptr::null_mut() };
+    let Some(name) = opt_str(name) else {
+        return ptr::null_mut();
+    };
     memory::memzone_lookup(&name).map_or(ptr::null_mut(), |p| p.as_ptr().cast())
 }
 
 /// Frees a memzone: 0, or -EINVAL / -ENOENT.
 #[no_mangle]
 pub unsafe extern "C" fn spdk_memzone_free(name: *const c_char) -> c_int {
-    let Some(name) = opt_str(name) else { return -libc::EINVAL };
+    let Some(name) = opt_str(name) else {
+        return -libc::EINVAL;
+    };
     memory::memzone_free(&name).err().unwrap_or(0)
 }
 
@@ -264,7 +326,11 @@ pub unsafe extern "C" fn spdk_memzone_dump(f: *mut libc::FILE) {
 pub unsafe extern "C" fn spdk_env_opts_init(opts: *mut spdk_env_opts) {
     let Some(o) = opts.as_mut() else { return };
     let size = o.opts_size;
-    ptr::write_bytes(opts.cast::<u8>(), 0, std::mem::offset_of!(spdk_env_opts, opts_size));
+    ptr::write_bytes(
+        opts.cast::<u8>(),
+        0,
+        std::mem::offset_of!(spdk_env_opts, opts_size),
+    );
     o.name = c"spdk".as_ptr();
     o.core_mask = c"0x1".as_ptr();
     o.shm_id = -1;
@@ -273,7 +339,7 @@ pub unsafe extern "C" fn spdk_env_opts_init(opts: *mut spdk_env_opts) {
     o.mem_channel = -1;
     o.base_virtaddr = 0x2000_0000_0000;
     o.opts_size = size;
-    if std::mem::offset_of!(spdk_env_opts, enforce_numa) + 1 <= size {
+    if std::mem::offset_of!(spdk_env_opts, enforce_numa) < size {
         o.enforce_numa = false;
     }
 }
@@ -296,7 +362,10 @@ pub unsafe extern "C" fn spdk_env_init(opts: *const spdk_env_opts) -> c_int {
     let o = &*opts;
     let min = std::mem::offset_of!(spdk_env_opts, opts_size) + std::mem::size_of::<usize>();
     if o.opts_size < min {
-        eprintln!("Invalid opts->opts_size {} too small, please set opts_size correctly", o.opts_size);
+        eprintln!(
+            "Invalid opts->opts_size {} too small, please set opts_size correctly",
+            o.opts_size
+        );
     }
     let options = init::Options {
         name: opt_str(o.name).unwrap_or_else(|| "spdk".into()),
@@ -381,7 +450,10 @@ pub extern "C" fn spdk_env_get_last_numa_id() -> i32 {
 /// The NUMA node after `prev_numa_id`, or INT32_MAX.
 #[no_mangle]
 pub extern "C" fn spdk_env_get_next_numa_id(prev_numa_id: i32) -> i32 {
-    cores::numa_ids().into_iter().find(|n| *n > prev_numa_id).unwrap_or(i32::MAX)
+    cores::numa_ids()
+        .into_iter()
+        .find(|n| *n > prev_numa_id)
+        .unwrap_or(i32::MAX)
 }
 
 unsafe fn cpuset_zero(set: *mut spdk_cpuset) {
@@ -413,11 +485,17 @@ pub unsafe extern "C" fn spdk_env_core_get_smt_cpuset(cpuset: *mut spdk_cpuset, 
         return false;
     }
     cpuset_zero(cpuset);
-    let list = if core == u32::MAX { cores::ids() } else { vec![core] };
+    let list = if core == u32::MAX {
+        cores::ids()
+    } else {
+        vec![core]
+    };
     for c in list {
         let cpus = cores::get(c).map_or_else(|| vec![c as usize], |l| l.cpus);
         for cpu in cpus {
-            let Some(sib) = cores::smt_siblings(cpu) else { return false };
+            let Some(sib) = cores::smt_siblings(cpu) else {
+                return false;
+            };
             for s in sib {
                 cpuset_set(cpuset, s);
             }
@@ -429,7 +507,11 @@ pub unsafe extern "C" fn spdk_env_core_get_smt_cpuset(cpuset: *mut spdk_cpuset, 
 /// Starts `fn(arg)` on a new thread pinned to `core`, one per core and not
 /// on the main core. 0, -EINVAL (no such core or NULL fn), -EBUSY.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_env_thread_launch_pinned(core: u32, r#fn: thread_start_fn, arg: *mut c_void) -> c_int {
+pub unsafe extern "C" fn spdk_env_thread_launch_pinned(
+    core: u32,
+    r#fn: thread_start_fn,
+    arg: *mut c_void,
+) -> c_int {
     let Some(f) = r#fn else { return -libc::EINVAL };
     cores::launch_pinned(core, f, arg).err().unwrap_or(0)
 }
@@ -486,12 +568,20 @@ pub unsafe extern "C" fn spdk_vtophys(buf: *const c_void, size: *mut u64) -> u64
 }
 
 fn to_addr(a: &spdk_pci_addr) -> pci::Addr {
-    pci::Addr { domain: a.domain, bus: a.bus, dev: a.dev, func: a.func }
+    pci::Addr {
+        domain: a.domain,
+        bus: a.bus,
+        dev: a.dev,
+        func: a.func,
+    }
 }
 
 /// Orders two PCI addresses: <0, 0 or >0.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_pci_addr_compare(a1: *const spdk_pci_addr, a2: *const spdk_pci_addr) -> c_int {
+pub unsafe extern "C" fn spdk_pci_addr_compare(
+    a1: *const spdk_pci_addr,
+    a2: *const spdk_pci_addr,
+) -> c_int {
     match (a1.as_ref(), a2.as_ref()) {
         (Some(a), Some(b)) => pci::compare(&to_addr(a), &to_addr(b)),
         (None, Some(_)) => -1,
@@ -502,11 +592,21 @@ pub unsafe extern "C" fn spdk_pci_addr_compare(a1: *const spdk_pci_addr, a2: *co
 
 /// Parses "DDDD:BB:DD.F" (and DPDK's shorter forms). 0 or -EINVAL.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_pci_addr_parse(addr: *mut spdk_pci_addr, bdf: *const c_char) -> c_int {
-    let (Some(out), Some(s)) = (addr.as_mut(), opt_str(bdf)) else { return -libc::EINVAL };
+pub unsafe extern "C" fn spdk_pci_addr_parse(
+    addr: *mut spdk_pci_addr,
+    bdf: *const c_char,
+) -> c_int {
+    let (Some(out), Some(s)) = (addr.as_mut(), opt_str(bdf)) else {
+        return -libc::EINVAL;
+    };
     match pci::parse(&s) {
         Some(a) => {
-            *out = spdk_pci_addr { domain: a.domain, bus: a.bus, dev: a.dev, func: a.func };
+            *out = spdk_pci_addr {
+                domain: a.domain,
+                bus: a.bus,
+                dev: a.dev,
+                func: a.func,
+            };
             0
         }
         None => -libc::EINVAL,
@@ -515,8 +615,14 @@ pub unsafe extern "C" fn spdk_pci_addr_parse(addr: *mut spdk_pci_addr, bdf: *con
 
 /// Writes "DDDD:BB:DD.F" into `bdf`. 0, or -EINVAL when it does not fit.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_pci_addr_fmt(bdf: *mut c_char, sz: usize, addr: *const spdk_pci_addr) -> c_int {
-    let Some(a) = addr.as_ref() else { return -libc::EINVAL };
+pub unsafe extern "C" fn spdk_pci_addr_fmt(
+    bdf: *mut c_char,
+    sz: usize,
+    addr: *const spdk_pci_addr,
+) -> c_int {
+    let Some(a) = addr.as_ref() else {
+        return -libc::EINVAL;
+    };
     if bdf.is_null() {
         return -libc::EINVAL;
     }
@@ -538,7 +644,10 @@ pub extern "C" fn spdk_unaffinitize_thread() {
 /// Calls `cb(arg)` with the calling thread allowed on every CPU, then
 /// restores its affinity. Returns what `cb` returned.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_call_unaffinitized(cb: Option<unsafe extern "C" fn(arg: *mut c_void) -> *mut c_void>, arg: *mut c_void) -> *mut c_void {
+pub unsafe extern "C" fn spdk_call_unaffinitized(
+    cb: Option<unsafe extern "C" fn(arg: *mut c_void) -> *mut c_void>,
+    arg: *mut c_void,
+) -> *mut c_void {
     let Some(cb) = cb else { return ptr::null_mut() };
     let saved = cores::affinity();
     cores::unaffinitize();
@@ -550,13 +659,22 @@ pub unsafe extern "C" fn spdk_call_unaffinitized(cb: Option<unsafe extern "C" fn
 /// Creates a memory map; `ops->notify_cb` is called at once for every
 /// region already registered. NULL on failure (a notification failed).
 #[no_mangle]
-pub unsafe extern "C" fn spdk_mem_map_alloc(default_translation: u64, ops: *const spdk_mem_map_ops, cb_ctx: *mut c_void) -> *mut spdk_mem_map {
+pub unsafe extern "C" fn spdk_mem_map_alloc(
+    default_translation: u64,
+    ops: *const spdk_mem_map_ops,
+    cb_ctx: *mut c_void,
+) -> *mut spdk_mem_map {
     let (notify, contig) = match ops.as_ref() {
         // SAFETY: same signature; the enum argument is an int.
-        Some(o) => (o.notify_cb.map(|f| std::mem::transmute::<_, mem_map::NotifyCb>(f)), o.are_contiguous.map(|f| std::mem::transmute::<_, mem_map::ContiguousCb>(f))),
+        Some(o) => (
+            o.notify_cb
+                .map(|f| std::mem::transmute::<_, mem_map::NotifyCb>(f)),
+            o.are_contiguous,
+        ),
         None => (None, None),
     };
-    mem_map::alloc_map(default_translation, notify, contig, cb_ctx).map_or(ptr::null_mut(), |m| m.cast())
+    mem_map::alloc_map(default_translation, notify, contig, cb_ctx)
+        .map_or(ptr::null_mut(), |m| m.cast())
 }
 
 /// Frees a memory map (its notify callback hears every region
@@ -574,23 +692,44 @@ pub unsafe extern "C" fn spdk_mem_map_free(pmap: *mut *mut spdk_mem_map) {
 /// Sets the translation of [vaddr, vaddr + size), 4 KiB aligned; each page
 /// after the first gets `translation` plus its offset. 0 or -EINVAL.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_mem_map_set_translation(map: *mut spdk_mem_map, vaddr: u64, size: u64, translation: u64) -> c_int {
-    let Some(m) = as_map(map).as_ref() else { return -libc::EINVAL };
-    m.set_translation(vaddr, size, translation).err().unwrap_or(0)
+pub unsafe extern "C" fn spdk_mem_map_set_translation(
+    map: *mut spdk_mem_map,
+    vaddr: u64,
+    size: u64,
+    translation: u64,
+) -> c_int {
+    let Some(m) = as_map(map).as_ref() else {
+        return -libc::EINVAL;
+    };
+    m.set_translation(vaddr, size, translation)
+        .err()
+        .unwrap_or(0)
 }
 
 /// Resets [vaddr, vaddr + size) to the default translation.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_mem_map_clear_translation(map: *mut spdk_mem_map, vaddr: u64, size: u64) -> c_int {
-    let Some(m) = as_map(map).as_ref() else { return -libc::EINVAL };
+pub unsafe extern "C" fn spdk_mem_map_clear_translation(
+    map: *mut spdk_mem_map,
+    vaddr: u64,
+    size: u64,
+) -> c_int {
+    let Some(m) = as_map(map).as_ref() else {
+        return -libc::EINVAL;
+    };
     m.clear_translation(vaddr, size).err().unwrap_or(0)
 }
 
 /// The translation of the page holding `vaddr` (the default one if
 /// unset); `*size`, if given, is cut to the contiguously translated length.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_mem_map_translate(map: *const spdk_mem_map, vaddr: u64, size: *mut u64) -> u64 {
-    let Some(m) = as_map(map).as_ref() else { return u64::MAX };
+pub unsafe extern "C" fn spdk_mem_map_translate(
+    map: *const spdk_mem_map,
+    vaddr: u64,
+    size: *mut u64,
+) -> u64 {
+    let Some(m) = as_map(map).as_ref() else {
+        return u64::MAX;
+    };
     m.translate(vaddr, size.as_mut())
 }
 
@@ -598,14 +737,18 @@ pub unsafe extern "C" fn spdk_mem_map_translate(map: *const spdk_mem_map, vaddr:
 /// 0, -EINVAL, -EBUSY (overlaps a registration) or a map's error.
 #[no_mangle]
 pub extern "C" fn spdk_mem_register(vaddr: *mut c_void, len: usize) -> c_int {
-    mem_map::register(vaddr as u64, len as u64).err().unwrap_or(0)
+    mem_map::register(vaddr as u64, len as u64)
+        .err()
+        .unwrap_or(0)
 }
 
 /// Unregisters memory registered with `spdk_mem_register` (whole
 /// registrations only). 0 or -EINVAL.
 #[no_mangle]
 pub extern "C" fn spdk_mem_unregister(vaddr: *mut c_void, len: usize) -> c_int {
-    mem_map::unregister(vaddr as u64, len as u64).err().unwrap_or(0)
+    mem_map::unregister(vaddr as u64, len as u64)
+        .err()
+        .unwrap_or(0)
 }
 
 /// NUMA node of the memory at `buf`, or `SPDK_ENV_NUMA_ID_ANY`.
@@ -617,7 +760,14 @@ pub unsafe extern "C" fn spdk_mem_get_numa_id(buf: *const c_void, size: *mut u64
     let mut node: c_int = -1;
     let page = (buf as usize) & !(4096 - 1);
     // get_mempolicy(MPOL_F_NODE | MPOL_F_ADDR): the node backing the page.
-    let rc = libc::syscall(libc::SYS_get_mempolicy, &mut node as *mut c_int, ptr::null_mut::<u64>(), 0u64, page as *mut c_void, 3u64);
+    let rc = libc::syscall(
+        libc::SYS_get_mempolicy,
+        &mut node as *mut c_int,
+        ptr::null_mut::<u64>(),
+        0u64,
+        page as *mut c_void,
+        3u64,
+    );
     if let Some(s) = size.as_mut() {
         *s = (*s).min(4096 - (buf as u64 & 4095));
     }
