@@ -107,7 +107,17 @@ capi-test: stage
 
 test: lint rust-test capi-test examples
 
-bench:
+# C benchmarks through the installed library (what SPDK programs pay),
+# then the Rust-side ones.
+bench: stage
+	@mkdir -p $(BUILD)/bench
+	PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig; export PKG_CONFIG_PATH; \
+	for b in bench/*.c; do \
+		n=$$(basename $$b .c); \
+		$(CC) -O2 -Wall -Werror -o $(BUILD)/bench/$$n $$b \
+			$$(pkg-config --cflags --libs spdk_env_dpdk spdk_util spdk_log spdk_syslibs) || exit 1; \
+		echo "== $$n"; LD_LIBRARY_PATH=$(STAGE)/lib $(BUILD)/bench/$$n || exit 1; \
+	done
 	$(CARGO) bench -p spdk-env --bench pool_ring
 
 clean:
