@@ -95,6 +95,13 @@ pub fn init(o: Options) -> Result<(), i32> {
     let list = core_list(&o)?;
     cores::configure(list, o.main_core)?;
     memory::set_allow_hugepages(!o.no_huge);
+    // SPDK's hugepage file prefix: per shared-memory group, else per process.
+    let prefix = if o.shm_id >= 0 {
+        format!("spdk{}", o.shm_id)
+    } else {
+        format!("spdk_pid{}", std::process::id())
+    };
+    memory::set_hugedir(o.hugedir.clone().map(|d| (d, prefix)));
     if o.mem_size > 0 {
         if let Err(e) = memory::reserve(o.mem_size as usize) {
             cores::reset();

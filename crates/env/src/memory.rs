@@ -73,9 +73,56 @@ fn arena() -> std::sync::MutexGuard<'static, Arena> {
     ARENA.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Where hugepage-backed regions get their files: a hugetlbfs mount and a
+/// file name prefix (`hugedir` of the env options). None: the kernel's
+/// default hugepage pool through memfd.
+static HUGEDIR: Mutex<Option<(String, String)>> = Mutex::new(None);
+
 /// Whether new regions may use hugepages (`no_huge` turns this off).
 pub fn set_allow_hugepages(allow: bool) {
     ALLOW_HUGE.store(allow, Ordering::Relaxed);
+}
+
+/// Takes hugepages from files in the hugetlbfs mounted at `dir`, named
+/// `<prefix>map_<n>` and unlinked once mapped, as SPDK names them.
+pub fn set_hugedir(dir: Option<(String, String)>) {
+    *HUGEDIR.lock().unwrap_or_else(|e| e.into_inner()) = dir;
+}
+
+/// A file descriptor for `len` bytes of backing memory.
+fn backing_fd(len: usize, huge: bool) -> Option<OwnedFd> {
+    let hugedir = HUGEDIR.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    // SAFETY: plain syscalls; every result is checked.
+    unsafe {
+        let fd = match (&hugedir, huge) {
+            (Some((dir, prefix)), true) => {
+                static SEQ: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+                let n = SEQ.fetch_add(1, Ordering::Relaxed);
+                let path = std::ffi::CString::new(format!("{dir}/{prefix}map_{n}")).ok()?;
+                let fd = libc::open(
+                    path.as_ptr(),
+                    libc::O_CREAT | libc::O_RDWR | libc::O_CLOEXEC,
+                    0o600,
+                );
+                if fd >= 0 {
+                    libc::unlink(path.as_ptr());
+                }
+                fd
+            }
+            _ => {
+                let flags = libc::MFD_CLOEXEC | if huge { libc::MFD_HUGETLB } else { 0 };
+                libc::memfd_create(c"spdk_mem".as_ptr(), flags)
+            }
+        };
+        if fd < 0 {
+            return None;
+        }
+        let fd = OwnedFd::from_raw_fd(fd);
+        if libc::ftruncate(fd.as_raw_fd(), len as libc::off_t) != 0 {
+            return None;
+        }
+        Some(fd)
+    }
 }
 
 fn map_region(len: usize) -> Option<Region> {
@@ -89,17 +136,9 @@ fn map_region(len: usize) -> Option<Region> {
 }
 
 fn map_memfd(len: usize, huge: bool) -> Option<Region> {
-    let flags = libc::MFD_CLOEXEC | if huge { libc::MFD_HUGETLB } else { 0 };
+    let fd = backing_fd(len, huge)?;
     // SAFETY: plain syscalls; every result is checked.
     unsafe {
-        let fd = libc::memfd_create(c"spdk_mem".as_ptr(), flags);
-        if fd < 0 {
-            return None;
-        }
-        let fd = OwnedFd::from_raw_fd(fd);
-        if libc::ftruncate(fd.as_raw_fd(), len as libc::off_t) != 0 {
-            return None;
-        }
         // Reserve len + 2 MiB of address space so the region can start on a
         // 2 MiB boundary, then map the file over the aligned part.
         let span = len + VALUE_2MB as usize;
