@@ -1,3 +1,12 @@
+//! libspdk: every crate's C ABI in one library. Referencing each crate
+//! here is what links its `#[no_mangle]` functions into libspdk.a/.so.
+
 pub use spdk_env as env;
+pub use spdk_event as event;
+pub use spdk_init as init;
+pub use spdk_json as json;
+pub use spdk_jsonrpc as jsonrpc;
 pub use spdk_log as log;
+pub use spdk_rpc as rpc;
+pub use spdk_thread as thread;
 pub use spdk_util as util;
