@@ -100,4 +100,38 @@ fn main() {
         1e3 / ns
     );
     assert!(done.load(Ordering::Acquire));
+
+    // Ping-pong: one element bounces between two threads through two MP/MC
+    // rings; a round trip is two cross-core hand-offs.
+    let ping = Arc::new(Ring::<usize>::new(64).expect("ring"));
+    let pong = Arc::new(Ring::<usize>::new(64).expect("ring"));
+    let trips: usize = 200_000;
+    let echo = {
+        let (ping, pong) = (ping.clone(), pong.clone());
+        std::thread::spawn(move || {
+            for _ in 0..trips {
+                let v = loop {
+                    if let Some(v) = ping.dequeue() {
+                        break v;
+                    }
+                    std::hint::spin_loop();
+                };
+                let _ = pong.enqueue(v + 1);
+            }
+        })
+    };
+    let t = Instant::now();
+    for i in 0..trips {
+        let _ = ping.enqueue(i);
+        loop {
+            if let Some(v) = pong.dequeue() {
+                assert_eq!(v, i + 1);
+                break;
+            }
+            std::hint::spin_loop();
+        }
+    }
+    echo.join().expect("echo");
+    let ns = t.elapsed().as_nanos() as f64 / trips as f64;
+    println!("ring MP/MC two-thread ping-pong: {ns:.1} ns/round trip");
 }

@@ -186,6 +186,10 @@ static SLOT_MAP: [AtomicU64; SLOT_WORDS] = [const { AtomicU64::new(0) }; SLOT_WO
 const UNASSIGNED: usize = usize::MAX;
 const NO_SLOT: usize = usize::MAX - 1;
 
+/// One more than the highest thread id ever handed out: caches at or
+/// above it were never used.
+static SLOTS_USED: AtomicUsize = AtomicUsize::new(0);
+
 fn claim_slot() -> Option<usize> {
     for (w, word) in SLOT_MAP.iter().enumerate() {
         let mut cur = word.load(Relaxed);
@@ -193,7 +197,11 @@ fn claim_slot() -> Option<usize> {
             let bit = (!cur).trailing_zeros() as usize;
             // Acquire: see the cache contents the previous owner left.
             match word.compare_exchange_weak(cur, cur | (1 << bit), Acquire, Relaxed) {
-                Ok(_) => return Some(w * 64 + bit),
+                Ok(_) => {
+                    let id = w * 64 + bit;
+                    SLOTS_USED.fetch_max(id + 1, Relaxed);
+                    return Some(id);
+                }
                 Err(now) => cur = now,
             }
         }
@@ -417,7 +425,8 @@ impl Mempool {
     /// thread's cache (a snapshot when other threads are busy).
     pub fn count(&self) -> usize {
         let mut total = self.shared.count();
-        for slot in self.caches.iter() {
+        let used = SLOTS_USED.load(Relaxed).min(self.caches.len());
+        for slot in self.caches[..used].iter() {
             let c = slot.load(Acquire);
             // SAFETY: caches live as long as the pool.
             if let Some(c) = unsafe { c.as_ref() } {
@@ -457,7 +466,7 @@ impl Mempool {
         // SAFETY: the cache belongs to the calling thread; [0, len) is
         // initialized and k <= len.
         unsafe {
-            let (done, _) = self.shared.enqueue_burst_raw(c.objs, k);
+            let done = self.shared.try_enqueue_burst_raw(c.objs, k);
             if done < k {
                 // The ring had room for every element not in it: what did
                 // not fit were elements put twice.
@@ -653,7 +662,7 @@ impl Mempool {
                 c.len.store(len + n, Relaxed);
             }
             _ => {
-                let (done, _) = self.shared.enqueue_burst_raw(items.cast::<Elem>(), n);
+                let done = self.shared.try_enqueue_burst_raw(items.cast::<Elem>(), n);
                 if done < n {
                     warn(format_args!(
                         "{}: {} elements were put back twice",

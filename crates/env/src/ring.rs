@@ -76,12 +76,22 @@ impl std::error::Error for RingError {}
 #[repr(align(128))]
 struct Line(AtomicUsize);
 
+/// A head index, and beside it the last value its side read of the other
+/// side's tail. Tails only grow, so that value is a lower bound of the tail
+/// and can answer "is there room / is there data" without touching the
+/// other side's cache line; the real tail is read when it cannot.
+#[repr(align(128))]
+struct HeadLine {
+    head: AtomicUsize,
+    seen_tail: AtomicUsize,
+}
+
 /// A fixed-capacity FIFO of `T` values, safe to share between threads as its
 /// [`RingType`] allows.
 pub struct Ring<T: Copy> {
-    prod_head: Line,
+    prod_head: HeadLine,
     prod_tail: Line,
-    cons_head: Line,
+    cons_head: HeadLine,
     cons_tail: Line,
     slots: Box<[UnsafeCell<MaybeUninit<T>>]>,
     mask: usize,
@@ -146,9 +156,15 @@ impl<T: Copy> Ring<T> {
             RingType::MpMc => (true, true),
         };
         Ok(Ring {
-            prod_head: Line(AtomicUsize::new(0)),
+            prod_head: HeadLine {
+                head: AtomicUsize::new(0),
+                seen_tail: AtomicUsize::new(0),
+            },
             prod_tail: Line(AtomicUsize::new(0)),
-            cons_head: Line(AtomicUsize::new(0)),
+            cons_head: HeadLine {
+                head: AtomicUsize::new(0),
+                seen_tail: AtomicUsize::new(0),
+            },
             cons_tail: Line(AtomicUsize::new(0)),
             slots: slots.into_boxed_slice(),
             mask: size - 1,
@@ -225,18 +241,32 @@ impl<T: Copy> Ring<T> {
     }
 
     /// Enqueues `n` values from `src`: all of them or none when `exact`, as
-    /// many as fit otherwise. Returns (number enqueued, free space left).
+    /// many as fit otherwise. Returns (number enqueued, free space left);
+    /// after a successful enqueue that free space is only a lower bound.
     ///
     /// # Safety
     /// `src` must be valid for `n` reads.
     #[inline]
     unsafe fn enqueue_raw(&self, src: *const T, n: usize, exact: bool) -> (usize, usize) {
         let (old, k, free) = loop {
-            // Acquire keeps the consumer-tail load below from being done
-            // before this one, so `free` cannot underflow.
-            let old = self.prod_head.0.load(Acquire);
-            let cons_tail = self.cons_tail.0.load(Acquire);
-            let free = self.capacity.wrapping_add(cons_tail).wrapping_sub(old);
+            // Acquire keeps the tail loads below from being done before
+            // this one.
+            let old = self.prod_head.head.load(Acquire);
+            // First the remembered consumer tail. A stale one yields a free
+            // count that is too small (fine) or, if older than a whole lap,
+            // wraps above the capacity: then, or when it is not enough, read
+            // the real tail. Acquire on both, and release when remembering,
+            // so the consumers' reads of the slots happen before we reuse
+            // them.
+            let seen = self.prod_head.seen_tail.load(Acquire);
+            let mut free = self.capacity.wrapping_add(seen).wrapping_sub(old);
+            if free < n || free > self.capacity {
+                let cons_tail = self.cons_tail.0.load(Acquire);
+                free = self.capacity.wrapping_add(cons_tail).wrapping_sub(old);
+                if cons_tail != seen {
+                    self.prod_head.seen_tail.store(cons_tail, Release);
+                }
+            }
             let k = if n <= free {
                 n
             } else if exact {
@@ -249,12 +279,12 @@ impl<T: Copy> Ring<T> {
             }
             let new = old.wrapping_add(k);
             if !self.multi_prod {
-                self.prod_head.0.store(new, Relaxed);
+                self.prod_head.head.store(new, Relaxed);
                 break (old, k, free);
             }
             if self
                 .prod_head
-                .0
+                .head
                 .compare_exchange_weak(old, new, Relaxed, Relaxed)
                 .is_ok()
             {
@@ -278,9 +308,17 @@ impl<T: Copy> Ring<T> {
     #[inline]
     unsafe fn dequeue_raw(&self, dst: *mut T, n: usize, exact: bool) -> (usize, usize) {
         let (old, k, avail) = loop {
-            let old = self.cons_head.0.load(Acquire);
-            let prod_tail = self.prod_tail.0.load(Acquire);
-            let avail = prod_tail.wrapping_sub(old);
+            let old = self.cons_head.head.load(Acquire);
+            // The remembered producer tail first, as in enqueue_raw.
+            let seen = self.cons_head.seen_tail.load(Acquire);
+            let mut avail = seen.wrapping_sub(old);
+            if avail < n || avail > self.capacity {
+                let prod_tail = self.prod_tail.0.load(Acquire);
+                avail = prod_tail.wrapping_sub(old);
+                if prod_tail != seen {
+                    self.cons_head.seen_tail.store(prod_tail, Release);
+                }
+            }
             let k = if n <= avail {
                 n
             } else if exact {
@@ -293,12 +331,12 @@ impl<T: Copy> Ring<T> {
             }
             let new = old.wrapping_add(k);
             if !self.multi_cons {
-                self.cons_head.0.store(new, Relaxed);
+                self.cons_head.head.store(new, Relaxed);
                 break (old, k, avail);
             }
             if self
                 .cons_head
-                .0
+                .head
                 .compare_exchange_weak(old, new, Relaxed, Relaxed)
                 .is_ok()
             {
@@ -329,10 +367,7 @@ impl<T: Copy> Ring<T> {
     #[inline]
     pub fn enqueue_bulk(&self, values: &[T]) -> Result<usize, usize> {
         // SAFETY: the slice is readable.
-        match unsafe { self.enqueue_raw(values.as_ptr(), values.len(), true) } {
-            (k, free) if k == values.len() => Ok(free),
-            (_, free) => Err(free),
-        }
+        unsafe { self.enqueue_bulk_raw(values.as_ptr(), values.len()) }
     }
 
     /// Enqueues as many of `values` as fit, from the front. Returns (number
@@ -340,7 +375,7 @@ impl<T: Copy> Ring<T> {
     #[inline]
     pub fn enqueue_burst(&self, values: &[T]) -> (usize, usize) {
         // SAFETY: the slice is readable.
-        unsafe { self.enqueue_raw(values.as_ptr(), values.len(), false) }
+        unsafe { self.enqueue_burst_raw(values.as_ptr(), values.len()) }
     }
 
     /// [`Ring::enqueue_bulk`] from a raw array.
@@ -350,9 +385,28 @@ impl<T: Copy> Ring<T> {
     #[inline]
     pub unsafe fn enqueue_bulk_raw(&self, src: *const T, n: usize) -> Result<usize, usize> {
         match self.enqueue_raw(src, n, true) {
-            (k, free) if k == n => Ok(free),
+            (k, _) if k == n => Ok(self.free_count()),
             (_, free) => Err(free),
         }
+    }
+
+    /// [`Ring::enqueue_bulk_raw`] without computing the free space: the
+    /// cheapest way to enqueue several values all or nothing.
+    ///
+    /// # Safety
+    /// `src` must be valid for `n` reads of initialized values.
+    #[inline]
+    pub unsafe fn try_enqueue_bulk_raw(&self, src: *const T, n: usize) -> bool {
+        self.enqueue_raw(src, n, true).0 == n
+    }
+
+    /// [`Ring::enqueue_burst_raw`] returning only how many were enqueued.
+    ///
+    /// # Safety
+    /// `src` must be valid for `n` reads of initialized values.
+    #[inline]
+    pub unsafe fn try_enqueue_burst_raw(&self, src: *const T, n: usize) -> usize {
+        self.enqueue_raw(src, n, false).0
     }
 
     /// [`Ring::enqueue_burst`] from a raw array.
@@ -361,7 +415,10 @@ impl<T: Copy> Ring<T> {
     /// `src` must be valid for `n` reads of initialized values.
     #[inline]
     pub unsafe fn enqueue_burst_raw(&self, src: *const T, n: usize) -> (usize, usize) {
-        self.enqueue_raw(src, n, false)
+        match self.enqueue_raw(src, n, false) {
+            (0, free) => (0, free),
+            (k, _) => (k, self.free_count()),
+        }
     }
 
     /// Dequeues the oldest value, if any.
@@ -497,21 +554,28 @@ mod tests {
         assert_eq!(r.count() as u64, next_in - next_out);
     }
 
-    fn transfer(kind: RingType, producers: usize, consumers: usize) {
-        const PER_PRODUCER: u64 = 50_000;
+    /// Producers send known values (producer id in the high bits) through a
+    /// ring of `count` slots; the consumers must receive exactly that
+    /// multiset. RING_STRESS_SCALE=n multiplies the volume.
+    fn transfer(kind: RingType, producers: usize, consumers: usize, count: usize) {
+        let scale: u64 = std::env::var("RING_STRESS_SCALE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1);
+        let per_producer: u64 = 50_000 * scale;
         // SAFETY: the single-side types are used by one thread on that side.
-        let ring = Arc::new(unsafe { Ring::<u64>::with_type(kind, 64) }.unwrap());
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let total = producers as u64 * PER_PRODUCER;
+        let ring = Arc::new(unsafe { Ring::<u64>::with_type(kind, count) }.unwrap());
+        let deadline = Instant::now() + Duration::from_secs(60 * scale);
+        let total = producers as u64 * per_producer;
         let received = Arc::new(AtomicUsize::new(0));
         let mut handles = Vec::new();
         for p in 0..producers as u64 {
             let ring = ring.clone();
             handles.push(std::thread::spawn(move || {
                 let mut i = 0;
-                while i < PER_PRODUCER {
+                while i < per_producer {
                     // Alternate single and bulk enqueues.
-                    let batch: Vec<u64> = (i..(i + 3).min(PER_PRODUCER))
+                    let batch: Vec<u64> = (i..(i + 3).min(per_producer))
                         .map(|v| p << 32 | v)
                         .collect();
                     if ring.enqueue_bulk(&batch).is_ok() {
@@ -561,7 +625,7 @@ mod tests {
         assert!(per_consumer_ordered);
         all.sort_unstable();
         let mut expect: Vec<u64> = (0..producers as u64)
-            .flat_map(|p| (0..PER_PRODUCER).map(move |v| p << 32 | v))
+            .flat_map(|p| (0..per_producer).map(move |v| p << 32 | v))
             .collect();
         expect.sort_unstable();
         assert_eq!(all, expect);
@@ -570,16 +634,21 @@ mod tests {
 
     #[test]
     fn mpmc_four_by_four() {
-        transfer(RingType::MpMc, 4, 4);
+        transfer(RingType::MpMc, 4, 4, 64);
+    }
+
+    #[test]
+    fn mpmc_four_by_four_tiny_ring() {
+        transfer(RingType::MpMc, 4, 4, 3);
     }
 
     #[test]
     fn mpsc_four_producers() {
-        transfer(RingType::MpSc, 4, 1);
+        transfer(RingType::MpSc, 4, 1, 64);
     }
 
     #[test]
     fn spsc_two_threads() {
-        transfer(RingType::SpSc, 1, 1);
+        transfer(RingType::SpSc, 1, 1, 5);
     }
 }

@@ -105,17 +105,24 @@ pub unsafe extern "C" fn spdk_ring_enqueue(
         }
         return 0;
     };
-    let (done, free) = if objs.is_null() || count == 0 {
-        (0, r.free_count())
-    } else {
-        match r.enqueue_bulk_raw(objs.cast::<Obj>(), count) {
-            Ok(free) => (count, free),
-            Err(free) => (0, free),
+    if objs.is_null() || count == 0 {
+        if !free_space.is_null() {
+            *free_space = r.free_count();
         }
-    };
-    if !free_space.is_null() {
-        *free_space = free;
+        return 0;
     }
+    if free_space.is_null() {
+        return if r.try_enqueue_bulk_raw(objs.cast::<Obj>(), count) {
+            count
+        } else {
+            0
+        };
+    }
+    let (done, free) = match r.enqueue_bulk_raw(objs.cast::<Obj>(), count) {
+        Ok(free) => (count, free),
+        Err(free) => (0, free),
+    };
+    *free_space = free;
     done
 }
 
