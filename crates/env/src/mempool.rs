@@ -874,21 +874,34 @@ mod tests {
 
     #[test]
     fn threads_stress_and_exit_flush() {
+        // No cache (all through the shared ring), a tiny one (constant
+        // refills and flushes) and a large one.
+        for cache in [0, 2, 128] {
+            stress(cache);
+        }
+    }
+
+    fn stress(cache: usize) {
         let threads = 6;
         let count = 4096;
+        let name = format!("stress_{cache}");
         let pool: Arc<Pin<Box<Mempool>>> =
-            Arc::new(Mempool::new("stress", count, 32, 128, -1).unwrap());
+            Arc::new(Mempool::new(&name, count, 32, cache, -1).unwrap());
+        assert_eq!(pool.cache_size(), cache);
         let stop = Arc::new(AtomicBool::new(false));
+        let start = Arc::new(std::sync::Barrier::new(threads));
         let deadline = Instant::now() + Duration::from_secs(60);
         let mut handles = Vec::new();
         for t in 0..threads {
             let pool = pool.clone();
             let stop = stop.clone();
+            let start = start.clone();
             handles.push(std::thread::spawn(move || {
                 let mut held: Vec<NonNull<u8>> = Vec::new();
                 let mut arr = [ptr::null_mut(); 16];
                 let mut rounds = 0u64;
-                while !stop.load(Relaxed) && rounds < 20_000 {
+                start.wait();
+                while !stop.load(Relaxed) && rounds < 200_000 {
                     assert!(Instant::now() < deadline);
                     rounds += 1;
                     if rounds.is_multiple_of(3) {
