@@ -394,7 +394,7 @@ pub(crate) fn connect(addr: &[u8], family: c_int) -> Result<Box<Client>, c_int> 
 }
 
 /// "host", "host:port", "[v6]" or "[v6]:port" (port 5260 by default).
-fn split_host_port(s: &str) -> Option<(&str, u16)> {
+pub(crate) fn split_host_port(s: &str) -> Option<(&str, u16)> {
     const DEFAULT_PORT: u16 = 5260;
     if let Some(rest) = s.strip_prefix('[') {
         let (host, after) = rest.split_once(']')?;
