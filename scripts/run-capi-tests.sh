@@ -12,7 +12,7 @@ out=$root/build/capi
 mkdir -p "$out"
 export PKG_CONFIG_PATH=$stage/lib/pkgconfig
 pcs="spdk_env_dpdk spdk_util spdk_log spdk_json spdk_jsonrpc"
-cflags="-Wall -Wextra -Wno-unused-parameter -Werror -std=gnu11 -g $(pkg-config --cflags $pcs)"
+cflags="-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror -std=gnu11 -g $(pkg-config --cflags $pcs)"
 libs="$(pkg-config --libs $pcs spdk_syslibs)"
 static="-L$stage/lib -Wl,-Bstatic -lspdk -Wl,-Bdynamic $(pkg-config --libs --static spdk_syslibs)"
 san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
