@@ -36,6 +36,7 @@ deps:
 		command -v $${t%%:*} >/dev/null || missing="$$missing $${t#*:}"; done; \
 	if [ -n "$$missing" ]; then apt-get update -q && apt-get install -y -q $$missing; fi
 	@rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
+	@python3 -c 'import spdk.rpc' 2>/dev/null || python3 -m pip install -q spdk
 
 lib:
 	$(CARGO) build --release -p spdk
