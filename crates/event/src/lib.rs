@@ -1,4 +1,18 @@
-//! SPDK event library. (being written)
+//! SPDK's event library (include/spdk/event.h): the application framework.
+//! `spdk_app_start` brings up the environment, one reactor (a pinned OS
+//! thread running SPDK threads) per core of the mask, the subsystems and
+//! the RPC server, then calls the application on the app thread.
 
+use std::ffi::CString;
+
+/// The C ABI. Its unsafe functions take C pointers; their contract is the
+/// one documented in the header, so no `# Safety` sections.
 #[allow(non_camel_case_types, clippy::missing_safety_doc)]
-pub mod ffi {}
+pub mod ffi {
+    pub mod event;
+}
+
+/// A NUL-terminated copy of `s` (cut at an interior NUL).
+pub(crate) fn cstring(s: &str) -> CString {
+    CString::new(s.split('\0').next().unwrap_or("")).unwrap_or_default()
+}

@@ -1,0 +1,6 @@
+//! event.h: the application framework (options, command line, start and
+//! stop, reactors and events).
+
+pub mod opts;
+
+pub use opts::*;

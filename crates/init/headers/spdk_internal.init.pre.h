@@ -1,0 +1,1 @@
+struct spdk_json_write_ctx;
