@@ -120,14 +120,17 @@ fn devices() -> MutexGuard<'static, BTreeMap<usize, DevPtr>> {
 }
 
 fn dev_get(list: &BTreeMap<usize, DevPtr>, io_device: *mut c_void) -> *mut IoDevice {
-    list.get(&(io_device as usize)).map_or(ptr::null_mut(), |d| d.0)
+    list.get(&(io_device as usize))
+        .map_or(ptr::null_mut(), |d| d.0)
 }
 
 /// Logs devices still registered (spdk_thread_lib_fini).
 pub(crate) fn report_leftover_devices() {
     for d in devices().values() {
         // SAFETY: registered devices are alive.
-        spdk_log::errlog!("io_device {} not unregistered", unsafe { (*d.0).name.to_string_lossy() });
+        spdk_log::errlog!("io_device {} not unregistered", unsafe {
+            (*d.0).name.to_string_lossy()
+        });
     }
 }
 
@@ -443,7 +446,10 @@ pub unsafe fn put(ch: *mut IoChannel) -> Result<(), i32> {
 /// `ch` is non-null.
 pub unsafe fn add_ref(ch: *mut IoChannel) -> *mut IoChannel {
     if owned_by_current(ch).is_none() || (*ch).refs == 0 {
-        spdk_log::errlog!("spdk_io_channel_ref({:p}): not a live channel of the current thread", ch);
+        spdk_log::errlog!(
+            "spdk_io_channel_ref({:p}): not a live channel of the current thread",
+            ch
+        );
         return ptr::null_mut();
     }
     (*ch).refs += 1;
@@ -521,7 +527,12 @@ fn send_or_log(t: *mut Thread, f: MsgFn, arg: *mut c_void) {
 /// spdk_for_each_channel: `f` runs on each thread that has a channel of the
 /// device, in thread id order, each calling spdk_for_each_channel_continue;
 /// then `cpl` runs on the calling thread.
-pub fn for_each_channel(io_device: *mut c_void, f: ChannelMsg, ctx: *mut c_void, cpl: Option<ChannelCpl>) {
+pub fn for_each_channel(
+    io_device: *mut c_void,
+    f: ChannelMsg,
+    ctx: *mut c_void,
+    cpl: Option<ChannelCpl>,
+) {
     let orig = current();
     if orig.is_null() {
         spdk_log::errlog!("spdk_for_each_channel called from non-SPDK thread");

@@ -35,7 +35,10 @@ unsafe impl Sync for ThreadHandle {}
 
 impl ThreadHandle {
     /// Creates a thread (spdk_thread_create); None on failure.
-    pub fn create(name: Option<&CStr>, cpumask: Option<&spdk_util::ffi::cpuset::spdk_cpuset>) -> Option<Self> {
+    pub fn create(
+        name: Option<&CStr>,
+        cpumask: Option<&spdk_util::ffi::cpuset::spdk_cpuset>,
+    ) -> Option<Self> {
         Thread::create(name, cpumask).map(ThreadHandle)
     }
 

@@ -172,7 +172,11 @@ pub fn register(f: PollerFn, arg: *mut c_void, period_us: u64, name: Option<&CSt
 unsafe fn check_owner(func: &str, p: *mut Poller) -> Option<*mut Thread> {
     let t = current();
     if t.is_null() {
-        spdk_log::errlog!("{}({}) called from a non-SPDK thread", func, (*p).name_str());
+        spdk_log::errlog!(
+            "{}({}) called from a non-SPDK thread",
+            func,
+            (*p).name_str()
+        );
         return None;
     }
     if (*p).thread != t {
@@ -261,7 +265,9 @@ unsafe fn run(t: *mut Thread, p: *mut Poller) -> i32 {
     (*p).state = PollerState::Running;
     let rc = ((*p).f)((*p).arg);
     if (*(*t).local()).lock_count != 0 {
-        spdk_log::errlog!("unrecoverable spinlock error 7: Lock(s) held while SPDK thread going off CPU");
+        spdk_log::errlog!(
+            "unrecoverable spinlock error 7: Lock(s) held while SPDK thread going off CPU"
+        );
         std::process::abort();
     }
     (*p).run_count += 1;

@@ -22,8 +22,8 @@ use spdk_env::ring::{Ring, RingType};
 use spdk_util::ffi::cpuset::spdk_cpuset;
 
 use crate::channel::IoChannel;
-use crate::poller::{Poller, PollerState};
 use crate::ffi::thread::{spdk_thread_op, spdk_thread_stats};
+use crate::poller::{Poller, PollerState};
 
 spdk_log::log_flag!(pub static LOG_THREAD = "thread");
 
@@ -45,7 +45,8 @@ pub const MAX_POST_POLLER_HANDLERS: usize = 4;
 /// A function run by a message.
 pub type MsgFn = unsafe extern "C" fn(*mut c_void);
 /// The scheduler's operation hook (SPDK_THREAD_OP_NEW / _RESCHED).
-pub type ThreadOpFn = unsafe extern "C" fn(*mut crate::ffi::thread::spdk_thread, spdk_thread_op) -> i32;
+pub type ThreadOpFn =
+    unsafe extern "C" fn(*mut crate::ffi::thread::spdk_thread, spdk_thread_op) -> i32;
 /// Tells whether the framework supports an operation.
 pub type ThreadOpSupportedFn = unsafe extern "C" fn(spdk_thread_op) -> bool;
 /// Legacy hook called for each new thread.
@@ -137,6 +138,11 @@ pub struct Thread {
 
 /// Offset of the user context from the start of a thread.
 pub const CTX_OFFSET: usize = std::mem::size_of::<Thread>().next_multiple_of(64);
+const THREAD_ALIGN: usize = if std::mem::align_of::<Thread>() > 64 {
+    std::mem::align_of::<Thread>()
+} else {
+    64
+};
 
 // ---- global state ----
 
@@ -244,7 +250,11 @@ pub fn lib_init(
     // SAFETY: the pool is never moved out of its box; lib_fini rebuilds it.
     let raw = Box::into_raw(unsafe { Pin::into_inner_unchecked(pool) });
     MSG_POOL.store(raw, Release);
-    spdk_log::debuglog!(LOG_THREAD, "spdk_msg_mempool was created with size: {}", msg_mempool_size);
+    spdk_log::debuglog!(
+        LOG_THREAD,
+        "spdk_msg_mempool was created with size: {}",
+        msg_mempool_size
+    );
     Ok(())
 }
 
@@ -294,7 +304,7 @@ impl Thread {
             return None;
         }
         let ctx_sz = CTX_SZ.load(Relaxed);
-        let layout = std::alloc::Layout::from_size_align(CTX_OFFSET + ctx_sz, 64).ok()?;
+        let layout = std::alloc::Layout::from_size_align(CTX_OFFSET + ctx_sz, THREAD_ALIGN).ok()?;
         // SAFETY: non-zero size.
         let mem = unsafe { std::alloc::alloc_zeroed(layout) } as *mut Thread;
         if mem.is_null() {
@@ -491,7 +501,10 @@ impl Thread {
         {
             Ok(_) => Ok(()),
             Err(_) => {
-                spdk_log::errlog!("thread {} already has a critical message pending", self.name_str());
+                spdk_log::errlog!(
+                    "thread {} already has a critical message pending",
+                    self.name_str()
+                );
                 Err(-libc::EBUSY)
             }
         }
@@ -664,23 +677,47 @@ impl Thread {
                 }
                 let live = |p: &*mut Poller| (**p).state != PollerState::Unregistered;
                 if let Some(p) = (*l).active.iter().find(|p| live(p)) {
-                    spdk_log::infolog!(LOG_THREAD, "thread {} still has active poller {}", self.name_str(), (**p).name_str());
+                    spdk_log::infolog!(
+                        LOG_THREAD,
+                        "thread {} still has active poller {}",
+                        self.name_str(),
+                        (**p).name_str()
+                    );
                     return;
                 }
                 if let Some(e) = (*l).timers.iter().find(|e| live(&e.poller)) {
-                    spdk_log::infolog!(LOG_THREAD, "thread {} still has active timed poller {}", self.name_str(), (*e.poller).name_str());
+                    spdk_log::infolog!(
+                        LOG_THREAD,
+                        "thread {} still has active timed poller {}",
+                        self.name_str(),
+                        (*e.poller).name_str()
+                    );
                     return;
                 }
                 if let Some(p) = (*l).paused.first() {
-                    spdk_log::infolog!(LOG_THREAD, "thread {} still has paused poller {}", self.name_str(), (**p).name_str());
+                    spdk_log::infolog!(
+                        LOG_THREAD,
+                        "thread {} still has paused poller {}",
+                        self.name_str(),
+                        (**p).name_str()
+                    );
                     return;
                 }
                 if let Some(ch) = (*l).channels.values().next() {
-                    spdk_log::infolog!(LOG_THREAD, "thread {} still has channel for io_device {}", self.name_str(), (**ch).dev_name());
+                    spdk_log::infolog!(
+                        LOG_THREAD,
+                        "thread {} still has channel for io_device {}",
+                        self.name_str(),
+                        (**ch).dev_name()
+                    );
                     return;
                 }
                 if (*l).pending_unregister_count > 0 {
-                    spdk_log::infolog!(LOG_THREAD, "thread {} is still unregistering io_devices", self.name_str());
+                    spdk_log::infolog!(
+                        LOG_THREAD,
+                        "thread {} is still unregistering io_devices",
+                        self.name_str()
+                    );
                     return;
                 }
             } else {
@@ -793,18 +830,27 @@ pub(crate) unsafe fn free_thread(t: *mut Thread) {
     }
     for p in std::mem::take(&mut (*l).active) {
         if (*p).state != PollerState::Unregistered {
-            spdk_log::warnlog!("active_poller {} still registered at thread exit", (*p).name_str());
+            spdk_log::warnlog!(
+                "active_poller {} still registered at thread exit",
+                (*p).name_str()
+            );
         }
         drop(Box::from_raw(p));
     }
     for e in std::mem::take(&mut (*l).timers) {
         if (*e.poller).state != PollerState::Unregistered {
-            spdk_log::warnlog!("timed_poller {} still registered at thread exit", (*e.poller).name_str());
+            spdk_log::warnlog!(
+                "timed_poller {} still registered at thread exit",
+                (*e.poller).name_str()
+            );
         }
         drop(Box::from_raw(e.poller));
     }
     for p in std::mem::take(&mut (*l).paused) {
-        spdk_log::warnlog!("paused_poller {} still registered at thread exit", (*p).name_str());
+        spdk_log::warnlog!(
+            "paused_poller {} still registered at thread exit",
+            (*p).name_str()
+        );
         drop(Box::from_raw(p));
     }
     {
@@ -824,7 +870,7 @@ pub(crate) unsafe fn free_thread(t: *mut Thread) {
     }
     let ctx_sz = (*t).ctx_sz;
     ptr::drop_in_place(t);
-    let layout = std::alloc::Layout::from_size_align_unchecked(CTX_OFFSET + ctx_sz, 64);
+    let layout = std::alloc::Layout::from_size_align_unchecked(CTX_OFFSET + ctx_sz, THREAD_ALIGN);
     std::alloc::dealloc(t.cast(), layout);
 }
 
@@ -835,7 +881,10 @@ pub(crate) unsafe fn free_thread(t: *mut Thread) {
 /// `t` is a live thread that no one polls any more.
 pub unsafe fn destroy(t: *mut Thread) -> Result<(), i32> {
     if (*t).state() != ThreadState::Exited {
-        spdk_log::errlog!("thread {} is not exited; call spdk_thread_exit and poll it first", (*t).name_str());
+        spdk_log::errlog!(
+            "thread {} is not exited; call spdk_thread_exit and poll it first",
+            (*t).name_str()
+        );
         return Err(-libc::EBUSY);
     }
     spdk_log::debuglog!(LOG_THREAD, "Destroy thread {}", (*t).name_str());
@@ -884,7 +933,10 @@ pub fn is_registered(t: *const Thread) -> bool {
 /// The thread after `t` in creation order that is running, or null.
 pub(crate) fn next_running_after(t: *mut Thread) -> *mut Thread {
     let list = threads();
-    let start = list.iter().position(|x| x.0 == t).map_or(list.len(), |i| i + 1);
+    let start = list
+        .iter()
+        .position(|x| x.0 == t)
+        .map_or(list.len(), |i| i + 1);
     list[start..]
         .iter()
         // SAFETY: registered threads are alive.
@@ -894,7 +946,11 @@ pub(crate) fn next_running_after(t: *mut Thread) -> *mut Thread {
 
 /// The first running thread, or null.
 pub(crate) fn first_thread() -> *mut Thread {
-    threads().first().map_or(ptr::null_mut(), |x| x.0)
+    threads()
+        .iter()
+        // SAFETY: registered threads are alive.
+        .find(|x| unsafe { (*x.0).state() } == ThreadState::Running)
+        .map_or(ptr::null_mut(), |x| x.0)
 }
 
 // ---- spdk_for_each_thread ----
@@ -921,7 +977,11 @@ unsafe extern "C" fn on_thread(arg: *mut c_void) {
     let next = next_running_after((*ct).cur);
     (*ct).cur = next;
     let target = if next.is_null() { (*ct).orig } else { next };
-    let f: MsgFn = if next.is_null() { back_to_orig } else { on_thread };
+    let f: MsgFn = if next.is_null() {
+        back_to_orig
+    } else {
+        on_thread
+    };
     if (*target).send_msg(f, arg).is_err() {
         spdk_log::errlog!("for_each_thread: could not continue the iteration");
     }
@@ -940,6 +1000,13 @@ pub fn for_each_thread(f: MsgFn, ctx: *mut c_void, cpl: Option<MsgFn>) {
         return;
     }
     let first = first_thread();
+    if first.is_null() {
+        if let Some(c) = cpl {
+            // SAFETY: the caller's completion.
+            unsafe { c(ctx) };
+        }
+        return;
+    }
     let ct = Box::into_raw(Box::new(CallThread {
         cur: first,
         f,
@@ -950,7 +1017,11 @@ pub fn for_each_thread(f: MsgFn, ctx: *mut c_void, cpl: Option<MsgFn>) {
     // SAFETY: orig is the current thread; first is live.
     unsafe {
         (*(*orig).local()).for_each_count += 1;
-        spdk_log::debuglog!(LOG_THREAD, "Starting thread iteration from {}", (*orig).name_str());
+        spdk_log::debuglog!(
+            LOG_THREAD,
+            "Starting thread iteration from {}",
+            (*orig).name_str()
+        );
         if (*first).send_msg(on_thread, ct.cast()).is_err() {
             (*(*orig).local()).for_each_count -= 1;
             let ct = Box::from_raw(ct);

@@ -82,8 +82,9 @@ pub type spdk_thread_pass_msg =
 /// otherwise.
 pub type spdk_poller_fn = Option<unsafe extern "C" fn(ctx: *mut c_void) -> c_int>;
 /// Switches a poller between interrupt and poll mode.
-pub type spdk_poller_set_interrupt_mode_cb =
-    Option<unsafe extern "C" fn(poller: *mut spdk_poller, cb_arg: *mut c_void, interrupt_mode: bool)>;
+pub type spdk_poller_set_interrupt_mode_cb = Option<
+    unsafe extern "C" fn(poller: *mut spdk_poller, cb_arg: *mut c_void, interrupt_mode: bool),
+>;
 /// Initializes a new channel's context; returns 0 or a negative errno.
 pub type spdk_io_channel_create_cb =
     Option<unsafe extern "C" fn(io_device: *mut c_void, ctx_buf: *mut c_void) -> c_int>;
@@ -133,7 +134,13 @@ unsafe fn opt_cstr<'a>(s: *const c_char) -> Option<&'a CStr> {
 /// created, -EALREADY when already initialized).
 #[no_mangle]
 pub extern "C" fn spdk_thread_lib_init(new_thread_fn: spdk_new_thread_fn, ctx_sz: usize) -> c_int {
-    match th::lib_init(new_thread_fn, None, None, ctx_sz, th::DEFAULT_MSG_MEMPOOL_SIZE) {
+    match th::lib_init(
+        new_thread_fn,
+        None,
+        None,
+        ctx_sz,
+        th::DEFAULT_MSG_MEMPOOL_SIZE,
+    ) {
         Ok(()) => 0,
         Err(e) => e,
     }
@@ -151,7 +158,13 @@ pub extern "C" fn spdk_thread_lib_init_ext(
     ctx_sz: usize,
     msg_mempool_size: usize,
 ) -> c_int {
-    match th::lib_init(None, thread_op_fn, thread_op_supported_fn, ctx_sz, msg_mempool_size) {
+    match th::lib_init(
+        None,
+        thread_op_fn,
+        thread_op_supported_fn,
+        ctx_sz,
+        msg_mempool_size,
+    ) {
         Ok(()) => 0,
         Err(e) => e,
     }
@@ -188,7 +201,11 @@ pub extern "C" fn spdk_thread_get_app_thread() -> *mut spdk_thread {
 /// \return whether `thread` (NULL: the current thread) is the app thread.
 #[no_mangle]
 pub extern "C" fn spdk_thread_is_app_thread(thread: *mut spdk_thread) -> bool {
-    let t = if thread.is_null() { th::current() } else { t_of(thread) };
+    let t = if thread.is_null() {
+        th::current()
+    } else {
+        t_of(thread)
+    };
     !t.is_null() && t == th::app_thread()
 }
 
@@ -303,7 +320,11 @@ pub extern "C" fn spdk_thread_get_from_ctx(ctx: *mut c_void) -> *mut spdk_thread
 ///
 /// \return 1 when work was done, 0 when idle, negative when a poller failed.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_thread_poll(thread: *mut spdk_thread, max_msgs: u32, now: u64) -> c_int {
+pub unsafe extern "C" fn spdk_thread_poll(
+    thread: *mut spdk_thread,
+    max_msgs: u32,
+    now: u64,
+) -> c_int {
     match thread_ref(thread, "spdk_thread_poll") {
         Some(t) => t.poll(max_msgs, now),
         None => -libc::EINVAL,
@@ -313,13 +334,15 @@ pub unsafe extern "C" fn spdk_thread_poll(thread: *mut spdk_thread, max_msgs: u3
 /// \return the tick at which the next timed poller is due, 0 when none.
 #[no_mangle]
 pub unsafe extern "C" fn spdk_thread_next_poller_expiration(thread: *mut spdk_thread) -> u64 {
-    thread_ref(thread, "spdk_thread_next_poller_expiration").map_or(0, |t| t.next_poller_expiration())
+    thread_ref(thread, "spdk_thread_next_poller_expiration")
+        .map_or(0, |t| t.next_poller_expiration())
 }
 
 /// \return 1 when `thread` has active (period 0) pollers, else 0.
 #[no_mangle]
 pub unsafe extern "C" fn spdk_thread_has_active_pollers(thread: *mut spdk_thread) -> c_int {
-    thread_ref(thread, "spdk_thread_has_active_pollers").map_or(0, |t| t.has_active_pollers() as c_int)
+    thread_ref(thread, "spdk_thread_has_active_pollers")
+        .map_or(0, |t| t.has_active_pollers() as c_int)
 }
 
 /// \return whether `thread` has any poller, paused ones included.
@@ -385,7 +408,11 @@ pub unsafe extern "C" fn spdk_thread_get_stats(stats: *mut spdk_thread_stats) ->
 /// a poll.
 #[no_mangle]
 pub unsafe extern "C" fn spdk_thread_get_last_tsc(thread: *mut spdk_thread) -> u64 {
-    let t = if thread.is_null() { th::current() } else { t_of(thread) };
+    let t = if thread.is_null() {
+        th::current()
+    } else {
+        t_of(thread)
+    };
     if t.is_null() {
         return 0;
     }
@@ -421,7 +448,10 @@ pub unsafe extern "C" fn spdk_thread_send_msg(
 ///
 /// \return 0; -EBUSY when one is already pending; -EINVAL for NULL.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_thread_send_critical_msg(thread: *mut spdk_thread, fn_: spdk_msg_fn) -> c_int {
+pub unsafe extern "C" fn spdk_thread_send_critical_msg(
+    thread: *mut spdk_thread,
+    fn_: spdk_msg_fn,
+) -> c_int {
     let Some(t) = thread_ref(thread, "spdk_thread_send_critical_msg") else {
         return -libc::EINVAL;
     };
@@ -459,7 +489,10 @@ pub unsafe extern "C" fn spdk_thread_get_trace_id(thread: *mut spdk_thread) -> u
 /// Registers `fn(fn_arg)` to run once on the current thread right after the
 /// poller now running returns (up to 4 at a time).
 #[no_mangle]
-pub extern "C" fn spdk_thread_register_post_poller_handler(fn_: spdk_post_poller_fn, fn_arg: *mut c_void) {
+pub extern "C" fn spdk_thread_register_post_poller_handler(
+    fn_: spdk_post_poller_fn,
+    fn_arg: *mut c_void,
+) {
     let t = th::current();
     if t.is_null() {
         spdk_log::errlog!("spdk_thread_register_post_poller_handler called from non-SPDK thread");
@@ -598,7 +631,10 @@ pub unsafe extern "C" fn spdk_io_device_register(
 /// is released, `unregister_cb(io_device)` (if not NULL) runs on the
 /// calling thread. An unknown device is reported and ignored.
 #[no_mangle]
-pub extern "C" fn spdk_io_device_unregister(io_device: *mut c_void, unregister_cb: spdk_io_device_unregister_cb) {
+pub extern "C" fn spdk_io_device_unregister(
+    io_device: *mut c_void,
+    unregister_cb: spdk_io_device_unregister_cb,
+) {
     let _ = channel::unregister(io_device, unregister_cb);
 }
 
@@ -683,26 +719,39 @@ pub extern "C" fn spdk_for_each_channel(
 
 /// \return the io_device of the iteration.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_io_channel_iter_get_io_device(i: *mut spdk_io_channel_iter) -> *mut c_void {
-    i.cast::<IoChannelIter>().as_ref().map_or(ptr::null_mut(), |i| i.io_device())
+pub unsafe extern "C" fn spdk_io_channel_iter_get_io_device(
+    i: *mut spdk_io_channel_iter,
+) -> *mut c_void {
+    i.cast::<IoChannelIter>()
+        .as_ref()
+        .map_or(ptr::null_mut(), |i| i.io_device())
 }
 
 /// \return the channel of the thread being visited (NULL in the completion).
 #[no_mangle]
-pub unsafe extern "C" fn spdk_io_channel_iter_get_channel(i: *mut spdk_io_channel_iter) -> *mut spdk_io_channel {
-    i.cast::<IoChannelIter>().as_ref().map_or(ptr::null_mut(), |i| i.channel().cast())
+pub unsafe extern "C" fn spdk_io_channel_iter_get_channel(
+    i: *mut spdk_io_channel_iter,
+) -> *mut spdk_io_channel {
+    i.cast::<IoChannelIter>()
+        .as_ref()
+        .map_or(ptr::null_mut(), |i| i.channel().cast())
 }
 
 /// \return the context given to spdk_for_each_channel().
 #[no_mangle]
 pub unsafe extern "C" fn spdk_io_channel_iter_get_ctx(i: *mut spdk_io_channel_iter) -> *mut c_void {
-    i.cast::<IoChannelIter>().as_ref().map_or(ptr::null_mut(), |i| i.ctx())
+    i.cast::<IoChannelIter>()
+        .as_ref()
+        .map_or(ptr::null_mut(), |i| i.ctx())
 }
 
 /// Ends the current step of spdk_for_each_channel(): `status` 0 moves on to
 /// the next thread, anything else stops the iteration with that status.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_for_each_channel_continue(i: *mut spdk_io_channel_iter, status: c_int) {
+pub unsafe extern "C" fn spdk_for_each_channel_continue(
+    i: *mut spdk_io_channel_iter,
+    status: c_int,
+) {
     if i.is_null() {
         spdk_log::errlog!("spdk_for_each_channel_continue: iterator is NULL");
         return;

@@ -55,7 +55,10 @@ pub unsafe extern "C" fn spdk_poller_get_period_ticks(poller: *mut spdk_poller) 
 
 /// Copies the poller's run counters to `stats`.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_poller_get_stats(poller: *mut spdk_poller, stats: *mut spdk_poller_stats) {
+pub unsafe extern "C" fn spdk_poller_get_stats(
+    poller: *mut spdk_poller,
+    stats: *mut spdk_poller_stats,
+) {
     if let (Some(p), Some(s)) = (p(poller), stats.as_mut()) {
         let (run, busy) = p.counts();
         s.run_count = run;
@@ -65,7 +68,9 @@ pub unsafe extern "C" fn spdk_poller_get_stats(poller: *mut spdk_poller, stats: 
 
 /// \return the name of the device `ch` belongs to.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_io_channel_get_io_device_name(ch: *mut spdk_io_channel) -> *const c_char {
+pub unsafe extern "C" fn spdk_io_channel_get_io_device_name(
+    ch: *mut spdk_io_channel,
+) -> *const c_char {
     match ch.cast::<IoChannel>().as_ref() {
         Some(c) => (*c.dev()).name().as_ptr(),
         None => c"".as_ptr(),
@@ -75,7 +80,9 @@ pub unsafe extern "C" fn spdk_io_channel_get_io_device_name(ch: *mut spdk_io_cha
 /// \return the number of references held on `ch`.
 #[no_mangle]
 pub unsafe extern "C" fn spdk_io_channel_get_ref_count(ch: *mut spdk_io_channel) -> c_int {
-    ch.cast::<IoChannel>().as_ref().map_or(0, |c| c.ref_count() as c_int)
+    ch.cast::<IoChannel>()
+        .as_ref()
+        .map_or(0, |c| c.ref_count() as c_int)
 }
 
 /// \return the device's name.
@@ -91,7 +98,10 @@ fn first(v: Vec<*mut Poller>) -> *mut spdk_poller {
     v.first().copied().unwrap_or(ptr::null_mut()).cast()
 }
 
-unsafe fn next_of(prev: *mut spdk_poller, list: unsafe fn(*mut crate::thread::Thread) -> Vec<*mut Poller>) -> *mut spdk_poller {
+unsafe fn next_of(
+    prev: *mut spdk_poller,
+    list: unsafe fn(*mut crate::thread::Thread) -> Vec<*mut Poller>,
+) -> *mut spdk_poller {
     let Some(pp) = p(prev) else {
         return ptr::null_mut();
     };
@@ -100,7 +110,9 @@ unsafe fn next_of(prev: *mut spdk_poller, list: unsafe fn(*mut crate::thread::Th
 
 /// \return the first active poller of `thread`, or NULL.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_thread_get_first_active_poller(thread: *mut spdk_thread) -> *mut spdk_poller {
+pub unsafe extern "C" fn spdk_thread_get_first_active_poller(
+    thread: *mut spdk_thread,
+) -> *mut spdk_poller {
     if thread.is_null() {
         return ptr::null_mut();
     }
@@ -109,13 +121,17 @@ pub unsafe extern "C" fn spdk_thread_get_first_active_poller(thread: *mut spdk_t
 
 /// \return the active poller after `prev`, or NULL.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_thread_get_next_active_poller(prev: *mut spdk_poller) -> *mut spdk_poller {
+pub unsafe extern "C" fn spdk_thread_get_next_active_poller(
+    prev: *mut spdk_poller,
+) -> *mut spdk_poller {
     next_of(prev, poller::active_pollers)
 }
 
 /// \return the timed poller of `thread` due first, or NULL.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_thread_get_first_timed_poller(thread: *mut spdk_thread) -> *mut spdk_poller {
+pub unsafe extern "C" fn spdk_thread_get_first_timed_poller(
+    thread: *mut spdk_thread,
+) -> *mut spdk_poller {
     if thread.is_null() {
         return ptr::null_mut();
     }
@@ -124,13 +140,17 @@ pub unsafe extern "C" fn spdk_thread_get_first_timed_poller(thread: *mut spdk_th
 
 /// \return the timed poller due after `prev`, or NULL.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_thread_get_next_timed_poller(prev: *mut spdk_poller) -> *mut spdk_poller {
+pub unsafe extern "C" fn spdk_thread_get_next_timed_poller(
+    prev: *mut spdk_poller,
+) -> *mut spdk_poller {
     next_of(prev, poller::timed_pollers)
 }
 
 /// \return the first paused poller of `thread`, or NULL.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_thread_get_first_paused_poller(thread: *mut spdk_thread) -> *mut spdk_poller {
+pub unsafe extern "C" fn spdk_thread_get_first_paused_poller(
+    thread: *mut spdk_thread,
+) -> *mut spdk_poller {
     if thread.is_null() {
         return ptr::null_mut();
     }
@@ -139,13 +159,17 @@ pub unsafe extern "C" fn spdk_thread_get_first_paused_poller(thread: *mut spdk_t
 
 /// \return the paused poller after `prev`, or NULL.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_thread_get_next_paused_poller(prev: *mut spdk_poller) -> *mut spdk_poller {
+pub unsafe extern "C" fn spdk_thread_get_next_paused_poller(
+    prev: *mut spdk_poller,
+) -> *mut spdk_poller {
     next_of(prev, poller::paused_pollers)
 }
 
 /// \return the first channel of `thread`, or NULL.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_thread_get_first_io_channel(thread: *mut spdk_thread) -> *mut spdk_io_channel {
+pub unsafe extern "C" fn spdk_thread_get_first_io_channel(
+    thread: *mut spdk_thread,
+) -> *mut spdk_io_channel {
     if thread.is_null() {
         return ptr::null_mut();
     }
@@ -158,7 +182,9 @@ pub unsafe extern "C" fn spdk_thread_get_first_io_channel(thread: *mut spdk_thre
 
 /// \return the channel of the same thread after `prev`, or NULL.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_thread_get_next_io_channel(prev: *mut spdk_io_channel) -> *mut spdk_io_channel {
+pub unsafe extern "C" fn spdk_thread_get_next_io_channel(
+    prev: *mut spdk_io_channel,
+) -> *mut spdk_io_channel {
     let Some(c) = prev.cast::<IoChannel>().as_ref() else {
         return ptr::null_mut();
     };

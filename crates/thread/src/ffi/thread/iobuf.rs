@@ -13,8 +13,8 @@ use std::ptr::{self, NonNull};
 use std::sync::{Mutex, MutexGuard};
 
 use spdk_env::ffi::env::ring::{
-    spdk_ring, spdk_ring_count, spdk_ring_create, spdk_ring_dequeue, spdk_ring_enqueue, spdk_ring_free,
-    SpdkRingTypeArg,
+    spdk_ring, spdk_ring_count, spdk_ring_create, spdk_ring_dequeue, spdk_ring_enqueue,
+    spdk_ring_free, SpdkRingTypeArg,
 };
 
 use super::{
@@ -77,7 +77,8 @@ pub struct spdk_iobuf_module_stats {
 }
 
 /// Called with the buffer when a waiting request is served.
-pub type spdk_iobuf_get_cb = Option<unsafe extern "C" fn(entry: *mut spdk_iobuf_entry, buf: *mut c_void)>;
+pub type spdk_iobuf_get_cb =
+    Option<unsafe extern "C" fn(entry: *mut spdk_iobuf_entry, buf: *mut c_void)>;
 
 #[doc(hidden)]
 #[repr(C)]
@@ -167,11 +168,20 @@ pub type spdk_iobuf_finish_cb = Option<unsafe extern "C" fn(cb_arg: *mut c_void)
 /// Called for each waiting entry by spdk_iobuf_for_each_entry(); non-zero
 /// stops the walk.
 pub type spdk_iobuf_for_each_entry_fn = Option<
-    unsafe extern "C" fn(ch: *mut spdk_iobuf_channel, entry: *mut spdk_iobuf_entry, ctx: *mut c_void) -> c_int,
+    unsafe extern "C" fn(
+        ch: *mut spdk_iobuf_channel,
+        entry: *mut spdk_iobuf_entry,
+        ctx: *mut c_void,
+    ) -> c_int,
 >;
 /// Receives the statistics of spdk_iobuf_get_stats().
-pub type spdk_iobuf_get_stats_cb =
-    Option<unsafe extern "C" fn(modules: *mut spdk_iobuf_module_stats, num_modules: u32, cb_arg: *mut c_void)>;
+pub type spdk_iobuf_get_stats_cb = Option<
+    unsafe extern "C" fn(
+        modules: *mut spdk_iobuf_module_stats,
+        num_modules: u32,
+        cb_arg: *mut c_void,
+    ),
+>;
 
 // ---- STAILQ helpers ----
 
@@ -325,7 +335,9 @@ fn pool_create(count: u64, bufsize: u32) -> Result<Pool, c_int> {
     if ring.is_null() {
         return Err(-libc::ENOMEM);
     }
-    let total = (count as usize).checked_mul(bufsize as usize).ok_or(-libc::ENOMEM)?;
+    let total = (count as usize)
+        .checked_mul(bufsize as usize)
+        .ok_or(-libc::ENOMEM)?;
     let Some(base) = spdk_env::memory::dma_alloc(total, ALIGNMENT as usize, -1) else {
         // SAFETY: just created.
         unsafe { spdk_ring_free(ring) };
@@ -496,7 +508,9 @@ pub unsafe extern "C" fn spdk_iobuf_set_opts(opts: *const spdk_iobuf_opts) -> c_
         return -libc::EINVAL;
     }
     if new.enable_numa != 0 {
-        spdk_log::errlog!("per-NUMA iobuf pools are not supported (SPDK_CONFIG_MAX_NUMA_NODES is 1)");
+        spdk_log::errlog!(
+            "per-NUMA iobuf pools are not supported (SPDK_CONFIG_MAX_NUMA_NODES is 1)"
+        );
         return -libc::EINVAL;
     }
     new.opts_size = size;
@@ -579,7 +593,11 @@ unsafe fn pool_init(
     (*p).stats = spdk_iobuf_pool_stats::default();
 }
 
-unsafe fn pool_populate(p: *mut spdk_iobuf_pool_cache, name: &CStr, what: &str) -> Result<(), c_int> {
+unsafe fn pool_populate(
+    p: *mut spdk_iobuf_pool_cache,
+    name: &CStr,
+    what: &str,
+) -> Result<(), c_int> {
     let mut remaining = (*p).cache_size as usize;
     let mut bufs = [ptr::null_mut::<c_void>(); 64];
     while remaining > 0 {
@@ -785,7 +803,10 @@ pub unsafe extern "C" fn spdk_iobuf_get(
         return ptr::null_mut();
     }
     if len > (*ch).cache[0].large.bufsize as u64 {
-        spdk_log::errlog!("spdk_iobuf_get: {} bytes is more than the large buffer size", len);
+        spdk_log::errlog!(
+            "spdk_iobuf_get: {} bytes is more than the large buffer size",
+            len
+        );
         return ptr::null_mut();
     }
     let p = pool_for(ch, len);
@@ -891,7 +912,10 @@ unsafe extern "C" fn stats_done(i: *mut spdk_io_channel_iter, _status: c_int) {
 ///
 /// \return 0, -EINVAL for a NULL callback.
 #[no_mangle]
-pub unsafe extern "C" fn spdk_iobuf_get_stats(cb_fn: spdk_iobuf_get_stats_cb, cb_arg: *mut c_void) -> c_int {
+pub unsafe extern "C" fn spdk_iobuf_get_stats(
+    cb_fn: spdk_iobuf_get_stats_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
     let Some(cb) = cb_fn else {
         return -libc::EINVAL;
     };
@@ -906,7 +930,11 @@ pub unsafe extern "C" fn spdk_iobuf_get_stats(cb_fn: spdk_iobuf_get_stats_cb, cb
                 module: m.name.as_ptr(),
             })
             .collect();
-        let ids = s.modules.iter().map(|m| &**m as *const Module as *const c_void).collect();
+        let ids = s
+            .modules
+            .iter()
+            .map(|m| &**m as *const Module as *const c_void)
+            .collect();
         (modules, ids)
     };
     let ctx = Box::into_raw(Box::new(StatsCtx {

@@ -128,5 +128,7 @@ pub unsafe extern "C" fn spdk_spin_held(sspin: *mut spdk_spinlock) -> bool {
         spin_err(1, "Not an SPDK thread");
         return false;
     }
-    sspin.as_ref().is_some_and(|s| s.thread == t.cast::<spdk_thread>())
+    sspin
+        .as_ref()
+        .is_some_and(|s| s.thread == t.cast::<spdk_thread>())
 }
