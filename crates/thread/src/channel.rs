@@ -285,6 +285,7 @@ pub fn unregister(io_device: *mut c_void, cb: Option<UnregisterCb>) -> Result<()
 
 /// spdk_get_io_channel: the current thread's channel for `io_device`,
 /// created (with the device's create callback) on first use.
+#[allow(clippy::not_unsafe_ptr_arg_deref)]
 pub fn get(io_device: *mut c_void) -> *mut IoChannel {
     let t = current();
     if t.is_null() {

@@ -279,10 +279,11 @@ unsafe fn run(t: *mut Thread, p: *mut Poller) -> i32 {
 
 unsafe fn remove_active_at(t: *mut Thread, p: *mut Poller, idx: usize) {
     let l = (*t).local();
-    if (&(*l).active).get(idx) == Some(&p) {
-        (*l).active.remove(idx);
-    } else if let Some(i) = (*l).active.iter().position(|x| *x == p) {
-        (*l).active.remove(i);
+    let active = &mut (*l).active;
+    if active.get(idx) == Some(&p) {
+        active.remove(idx);
+    } else if let Some(i) = active.iter().position(|x| *x == p) {
+        active.remove(i);
     }
 }
 

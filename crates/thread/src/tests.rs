@@ -4,6 +4,8 @@
 
 use std::ffi::{c_int, c_void};
 use std::ptr;
+use std::sync::atomic::AtomicU32;
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Mutex, MutexGuard, Once};
 
 use crate::channel;
@@ -23,8 +25,7 @@ fn setup() -> MutexGuard<'static, ()> {
 }
 
 fn mk(name: &std::ffi::CStr) -> ThreadHandle {
-    let t = ThreadHandle::create(Some(name), None).expect("thread");
-    t
+    ThreadHandle::create(Some(name), None).expect("thread")
 }
 
 /// Exits, polls until exited and destroys.
@@ -80,16 +81,16 @@ fn messages_run_in_order_on_their_thread() {
     finish(t);
 }
 
-static mut ACTIVE_RUNS: u32 = 0;
-static mut TIMED_RUNS: u32 = 0;
+static ACTIVE_RUNS: AtomicU32 = AtomicU32::new(0);
+static TIMED_RUNS: AtomicU32 = AtomicU32::new(0);
 
 unsafe extern "C" fn active_poller(_: *mut c_void) -> c_int {
-    ACTIVE_RUNS += 1;
+    ACTIVE_RUNS.fetch_add(1, Relaxed);
     0
 }
 
 unsafe extern "C" fn timed_poller(_: *mut c_void) -> c_int {
-    TIMED_RUNS += 1;
+    TIMED_RUNS.fetch_add(1, Relaxed);
     1
 }
 
@@ -98,10 +99,8 @@ fn poller_periods_pause_resume_and_stats() {
     let _g = setup();
     let t = mk(c"pollers");
     t.set_current();
-    unsafe {
-        ACTIVE_RUNS = 0;
-        TIMED_RUNS = 0;
-    }
+    ACTIVE_RUNS.store(0, Relaxed);
+    TIMED_RUNS.store(0, Relaxed);
     let mut a = spdk_poller_register(Some(active_poller), ptr::null_mut(), 0);
     let start = spdk_env::ticks();
     let mut p = unsafe {
@@ -112,22 +111,18 @@ fn poller_periods_pause_resume_and_stats() {
     assert!(t.next_poller_expiration() >= start + ms);
     // Before the period: only the active poller runs; poll reports idle.
     assert_eq!(t.poll(0, start + 1), 0);
-    unsafe {
-        assert_eq!(ACTIVE_RUNS, 1);
-        assert_eq!(TIMED_RUNS, 0);
-    }
+    assert_eq!(ACTIVE_RUNS.load(Relaxed), 1);
+    assert_eq!(TIMED_RUNS.load(Relaxed), 0);
     // After one period the timed poller runs once, busy.
     let mut now = start + ms + ms / 2;
     assert_eq!(t.poll(0, now), 1);
-    unsafe { assert_eq!(TIMED_RUNS, 1) };
+    assert_eq!(TIMED_RUNS.load(Relaxed), 1);
     assert_eq!(t.poll(0, now), 0);
-    unsafe { assert_eq!(TIMED_RUNS, 1) };
+    assert_eq!(TIMED_RUNS.load(Relaxed), 1);
     now += ms;
     t.poll(0, now);
-    unsafe {
-        assert_eq!(TIMED_RUNS, 2);
-        assert_eq!(ACTIVE_RUNS, 4);
-    }
+    assert_eq!(TIMED_RUNS.load(Relaxed), 2);
+    assert_eq!(ACTIVE_RUNS.load(Relaxed), 4);
     // Introspection.
     unsafe {
         let th_raw = t.as_raw();
@@ -143,12 +138,12 @@ fn poller_periods_pause_resume_and_stats() {
     unsafe { spdk_poller_pause(a) };
     t.poll(0, now);
     unsafe {
-        assert_eq!(ACTIVE_RUNS, 4);
+        assert_eq!(ACTIVE_RUNS.load(Relaxed), 4);
         assert_eq!(internal::spdk_thread_get_first_paused_poller(t.as_raw()), a);
         spdk_poller_resume(a);
     }
     t.poll(0, now);
-    unsafe { assert_eq!(ACTIVE_RUNS, 5) };
+    assert_eq!(ACTIVE_RUNS.load(Relaxed), 5);
     // Stats with the clock: an idle poll, then a busy one.
     t.poll(0, 0);
     t.send_msg(

@@ -927,7 +927,7 @@ pub fn all() -> Vec<NonNull<Thread>> {
 
 /// Whether `t` is a registered, live thread.
 pub fn is_registered(t: *const Thread) -> bool {
-    threads().iter().any(|x| x.0 as *const Thread == t)
+    threads().iter().any(|x| ptr::eq(x.0, t))
 }
 
 /// The thread after `t` in creation order that is running, or null.
@@ -989,6 +989,7 @@ unsafe extern "C" fn on_thread(arg: *mut c_void) {
 
 /// spdk_for_each_thread: runs `f(ctx)` on every thread in turn, then
 /// `cpl(ctx)` on the calling thread.
+#[allow(clippy::not_unsafe_ptr_arg_deref)]
 pub fn for_each_thread(f: MsgFn, ctx: *mut c_void, cpl: Option<MsgFn>) {
     let orig = current();
     if orig.is_null() {

@@ -467,6 +467,7 @@ pub unsafe extern "C" fn spdk_thread_send_critical_msg(
 /// Runs `fn(ctx)` on every thread, one after the other, then `cpl(ctx)` on
 /// the calling thread.
 #[no_mangle]
+#[allow(clippy::not_unsafe_ptr_arg_deref)]
 pub extern "C" fn spdk_for_each_thread(fn_: spdk_msg_fn, ctx: *mut c_void, cpl: spdk_msg_fn) {
     let Some(f) = fn_ else {
         spdk_log::errlog!("spdk_for_each_thread: fn is NULL");

@@ -273,6 +273,8 @@ struct Module {
 
 struct State {
     opts: spdk_iobuf_opts,
+    // Boxed: a module's address identifies it in channels.
+    #[allow(clippy::vec_box)]
     modules: Vec<Box<Module>>,
     small: Pool,
     large: Pool,
