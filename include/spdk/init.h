@@ -59,6 +59,49 @@ void spdk_subsystem_fini(spdk_subsystem_fini_fn cb_fn, void *cb_arg);
  */
 bool spdk_subsystem_exists(const char *name);
 
+/**
+ * Starts an RPC server on the Unix socket `listen_addr`, served by a
+ * poller of the calling (app) thread. `opts` (may be NULL) sets the
+ * JSON-RPC log.
+ *
+ * \return 0, -EINVAL (bad address, inconsistent methods or options),
+ * -EADDRINUSE when this process already listens there.
+ */
+int spdk_rpc_initialize(const char *listen_addr, const struct spdk_rpc_opts *opts);
+
+/**
+ * Stops every RPC server started by spdk_rpc_initialize().
+ */
+void spdk_rpc_finish(void);
+
+/**
+ * Stops the RPC server listening on `listen_addr`.
+ */
+void spdk_rpc_server_finish(const char *listen_addr);
+
+/**
+ * Stops serving requests on `listen_addr` (connections wait) until
+ * spdk_rpc_server_resume().
+ */
+void spdk_rpc_server_pause(const char *listen_addr);
+
+/**
+ * Serves requests on `listen_addr` again.
+ */
+void spdk_rpc_server_resume(const char *listen_addr);
+
+/**
+ * Applies a JSON configuration (`json`, `json_size` bytes, SPDK's
+ * {"subsystems": [...]} format) by calling its RPC methods in order, those
+ * allowed in the current RPC state only; `cb_fn(rc, cb_arg)` at the end.
+ * With `stop_on_error`, the first failing method ends the loading.
+ */
+void spdk_subsystem_load_config(void *json,
+                                ssize_t json_size,
+                                spdk_subsystem_init_fn cb_fn,
+                                void *cb_arg,
+                                bool stop_on_error);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
