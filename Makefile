@@ -120,6 +120,7 @@ bench: stage
 		echo "== $$n"; LD_LIBRARY_PATH=$(STAGE)/lib $(BUILD)/bench/$$n || exit 1; \
 	done
 	$(CARGO) bench -p spdk-env --bench pool_ring
+	$(CARGO) bench -p spdk-thread --bench thread
 
 clean:
 	$(CARGO) clean
