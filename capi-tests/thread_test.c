@@ -4,7 +4,23 @@
  * exit and destroy, iobuf get/put with the wait callback, bad input. */
 #include "spdk/stdinc.h"
 #include "spdk/thread.h"
-#include "spdk_internal/thread.h"
+
+/* spdk_internal/thread.h is not installed (as in SPDK): its exported
+ * functions, declared as in-tree code sees them. */
+struct spdk_poller_stats {
+	uint64_t run_count;
+	uint64_t busy_count;
+};
+const char *spdk_poller_get_name(struct spdk_poller *poller);
+uint64_t spdk_poller_get_period_ticks(struct spdk_poller *poller);
+void spdk_poller_get_stats(struct spdk_poller *poller, struct spdk_poller_stats *stats);
+const char *spdk_io_channel_get_io_device_name(struct spdk_io_channel *ch);
+int spdk_io_channel_get_ref_count(struct spdk_io_channel *ch);
+struct spdk_poller *spdk_thread_get_first_active_poller(struct spdk_thread *thread);
+struct spdk_poller *spdk_thread_get_next_active_poller(struct spdk_poller *prev);
+struct spdk_poller *spdk_thread_get_first_timed_poller(struct spdk_thread *thread);
+struct spdk_poller *spdk_thread_get_next_timed_poller(struct spdk_poller *prev);
+struct spdk_io_channel *spdk_thread_get_first_io_channel(struct spdk_thread *thread);
 
 #include <pthread.h>
 

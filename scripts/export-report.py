@@ -9,7 +9,10 @@ syms = set(exports.read_text().split())
 # inline helpers and macros are not exported, so they are left out.
 decl = re.compile(r"^[A-Za-z_][\w \t\*]*?\b(spdk_\w+)\s*\([^;{]*\)\s*;", re.M)
 declared = {}
-for h in sorted(include.glob("*.h")):
+# spdk_internal/*.h (beside include/spdk) declares the internal functions
+# SPDK exports too (spdk_poller_get_name, ...).
+internal = include.parent / "spdk_internal"
+for h in sorted(include.glob("*.h")) + sorted(internal.glob("*.h")):
     text = re.sub(r"/\*.*?\*/", "", h.read_text(), flags=re.S)
     text = re.sub(r"^\s*#.*?(?<!\\)$", "", text, flags=re.M | re.S)
     text = re.sub(r"static inline[^{]*\{", "", text)
