@@ -19,7 +19,7 @@ for h in sorted(include.glob("*.h")) + sorted(internal.glob("*.h")):
     text = re.sub(r"typedef[^;]*;", "", text)
     names = set(decl.findall(text))
     if names:
-        declared[h.name] = names
+        declared[h.name if h.parent == include else f"{h.parent.name}/{h.name}"] = names
 
 ok = True
 bad = sorted(s for s in syms if not s.startswith("spdk_"))
