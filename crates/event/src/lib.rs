@@ -5,6 +5,11 @@
 
 use std::ffi::CString;
 
+pub mod app;
+pub mod reactor;
+pub mod rpcs;
+pub mod subsystems;
+
 /// The C ABI. Its unsafe functions take C pointers; their contract is the
 /// one documented in the header, so no `# Safety` sections.
 #[allow(non_camel_case_types, clippy::missing_safety_doc)]

@@ -1,6 +1,196 @@
 //! event.h: the application framework (options, command line, start and
 //! stop, reactors and events).
 
+use ::spdk_thread as sth;
+use std::ffi::{c_char, c_int, c_void};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use spdk_util::ffi::cpuset::{spdk_cpuset, spdk_cpuset_parse};
+use sth::ffi::thread::spdk_msg_fn;
+
 pub mod opts;
 
 pub use opts::*;
+
+/// An event's function: runs on the target core's reactor.
+pub type spdk_event_fn = Option<unsafe extern "C" fn(arg1: *mut c_void, arg2: *mut c_void)>;
+
+/// A message to a reactor (spdk_event_allocate / spdk_event_call).
+pub struct spdk_event {
+    _opaque: [u8; 0],
+}
+
+/// Starts the application: the environment from `opts_user` (core mask,
+/// memory, ...), one reactor per core (pinned OS threads, the caller's
+/// thread being the main core's), the app thread, the RPC server, the JSON
+/// configuration and the subsystems; then `start_fn(ctx)` on the app
+/// thread. Blocks until spdk_app_stop() and the shutdown finished.
+///
+/// \return the rc given to spdk_app_stop(), or 1 when start-up failed.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_app_start(
+    opts_user: *mut spdk_app_opts,
+    start_fn: spdk_msg_fn,
+    ctx: *mut c_void,
+) -> c_int {
+    if opts_user.is_null() {
+        spdk_log::errlog!("opts_user should not be NULL");
+        return 1;
+    }
+    let size = std::ptr::read_unaligned(std::ptr::addr_of!((*opts_user).opts_size));
+    if size == 0 {
+        spdk_log::errlog!("The opts_size in opts_user structure should not be zero value");
+        return 1;
+    }
+    let mut o = opts::copy_user(opts_user);
+    if o.name.is_null() {
+        spdk_log::errlog!("spdk_app_opts::name not specified");
+        return 1;
+    }
+    let Some(start) = start_fn else {
+        spdk_log::errlog!("start_fn should not be NULL");
+        return 1;
+    };
+    if o.rpc_addr.is_null() && o.delay_subsystem_init {
+        spdk_log::errlog!("Cannot use '--wait-for-rpc' if no RPC server is going to be started.");
+        return 1;
+    }
+    if o.lcore_map.is_null() && o.reactor_mask.is_null() {
+        o.reactor_mask = c"0x1".as_ptr();
+    }
+    crate::app::start(&o, start, ctx)
+}
+
+/// Releases what spdk_app_start() set up (reactors, threads library,
+/// environment); call after it returned.
+#[no_mangle]
+pub extern "C" fn spdk_app_fini() {
+    crate::app::fini()
+}
+
+/// Starts the orderly shutdown, as SIGINT does: the opts' shutdown_cb on
+/// the app thread when set, else spdk_app_stop(0).
+#[no_mangle]
+pub extern "C" fn spdk_app_start_shutdown() {
+    crate::app::start_shutdown()
+}
+
+/// Stops the application: subsystems are finished in reverse order, the
+/// RPC server closed, the reactors stopped, and spdk_app_start() returns
+/// `rc`. Callable from any thread.
+#[no_mangle]
+pub extern "C" fn spdk_app_stop(rc: c_int) {
+    crate::app::stop(rc)
+}
+
+/// \return the application's shared memory id (-1 when none).
+#[no_mangle]
+pub extern "C" fn spdk_app_get_shm_id() -> c_int {
+    crate::app::SHM_ID.load(Ordering::Acquire)
+}
+
+/// Parses `mask` into `cpumask` and checks that it only names cores of the
+/// application.
+///
+/// \return 0, or -1 on a bad mask or cores outside the application's.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_app_parse_core_mask(
+    mask: *const c_char,
+    cpumask: *mut spdk_cpuset,
+) -> c_int {
+    if mask.is_null() || cpumask.is_null() {
+        return -1;
+    }
+    if spdk_cpuset_parse(cpumask, mask) < 0 {
+        spdk_log::errlog!(
+            "invalid cpumask {}",
+            std::ffi::CStr::from_ptr(mask).to_string_lossy()
+        );
+        return -1;
+    }
+    let app = spdk_app_get_core_mask();
+    if app.is_null() {
+        return -1;
+    }
+    for cpu in 0..1024u32 {
+        if spdk_util::ffi::cpuset::spdk_cpuset_get_cpu(cpumask, cpu)
+            && !spdk_util::ffi::cpuset::spdk_cpuset_get_cpu(app, cpu)
+        {
+            spdk_log::errlog!("cpumask has cores outside the application's core mask");
+            return -1;
+        }
+    }
+    0
+}
+
+/// \return the application's core mask (NULL before spdk_app_start()).
+#[no_mangle]
+pub extern "C" fn spdk_app_get_core_mask() -> *const spdk_cpuset {
+    crate::app::CORE_MASK
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_deref()
+        .map_or(std::ptr::null(), |m| m as *const spdk_cpuset)
+}
+
+/// Prepares an event running `fn(arg1, arg2)` on core `lcore`'s reactor;
+/// send it with spdk_event_call().
+///
+/// \return the event, or NULL when `lcore` has no reactor or fn is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_event_allocate(
+    lcore: u32,
+    fn_: spdk_event_fn,
+    arg1: *mut c_void,
+    arg2: *mut c_void,
+) -> *mut spdk_event {
+    let Some(f) = fn_ else {
+        return std::ptr::null_mut();
+    };
+    if crate::reactor::get(lcore).is_none() {
+        spdk_log::errlog!("no reactor on core {lcore}");
+        return std::ptr::null_mut();
+    }
+    Box::into_raw(Box::new(crate::reactor::Event {
+        lcore,
+        f,
+        arg1,
+        arg2,
+    }))
+    .cast()
+}
+
+/// Sends an event made by spdk_event_allocate() (which it consumes).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_event_call(event: *mut spdk_event) {
+    if event.is_null() {
+        return;
+    }
+    crate::reactor::post(Box::from_raw(event.cast::<crate::reactor::Event>()));
+}
+
+static CONTEXT_SWITCH_MONITOR: AtomicBool = AtomicBool::new(true);
+
+/// Turns the reactors' context switch monitor on or off.
+#[no_mangle]
+pub extern "C" fn spdk_framework_enable_context_switch_monitor(enabled: bool) {
+    CONTEXT_SWITCH_MONITOR.store(enabled, Ordering::Relaxed)
+}
+
+/// \return whether the context switch monitor is on.
+#[no_mangle]
+pub extern "C" fn spdk_framework_context_switch_monitor_enabled() -> bool {
+    CONTEXT_SWITCH_MONITOR.load(Ordering::Relaxed)
+}
+
+/// Sets up tracing from the options. This library has no trace buffers:
+/// nothing to set up.
+///
+/// \return 0.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_app_setup_trace(opts: *mut spdk_app_opts) -> c_int {
+    if opts.is_null() {
+        return -libc::EINVAL;
+    }
+    0
+}

@@ -13,15 +13,12 @@ use spdk_util::ffi::string::{spdk_strarray_free, spdk_strarray_from_string};
 /// or spdk_app_start_shutdown()).
 pub type spdk_app_shutdown_cb = Option<unsafe extern "C" fn()>;
 
-/// A signal handler.
-pub type spdk_sighandler_t = Option<unsafe extern "C" fn(signal: c_int)>;
-
 /// The RPC socket used when none is given.
-pub const SPDK_DEFAULT_RPC_ADDR_STR: &str = "/var/tmp/spdk.sock";
+pub(crate) const SPDK_DEFAULT_RPC_ADDR_STR: &str = "/var/tmp/spdk.sock";
 
-/// The short options spdk_app_parse_args() handles itself; an application's
-/// own getopt string must not reuse them.
-pub const SPDK_APP_GETOPT_STRING: &str = "c:de:ghi:m:n:p:r:s:uvA:B:L:RW:";
+/// The short options spdk_app_parse_args() handles itself (the header's
+/// SPDK_APP_GETOPT_STRING); an application's own must not reuse them.
+pub(crate) const SPDK_APP_GETOPT_STRING: &str = "c:de:ghi:m:n:p:r:s:uvA:B:L:RW:";
 
 /// What spdk_app_parse_args() returns.
 #[repr(C)]

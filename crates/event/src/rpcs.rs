@@ -1,0 +1,388 @@
+//! RPC methods of the app framework: framework_start_init and
+//! framework_wait_init, reactors and threads introspection, logging and
+//! spdk_kill_instance.
+
+use ::spdk_thread as sth;
+use std::ffi::{c_void, CStr};
+use std::sync::{Mutex, Once};
+
+use serde_json::{json, Value};
+use spdk_rpc::params::Decoder;
+use spdk_rpc::{Request, SPDK_JSONRPC_ERROR_INVALID_PARAMS, SPDK_RPC_RUNTIME, SPDK_RPC_STARTUP};
+use sth::ffi::thread::{
+    spdk_for_each_thread, spdk_get_thread, spdk_poller, spdk_poller_register_named,
+    spdk_poller_unregister, spdk_thread, spdk_thread_poller_rc,
+};
+
+static ONCE: Once = Once::new();
+
+pub fn register() {
+    ONCE.call_once(|| {
+        let both = SPDK_RPC_STARTUP | SPDK_RPC_RUNTIME;
+        spdk_rpc::register(
+            "framework_start_init",
+            crate::app::framework_start_init,
+            SPDK_RPC_STARTUP,
+        );
+        spdk_rpc::register("framework_wait_init", framework_wait_init, both);
+        spdk_rpc::register(
+            "framework_get_reactors",
+            framework_get_reactors,
+            SPDK_RPC_RUNTIME,
+        );
+        spdk_rpc::register("thread_get_stats", thread_get_stats, SPDK_RPC_RUNTIME);
+        spdk_rpc::register("thread_get_pollers", thread_get_pollers, SPDK_RPC_RUNTIME);
+        spdk_rpc::register(
+            "thread_get_io_channels",
+            thread_get_io_channels,
+            SPDK_RPC_RUNTIME,
+        );
+        spdk_rpc::register("log_set_print_level", log_set_print_level, both);
+        spdk_rpc::register("log_get_print_level", log_get_print_level, both);
+        spdk_rpc::register("log_set_level", log_set_level, both);
+        spdk_rpc::register("log_get_level", log_get_level, both);
+        spdk_rpc::register("log_set_flag", log_set_flag, both);
+        spdk_rpc::register("log_clear_flag", log_clear_flag, both);
+        spdk_rpc::register("log_get_flags", log_get_flags, both);
+        spdk_rpc::register("spdk_kill_instance", spdk_kill_instance, both);
+    });
+}
+
+fn no_params(req: Request, params: &Option<Value>, name: &str) -> Option<Request> {
+    if params.is_some() {
+        req.error(
+            SPDK_JSONRPC_ERROR_INVALID_PARAMS,
+            &format!("'{name}' requires no arguments"),
+        );
+        None
+    } else {
+        Some(req)
+    }
+}
+
+struct WaitCtx {
+    req: Option<Request>,
+    poller: *mut spdk_poller,
+}
+
+unsafe extern "C" fn wait_init_poll(arg: *mut c_void) -> i32 {
+    let ctx = arg.cast::<WaitCtx>();
+    if spdk_rpc::state() == SPDK_RPC_RUNTIME {
+        let mut c = Box::from_raw(ctx);
+        if let Some(r) = c.req.take() {
+            r.ok();
+        }
+        spdk_poller_unregister(&mut c.poller);
+    }
+    spdk_thread_poller_rc::SPDK_POLLER_BUSY as i32
+}
+
+fn framework_wait_init(req: Request, _params: Option<Value>) {
+    if spdk_rpc::state() == SPDK_RPC_RUNTIME {
+        return req.ok();
+    }
+    let ctx = Box::into_raw(Box::new(WaitCtx {
+        req: Some(req),
+        poller: std::ptr::null_mut(),
+    }));
+    // SAFETY: ctx lives until the poller frees it.
+    unsafe {
+        (*ctx).poller = spdk_poller_register_named(
+            Some(wait_init_poll),
+            ctx.cast(),
+            0,
+            c"rpc_subsystem_init_poller_ctx".as_ptr(),
+        );
+    }
+}
+
+unsafe fn thread_name(t: *mut spdk_thread) -> String {
+    CStr::from_ptr(sth::ffi::thread::spdk_thread_get_name(t))
+        .to_string_lossy()
+        .into_owned()
+}
+
+unsafe fn thread_cpumask(t: *mut spdk_thread) -> String {
+    let m = sth::ffi::thread::spdk_thread_get_cpumask(t);
+    if m.is_null() {
+        return String::new();
+    }
+    let s = spdk_util::ffi::cpuset::spdk_cpuset_fmt(m);
+    format!("0x{}", CStr::from_ptr(s).to_string_lossy())
+}
+
+fn framework_get_reactors(req: Request, params: Option<Value>) {
+    let Some(req) = no_params(req, &params, "framework_get_reactors") else {
+        return;
+    };
+    let mut reactors = Vec::new();
+    for r in crate::reactor::reactors() {
+        let threads = r.threads.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let lw: Vec<Value> = threads
+            .iter()
+            .map(|t| {
+                // SAFETY: threads of a running reactor.
+                unsafe {
+                    json!({
+                        "name": thread_name(t.as_raw()),
+                        "id": t.id(),
+                        "cpumask": thread_cpumask(t.as_raw()),
+                        "elapsed": spdk_env::ticks().saturating_sub(0),
+                    })
+                }
+            })
+            .collect();
+        reactors.push(json!({
+            "lcore": r.lcore,
+            "tid": r.tid.load(std::sync::atomic::Ordering::Relaxed),
+            "busy": r.busy_tsc.load(std::sync::atomic::Ordering::Relaxed),
+            "idle": r.idle_tsc.load(std::sync::atomic::Ordering::Relaxed),
+            "in_interrupt": false,
+            "irq": 0, "sys": 0, "usr": 0,
+            "lw_threads": lw,
+        }));
+    }
+    req.result(&json!({
+        "tick_rate": spdk_env::ticks_hz(),
+        "pid": std::process::id(),
+        "reactors": reactors,
+    }));
+}
+
+/// Collects one JSON object per thread, each built on its own thread, then
+/// answers with {"tick_rate", "threads": [...]}.
+struct Collect {
+    req: Option<Request>,
+    f: fn(*mut spdk_thread) -> Value,
+    out: Mutex<Vec<Value>>,
+}
+
+unsafe extern "C" fn collect_one(arg: *mut c_void) {
+    let c = &*(arg as *const Collect);
+    let v = (c.f)(spdk_get_thread());
+    c.out.lock().unwrap_or_else(|e| e.into_inner()).push(v);
+}
+
+unsafe extern "C" fn collect_done(arg: *mut c_void) {
+    let mut c = Box::from_raw(arg as *mut Collect);
+    let threads = std::mem::take(&mut *c.out.lock().unwrap_or_else(|e| e.into_inner()));
+    if let Some(r) = c.req.take() {
+        r.result(&json!({"tick_rate": spdk_env::ticks_hz(), "threads": threads}));
+    }
+}
+
+fn for_each_thread(req: Request, f: fn(*mut spdk_thread) -> Value) {
+    let c = Box::into_raw(Box::new(Collect {
+        req: Some(req),
+        f,
+        out: Mutex::new(Vec::new()),
+    }));
+    spdk_for_each_thread(Some(collect_one), c.cast(), Some(collect_done));
+}
+
+fn thread_stats(t: *mut spdk_thread) -> Value {
+    let Some(h) = sth::ThreadHandle::from_raw(t) else {
+        return Value::Null;
+    };
+    let s = h.stats();
+    // SAFETY: runs on `t` itself.
+    unsafe {
+        let th = t.cast::<sth::Thread>();
+        json!({
+            "name": thread_name(t),
+            "id": h.id(),
+            "cpumask": thread_cpumask(t),
+            "busy": s.busy_tsc,
+            "idle": s.idle_tsc,
+            "active_pollers_count": sth::poller::active_pollers(th).len(),
+            "timed_pollers_count": sth::poller::timed_pollers(th).len(),
+            "paused_pollers_count": sth::poller::paused_pollers(th).len(),
+        })
+    }
+}
+
+fn thread_get_stats(req: Request, params: Option<Value>) {
+    if let Some(req) = no_params(req, &params, "thread_get_stats") {
+        for_each_thread(req, thread_stats);
+    }
+}
+
+unsafe fn pollers_json(list: Vec<*mut sth::poller::Poller>) -> Vec<Value> {
+    list.into_iter()
+        .map(|p| {
+            let p = &*p;
+            let (run, busy) = p.counts();
+            let mut v = json!({
+                "name": p.name().to_string_lossy(),
+                "id": p.id(),
+                "state": p.state().as_cstr().to_string_lossy(),
+                "run_count": run,
+                "busy_count": busy,
+            });
+            if p.period_ticks() != 0 {
+                v["period_ticks"] = json!(p.period_ticks());
+            }
+            v
+        })
+        .collect()
+}
+
+fn thread_pollers(t: *mut spdk_thread) -> Value {
+    // SAFETY: runs on `t` itself.
+    unsafe {
+        let th = t.cast::<sth::Thread>();
+        json!({
+            "name": thread_name(t),
+            "id": sth::ffi::thread::spdk_thread_get_id(t),
+            "active_pollers": pollers_json(sth::poller::active_pollers(th)),
+            "timed_pollers": pollers_json(sth::poller::timed_pollers(th)),
+            "paused_pollers": pollers_json(sth::poller::paused_pollers(th)),
+        })
+    }
+}
+
+fn thread_get_pollers(req: Request, params: Option<Value>) {
+    if let Some(req) = no_params(req, &params, "thread_get_pollers") {
+        for_each_thread(req, thread_pollers);
+    }
+}
+
+fn thread_channels(t: *mut spdk_thread) -> Value {
+    // SAFETY: runs on `t` itself.
+    unsafe {
+        let th = t.cast::<sth::Thread>();
+        let chans: Vec<Value> = sth::channel::channels_of(th)
+            .into_iter()
+            .map(|ch| {
+                let c = &*ch;
+                json!({"name": (*c.dev()).name().to_string_lossy(), "ref": c.ref_count()})
+            })
+            .collect();
+        json!({"name": thread_name(t), "io_channels": chans})
+    }
+}
+
+fn thread_get_io_channels(req: Request, params: Option<Value>) {
+    if let Some(req) = no_params(req, &params, "thread_get_io_channels") {
+        for_each_thread(req, thread_channels);
+    }
+}
+
+fn parse_level(s: &str) -> Option<spdk_log::LogLevel> {
+    use spdk_log::LogLevel::*;
+    match s.to_ascii_uppercase().as_str() {
+        "ERROR" => Some(Error),
+        "WARNING" | "WARN" => Some(Warn),
+        "NOTICE" => Some(Notice),
+        "INFO" => Some(Info),
+        "DEBUG" => Some(Debug),
+        _ => None,
+    }
+}
+
+fn level_param(req: Request, params: Option<Value>, set: fn(spdk_log::LogLevel)) {
+    let level = Decoder::new(params.as_ref()).and_then(|mut d| {
+        let l = d.req_str("level")?;
+        d.finish()?;
+        Ok(l)
+    });
+    let Ok(level) = level else {
+        spdk_log::errlog!("spdk_json_decode_object failed");
+        return req.invalid_params();
+    };
+    match parse_level(&level) {
+        Some(l) => {
+            set(l);
+            req.ok()
+        }
+        None => {
+            spdk_log::errlog!("tried to set invalid log level");
+            req.error(SPDK_JSONRPC_ERROR_INVALID_PARAMS, "invalid log level")
+        }
+    }
+}
+
+fn log_set_print_level(req: Request, params: Option<Value>) {
+    level_param(req, params, spdk_log::set_print_level)
+}
+
+fn log_set_level(req: Request, params: Option<Value>) {
+    level_param(req, params, spdk_log::set_level)
+}
+
+fn log_get_print_level(req: Request, params: Option<Value>) {
+    if let Some(req) = no_params(req, &params, "log_get_print_level") {
+        req.result(&json!(spdk_log::print_level().name()));
+    }
+}
+
+fn log_get_level(req: Request, params: Option<Value>) {
+    if let Some(req) = no_params(req, &params, "log_get_level") {
+        req.result(&json!(spdk_log::level().name()));
+    }
+}
+
+fn flag_param(req: Request, params: Option<Value>, on: bool) {
+    let flag = Decoder::new(params.as_ref()).and_then(|mut d| {
+        let f = d.req_str("flag")?;
+        d.finish()?;
+        Ok(f)
+    });
+    let Ok(flag) = flag else {
+        spdk_log::errlog!("spdk_json_decode_object failed");
+        return req.invalid_params();
+    };
+    let r = if on {
+        spdk_log::set_flag(&flag)
+    } else {
+        spdk_log::clear_flag(&flag)
+    };
+    match r {
+        Ok(()) => req.ok(),
+        Err(_) => req.error(SPDK_JSONRPC_ERROR_INVALID_PARAMS, "Invalid parameters"),
+    }
+}
+
+fn log_set_flag(req: Request, params: Option<Value>) {
+    flag_param(req, params, true)
+}
+
+fn log_clear_flag(req: Request, params: Option<Value>) {
+    flag_param(req, params, false)
+}
+
+fn log_get_flags(req: Request, params: Option<Value>) {
+    if let Some(req) = no_params(req, &params, "log_get_flags") {
+        let mut m = serde_json::Map::new();
+        for f in spdk_log::flag_names() {
+            let on = spdk_log::flag_enabled(&f);
+            m.insert(f, Value::Bool(on));
+        }
+        req.result(&Value::Object(m));
+    }
+}
+
+fn spdk_kill_instance(req: Request, params: Option<Value>) {
+    let name = Decoder::new(params.as_ref()).and_then(|mut d| {
+        let n = d.req_str("sig_name")?;
+        d.finish()?;
+        Ok(n)
+    });
+    let Ok(name) = name else {
+        return req.invalid_params();
+    };
+    let sig = match name.as_str() {
+        "SIGINT" | "2" => libc::SIGINT,
+        "SIGTERM" | "15" => libc::SIGTERM,
+        "SIGQUIT" | "3" => libc::SIGQUIT,
+        "SIGHUP" | "1" => libc::SIGHUP,
+        "SIGKILL" | "9" => libc::SIGKILL,
+        _ => return req.invalid_params(),
+    };
+    spdk_log::debuglog!(spdk_jsonrpc::LOG_RPC, "sending signal {sig}");
+    req.ok();
+    // SAFETY: signals this process, as asked.
+    unsafe {
+        libc::kill(libc::getpid(), sig);
+    }
+}

@@ -1,0 +1,16 @@
+//! The subsystems of our Rust crates. They are registered from this list
+//! when an application starts (no constructors in Rust code): a crate that
+//! provides a subsystem adds its registration function here, as SPDK links
+//! its `event_<name>` subsystem libraries.
+
+/// Registration functions of the built-in subsystems, in registration
+/// order (dependencies are declared by the functions themselves).
+const BUILTIN: &[fn()] = &[];
+
+/// Registers the built-in subsystems (idempotent: registering a name again
+/// does nothing).
+pub fn register_builtin() {
+    for f in BUILTIN {
+        f();
+    }
+}
