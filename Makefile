@@ -26,7 +26,9 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)
 BUILD      := $(ROOT)/build
 STAGE      := $(BUILD)/stage
 
-.PHONY: struct-size-test deps all lib headers check-headers pc install uninstall stage examples run test lint rust-test capi-test bench clean
+RPC_SOCK   ?= /var/tmp/spdk.sock
+
+.PHONY: rpc-client-test struct-size-test deps all lib headers check-headers pc install uninstall stage examples run test lint rust-test capi-test bench clean
 
 all: lib pc
 
@@ -39,7 +41,7 @@ deps:
 	@python3 -c 'import spdk.rpc' 2>/dev/null || python3 -m pip install -q spdk
 
 lib:
-	$(CARGO) build --release -p spdk
+	$(CARGO) build --release -p spdk -p spdk_tgt
 	@mkdir -p $(BUILD)/lib
 	cp $(TARGET_DIR)/release/libspdk.a $(BUILD)/lib/libspdk.a
 	$(CC) -shared -o $(BUILD)/lib/$(SOFILE) \
@@ -70,6 +72,9 @@ install: all
 	ln -sf $(SOFILE) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libspdk.so
 	install -m 644 include/spdk/*.h $(DESTDIR)$(INCLUDEDIR)/spdk/
+	install -d $(DESTDIR)$(INCLUDEDIR)/spdk_internal $(DESTDIR)$(PREFIX)/bin
+	install -m 644 include/spdk_internal/*.h $(DESTDIR)$(INCLUDEDIR)/spdk_internal/
+	install -m 755 $(TARGET_DIR)/release/spdk_tgt $(DESTDIR)$(PREFIX)/bin/spdk_tgt
 	scripts/gen-pc.sh $(BUILD)/pc-install $(PREFIX) $(LIBDIR) $(INCLUDEDIR) $(VERSION) "$(SYSLIBS)"
 	install -m 644 $(BUILD)/pc-install/*.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 
@@ -79,6 +84,9 @@ uninstall:
 		$(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libspdk.so
 	cd include/spdk && for h in *.h; do rm -f $(DESTDIR)$(INCLUDEDIR)/spdk/$$h; done
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/spdk 2>/dev/null
+	cd include/spdk_internal && for h in *.h; do rm -f $(DESTDIR)$(INCLUDEDIR)/spdk_internal/$$h; done
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/spdk_internal 2>/dev/null
+	rm -f $(DESTDIR)$(PREFIX)/bin/spdk_tgt
 	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/spdk.pc $(DESTDIR)$(LIBDIR)/pkgconfig/spdk_syslibs.pc \
 		$(DESTDIR)$(LIBDIR)/pkgconfig/spdk_dpdklibs.pc
 	for n in $$(grep -v '^#' pkgconfig/libraries.txt); do rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/spdk_$$n.pc; done
@@ -91,7 +99,13 @@ stage:
 examples: stage
 	scripts/run-examples.sh $(STAGE)
 
-run: examples
+# spdk_tgt on its built-in default configuration (RPC_SOCK to move the socket).
+run: lib
+	$(TARGET_DIR)/release/spdk_tgt --default-config -r $(RPC_SOCK)
+
+# The official SPDK Python client (PyPI spdk) against spdk_tgt.
+rpc-client-test:
+	scripts/rpc-client-test.sh
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -106,7 +120,7 @@ capi-test: stage
 	scripts/run-capi-tests.sh $(STAGE)
 	scripts/install-test.sh
 
-test: lint rust-test capi-test examples
+test: lint rust-test capi-test examples rpc-client-test
 
 # C benchmarks through the installed library (what SPDK programs pay),
 # then the Rust-side ones.
