@@ -231,6 +231,9 @@ unsafe extern "C" fn do_subsystem_init(rc: c_int, _: *mut c_void) {
 
 /// The subsystems are up: runtime state, runtime part of the JSON config,
 /// then the application.
+///
+/// # Safety
+/// Called on the app thread as an init completion.
 pub unsafe extern "C" fn subsystem_init_done(rc: c_int, _: *mut c_void) {
     if rc != 0 {
         spdk_log::errlog!("Subsystem initialization failed with code: {rc}");
@@ -393,5 +396,6 @@ pub fn framework_start_init(req: spdk_rpc::Request, params: Option<serde_json::V
     if let Some(addr) = rpc_addr() {
         spdk_init::rpc_servers::set_active(&addr, false);
     }
-    spdk_init::subsystem::init(start_init_cpl, req.as_raw().cast());
+    // SAFETY: the completion takes the request back.
+    unsafe { spdk_init::subsystem::init(start_init_cpl, req.as_raw().cast()) };
 }

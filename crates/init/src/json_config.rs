@@ -86,7 +86,10 @@ fn parse(json: &[u8]) -> Result<Vec<Value>, c_int> {
 }
 
 /// `spdk_subsystem_load_config`: applies `json` and calls `cb(rc, arg)`.
-pub fn load(json: &[u8], cb: InitCb, cb_arg: *mut c_void, stop_on_error: bool) {
+///
+/// # Safety
+/// `cb` must accept `cb_arg`; call on the app thread.
+pub unsafe fn load(json: &[u8], cb: InitCb, cb_arg: *mut c_void, stop_on_error: bool) {
     let subsystems = match parse(json) {
         Ok(s) => s,
         // SAFETY: the caller's callback.
@@ -200,7 +203,7 @@ unsafe extern "C" fn step(arg: *mut c_void) -> c_int {
 enum Next {
     Send(String, Option<Value>),
     Skip,
-    NextSubsystem,
+    Subsystem,
     Finished,
     Fail(c_int),
 }
@@ -227,7 +230,7 @@ fn next_entry(c: &Ctx) -> Next {
         _ => &[],
     };
     let Some(entry) = entries.get(c.cfg_i) else {
-        return Next::NextSubsystem;
+        return Next::Subsystem;
     };
     let (method, params) = match entry {
         Value::Object(o)
@@ -273,7 +276,7 @@ unsafe fn advance(ctx: *mut Ctx) {
         match next_entry(c) {
             Next::Finished => return done(ctx, 0),
             Next::Fail(rc) => return done(ctx, rc),
-            Next::NextSubsystem => {
+            Next::Subsystem => {
                 c.sub_i += 1;
                 c.cfg_i = 0;
             }

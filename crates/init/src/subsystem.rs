@@ -180,7 +180,7 @@ pub fn list() -> Vec<(String, Vec<String>)> {
 
 /// The config writer of subsystem `name`: Err when there is no such
 /// subsystem, Ok(None) when it has no configuration.
-#[allow(clippy::type_complexity)]
+#[allow(clippy::type_complexity, clippy::result_unit_err)]
 pub fn config_writer(
     name: &str,
 ) -> Result<Option<unsafe extern "C" fn(*mut spdk_json_write_ctx)>, ()> {
@@ -227,7 +227,10 @@ fn sort(st: &mut State) {
 
 /// `spdk_subsystem_init`: checks the dependencies, sorts, and initialises
 /// each subsystem in turn; `cb(rc, ctx)` at the end.
-pub fn init(cb: InitCb, ctx: *mut c_void) {
+///
+/// # Safety
+/// `cb` must accept `ctx`; call on the app thread.
+pub unsafe fn init(cb: InitCb, ctx: *mut c_void) {
     let err = {
         let mut st = state();
         st.start = Some((cb, ctx as usize));
@@ -332,7 +335,10 @@ pub fn initialized() -> bool {
 
 /// `spdk_subsystem_fini`: finishes the initialised subsystems in reverse
 /// order, then `cb(ctx)`.
-pub fn fini(cb: FiniCb, ctx: *mut c_void) {
+///
+/// # Safety
+/// `cb` must accept `ctx`; call on the app thread.
+pub unsafe fn fini(cb: FiniCb, ctx: *mut c_void) {
     state().stop = Some((cb, ctx as usize));
     fini_next();
 }

@@ -47,9 +47,9 @@ fn dependency_order() {
         write_config_json: None,
     });
     subsystem::add_depend(c"test_b", c"test_a");
-    subsystem::init(inited, std::ptr::null_mut());
+    unsafe { subsystem::init(inited, std::ptr::null_mut()) };
     assert_eq!(DONE.load(Ordering::SeqCst), 1);
-    subsystem::fini(finished, std::ptr::null_mut());
+    unsafe { subsystem::fini(finished, std::ptr::null_mut()) };
     assert_eq!(DONE.load(Ordering::SeqCst), 11);
     assert_eq!(*ORDER.lock().unwrap(), vec!["a+", "b+", "b-", "a-"]);
     let names: Vec<String> = subsystem::list().into_iter().map(|x| x.0).collect();
