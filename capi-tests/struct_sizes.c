@@ -2,6 +2,7 @@
  * static asserts, for every such type our headers define. */
 #include "spdk/stdinc.h"
 #include "spdk/env.h"
+#include "spdk/init.h"
 #include "spdk/log.h"
 #include "spdk/uuid.h"
 #include "harness.h"
@@ -10,6 +11,7 @@ int
 main(void)
 {
 	CHECK(sizeof(struct spdk_env_opts) == 128);
+	CHECK(sizeof(struct spdk_rpc_opts) == 24);
 	CHECK(sizeof(struct spdk_log_opts) == 40);
 	CHECK(sizeof(struct spdk_uuid) == 16);
 	return harness_done("struct_sizes");
