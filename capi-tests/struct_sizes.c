@@ -2,6 +2,7 @@
  * static asserts, for every such type our headers define. */
 #include "spdk/stdinc.h"
 #include "spdk/env.h"
+#include "spdk/event.h"
 #include "spdk/init.h"
 #include "spdk/log.h"
 #include "spdk/uuid.h"
@@ -11,6 +12,7 @@ int
 main(void)
 {
 	CHECK(sizeof(struct spdk_env_opts) == 128);
+	CHECK(sizeof(struct spdk_app_opts) == 253);
 	CHECK(sizeof(struct spdk_rpc_opts) == 24);
 	CHECK(sizeof(struct spdk_log_opts) == 40);
 	CHECK(sizeof(struct spdk_uuid) == 16);
