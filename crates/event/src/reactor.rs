@@ -4,10 +4,13 @@
 
 use ::spdk_thread as sth;
 use std::ffi::{c_int, c_void};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::pin::Pin;
+use std::ptr::{self, NonNull};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
+use spdk_env::mempool::{Mempool, MEMPOOL_DEFAULT_CACHE_SIZE};
 use spdk_env::ring::Ring;
 use spdk_util::ffi::cpuset::spdk_cpuset;
 use sth::ffi::thread::{spdk_thread, spdk_thread_get_cpumask, spdk_thread_op};
@@ -21,6 +24,15 @@ pub const STATE_SHUTDOWN: u8 = 4;
 
 static STATE: AtomicU8 = AtomicU8::new(STATE_UNINIT);
 static REACTORS: RwLock<Vec<Arc<Reactor>>> = RwLock::new(Vec::new());
+/// The reactor of each core, for lock-free lookups on the event path. Each
+/// entry holds one reference of its Arc from init to fini.
+static BY_CORE: [AtomicPtr<Reactor>; MAX_CORES] =
+    [const { AtomicPtr::new(ptr::null_mut()) }; MAX_CORES];
+const MAX_CORES: usize = 1024;
+/// Preallocated events, as SPDK's event mempool.
+static EVENTS: AtomicPtr<Mempool> = AtomicPtr::new(ptr::null_mut());
+/// Events available to all reactors together (SPDK's default is 262143).
+const EVENT_POOL_SIZE: usize = 65535;
 static NEXT: AtomicUsize = AtomicUsize::new(0);
 
 /// Idle iterations before a reactor starts napping.
@@ -58,6 +70,48 @@ pub fn reactors() -> Vec<Arc<Reactor>> {
 
 pub fn get(lcore: u32) -> Option<Arc<Reactor>> {
     reactors().into_iter().find(|r| r.lcore == lcore)
+}
+
+/// The reactor of `lcore` without a lock or a reference count: valid until
+/// fini, which is after every reactor stopped.
+fn reactor_of(lcore: u32) -> Option<&'static Reactor> {
+    let p = BY_CORE.get(lcore as usize)?.load(Ordering::Acquire);
+    // SAFETY: the table holds a reference until fini.
+    unsafe { p.as_ref() }
+}
+
+/// Takes an event from the pool and fills it in; None when `lcore` has no
+/// reactor or the pool is empty.
+pub fn allocate(
+    lcore: u32,
+    f: unsafe extern "C" fn(*mut c_void, *mut c_void),
+    arg1: *mut c_void,
+    arg2: *mut c_void,
+) -> Option<NonNull<Event>> {
+    reactor_of(lcore)?;
+    let p = event_pool()?.get()?.cast::<Event>();
+    // SAFETY: a free pool element, sized and aligned for an Event.
+    unsafe {
+        p.as_ptr().write(Event {
+            lcore,
+            f,
+            arg1,
+            arg2,
+        })
+    };
+    Some(p)
+}
+
+/// The event pool: valid from init to fini, like the reactors.
+fn event_pool() -> Option<&'static Mempool> {
+    // SAFETY: set at init from a leaked pinned box, freed at fini.
+    unsafe { EVENTS.load(Ordering::Acquire).as_ref() }
+}
+
+fn free_event(p: NonNull<Event>) {
+    if let Some(pool) = event_pool() {
+        pool.put(p.cast());
+    }
 }
 
 unsafe extern "C" fn thread_op(thread: *mut spdk_thread, op: spdk_thread_op) -> c_int {
@@ -101,6 +155,17 @@ unsafe fn schedule(thread: *mut spdk_thread) -> c_int {
 
 /// Creates a reactor per core and hooks the thread library to them.
 pub fn init(msg_mempool_size: usize) -> Result<(), c_int> {
+    let pool = Mempool::new(
+        "evtpool",
+        EVENT_POOL_SIZE,
+        std::mem::size_of::<Event>(),
+        MEMPOOL_DEFAULT_CACHE_SIZE,
+        -1,
+    )
+    .map_err(|_| -libc::ENOMEM)?;
+    // SAFETY: the pool stays where it is until fini re-boxes it.
+    let raw = Box::into_raw(unsafe { Pin::into_inner_unchecked(pool) });
+    EVENTS.store(raw, Ordering::Release);
     let mut list = Vec::new();
     for lcore in spdk_env::cores::ids() {
         let events = Ring::new(65536).map_err(|e| e.errno())?;
@@ -115,6 +180,11 @@ pub fn init(msg_mempool_size: usize) -> Result<(), c_int> {
             threads: Mutex::new(Vec::new()),
         }));
     }
+    for r in &list {
+        if let Some(slot) = BY_CORE.get(r.lcore as usize) {
+            slot.store(Arc::into_raw(r.clone()) as *mut Reactor, Ordering::Release);
+        }
+    }
     *REACTORS.write().unwrap_or_else(|e| e.into_inner()) = list;
     let rc = sth::ffi::thread::spdk_thread_lib_init_ext(
         Some(thread_op),
@@ -123,7 +193,7 @@ pub fn init(msg_mempool_size: usize) -> Result<(), c_int> {
         msg_mempool_size,
     );
     if rc != 0 {
-        REACTORS.write().unwrap_or_else(|e| e.into_inner()).clear();
+        release_reactors();
         return Err(rc);
     }
     STATE.store(STATE_INITIALIZED, Ordering::Release);
@@ -136,21 +206,38 @@ pub fn fini() {
         return;
     }
     sth::ffi::thread::spdk_thread_lib_fini();
-    REACTORS.write().unwrap_or_else(|e| e.into_inner()).clear();
+    release_reactors();
     STATE.store(STATE_UNINIT, Ordering::Release);
 }
 
-/// Posts an event to its reactor.
-pub fn post(ev: Box<Event>) {
-    let Some(r) = get(ev.lcore) else {
-        spdk_log::errlog!("no reactor on core {}", ev.lcore);
+fn release_reactors() {
+    for slot in BY_CORE.iter() {
+        let p = slot.swap(ptr::null_mut(), Ordering::AcqRel);
+        if !p.is_null() {
+            // SAFETY: the reference stored at init.
+            drop(unsafe { Arc::from_raw(p) });
+        }
+    }
+    REACTORS.write().unwrap_or_else(|e| e.into_inner()).clear();
+    let pool = EVENTS.swap(ptr::null_mut(), Ordering::AcqRel);
+    if !pool.is_null() {
+        // SAFETY: the box leaked at init.
+        drop(unsafe { Box::from_raw(pool) });
+    }
+}
+
+/// Posts an event from `allocate` to its reactor.
+pub fn post(ev: NonNull<Event>) {
+    // SAFETY: a filled-in event from allocate().
+    let lcore = unsafe { ev.as_ref().lcore };
+    let Some(r) = reactor_of(lcore) else {
+        spdk_log::errlog!("no reactor on core {lcore}");
+        free_event(ev);
         return;
     };
-    let p = Box::into_raw(ev) as usize;
-    if r.events.enqueue(p).is_err() {
-        spdk_log::errlog!("event ring of core {} is full", r.lcore);
-        // SAFETY: not queued, still ours.
-        drop(unsafe { Box::from_raw(p as *mut Event) });
+    if r.events.enqueue(ev.as_ptr() as usize).is_err() {
+        spdk_log::errlog!("event ring of core {lcore} is full");
+        free_event(ev);
     }
 }
 
@@ -191,8 +278,13 @@ fn run_events(r: &Reactor) -> usize {
     let mut buf = [0usize; 8];
     let n = r.events.dequeue_burst(&mut buf);
     for p in &buf[..n] {
-        // SAFETY: boxed by spdk_event_allocate, queued once.
-        let ev = unsafe { Box::from_raw(*p as *mut Event) };
+        let Some(p) = NonNull::new(*p as *mut Event) else {
+            continue;
+        };
+        // SAFETY: an event from allocate(), queued once; copied out so its
+        // element can go back to the pool before the function runs.
+        let ev = unsafe { p.as_ptr().read() };
+        free_event(p);
         // SAFETY: the caller's event function.
         unsafe { (ev.f)(ev.arg1, ev.arg2) };
     }

@@ -147,17 +147,13 @@ pub unsafe extern "C" fn spdk_event_allocate(
     let Some(f) = fn_ else {
         return std::ptr::null_mut();
     };
-    if crate::reactor::get(lcore).is_none() {
-        spdk_log::errlog!("no reactor on core {lcore}");
-        return std::ptr::null_mut();
+    match crate::reactor::allocate(lcore, f, arg1, arg2) {
+        Some(ev) => ev.as_ptr().cast(),
+        None => {
+            spdk_log::errlog!("no reactor on core {lcore}, or no free event");
+            std::ptr::null_mut()
+        }
     }
-    Box::into_raw(Box::new(crate::reactor::Event {
-        lcore,
-        f,
-        arg1,
-        arg2,
-    }))
-    .cast()
 }
 
 /// Sends an event made by spdk_event_allocate() (which it consumes).
@@ -166,7 +162,9 @@ pub unsafe extern "C" fn spdk_event_call(event: *mut spdk_event) {
     if event.is_null() {
         return;
     }
-    crate::reactor::post(Box::from_raw(event.cast::<crate::reactor::Event>()));
+    if let Some(ev) = std::ptr::NonNull::new(event.cast::<crate::reactor::Event>()) {
+        crate::reactor::post(ev);
+    }
 }
 
 static CONTEXT_SWITCH_MONITOR: AtomicBool = AtomicBool::new(true);
