@@ -238,10 +238,11 @@ void spdk_framework_enable_context_switch_monitor(bool enabled);
 bool spdk_framework_context_switch_monitor_enabled(void);
 
 /**
- * Sets up tracing from the options. This library has no trace buffers:
- * nothing to set up.
+ * Sets up tracing from the options. This library has no trace buffers
+ * yet: with no tracepoint group asked for (`tpoint_group_mask` NULL, as
+ * by default) there is nothing to set up; asking for one is refused.
  *
- * \return 0.
+ * \return 0, -EINVAL for NULL opts, -ENOTSUP when tracepoints are asked for.
  */
 int spdk_app_setup_trace(struct spdk_app_opts *opts);
 

@@ -181,14 +181,20 @@ pub extern "C" fn spdk_framework_context_switch_monitor_enabled() -> bool {
     CONTEXT_SWITCH_MONITOR.load(Ordering::Relaxed)
 }
 
-/// Sets up tracing from the options. This library has no trace buffers:
-/// nothing to set up.
+/// Sets up tracing from the options. This library has no trace buffers
+/// yet: with no tracepoint group asked for (`tpoint_group_mask` NULL, as
+/// by default) there is nothing to set up; asking for one is refused.
 ///
-/// \return 0.
+/// \return 0, -EINVAL for NULL opts, -ENOTSUP when tracepoints are asked for.
 #[no_mangle]
 pub unsafe extern "C" fn spdk_app_setup_trace(opts: *mut spdk_app_opts) -> c_int {
     if opts.is_null() {
         return -libc::EINVAL;
+    }
+    let mask = std::ptr::addr_of!((*opts).tpoint_group_mask).read_unaligned();
+    if !mask.is_null() {
+        spdk_log::errlog!("tracepoints are not supported by this SPDK yet");
+        return -libc::ENOTSUP;
     }
     0
 }
