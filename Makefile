@@ -99,8 +99,9 @@ stage:
 examples: stage
 	scripts/run-examples.sh $(STAGE)
 
-# spdk_tgt on its built-in default configuration (RPC_SOCK to move the socket).
-run: lib
+# The C examples, then spdk_tgt on its built-in default configuration
+# (RPC_SOCK to move its socket; Ctrl-C stops it).
+run: examples
 	$(TARGET_DIR)/release/spdk_tgt --default-config -r $(RPC_SOCK)
 
 # The official SPDK Python client (PyPI spdk) against spdk_tgt.
