@@ -1,6 +1,8 @@
 #!/bin/bash
 # Builds each c-examples/*.c exactly as an SPDK user would, through
-# pkg-config against the installed library, and runs it.
+# pkg-config against the installed library, and runs it. An example that
+# is a server (runs until stopped) has a driver, scripts/<name>-test.sh
+# (underscores as dashes), which gets the stage and the built program.
 # usage: run-examples.sh STAGE
 set -eu
 stage=$1
@@ -12,6 +14,12 @@ for src in "$root"/c-examples/*.c; do
 	t=$(basename "$src" .c)
 	echo "== $t"
 	${CC:-cc} -Wall -Werror -o "$out/$t" "$src" \
-		$(pkg-config --cflags --libs spdk_env_dpdk spdk_util spdk_log spdk_syslibs)
-	LD_LIBRARY_PATH=$stage/lib timeout 60 "$out/$t"
+		$(pkg-config --cflags --libs spdk_event spdk_rpc spdk_json spdk_jsonrpc spdk_init \
+			spdk_thread spdk_env_dpdk spdk_util spdk_log spdk_syslibs)
+	driver=$root/scripts/$(echo "$t" | tr _ -)-test.sh
+	if [ -x "$driver" ]; then
+		timeout 300 "$driver" "$stage" "$out/$t"
+	else
+		LD_LIBRARY_PATH=$stage/lib timeout 60 "$out/$t"
+	fi
 done

@@ -55,6 +55,9 @@ fn framework_get_subsystems(req: Request, params: Option<Value>) {
 fn framework_get_config(req: Request, params: Option<Value>) {
     let name = spdk_rpc::params::Decoder::new(params.as_ref()).and_then(|mut d| {
         let n = d.req_str("name")?;
+        // Newer clients (PyPI spdk >= 26.x save_config) always send
+        // with_batches; configurations are written flat either way.
+        d.opt_bool("with_batches")?;
         d.finish()?;
         Ok(n)
     });
