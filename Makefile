@@ -4,7 +4,7 @@
 #   make test       everything CI runs: lint, Rust tests, C API tests
 #   make headers    regenerate include/spdk/*.h from the crates
 #   make install / uninstall   (PREFIX, LIBDIR, INCLUDEDIR, DESTDIR)
-#   make bench      the env benchmarks
+#   make bench      the C benchmarks (env, event_perf, poller_perf, ...) and the Rust ones
 
 PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
@@ -123,17 +123,10 @@ capi-test: stage
 
 test: lint rust-test capi-test examples rpc-client-test
 
-# C benchmarks through the installed library (what SPDK programs pay),
-# then the Rust-side ones.
+# C benchmarks through the installed library (what SPDK programs pay;
+# each bench/*.c runs once per "bench-run:" line), then the Rust-side ones.
 bench: stage
-	@mkdir -p $(BUILD)/bench
-	PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig; export PKG_CONFIG_PATH; \
-	for b in bench/*.c; do \
-		n=$$(basename $$b .c); \
-		$(CC) -O2 -Wall -Werror -o $(BUILD)/bench/$$n $$b \
-			$$(pkg-config --cflags --libs spdk_env_dpdk spdk_util spdk_log spdk_syslibs) || exit 1; \
-		echo "== $$n"; LD_LIBRARY_PATH=$(STAGE)/lib $(BUILD)/bench/$$n || exit 1; \
-	done
+	scripts/run-bench.sh $(STAGE)
 	$(CARGO) bench -p spdk-env --bench pool_ring
 	$(CARGO) bench -p spdk-thread --bench thread
 
