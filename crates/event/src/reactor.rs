@@ -292,7 +292,7 @@ fn run_events(r: &Reactor) -> usize {
 }
 
 fn take_incoming(r: &Reactor, threads: &mut Vec<ThreadHandle>) {
-    if r.has_incoming.swap(false, Ordering::AcqRel) {
+    if r.has_incoming.load(Ordering::Relaxed) && r.has_incoming.swap(false, Ordering::AcqRel) {
         let mut inc = r.incoming.lock().unwrap_or_else(|e| e.into_inner());
         threads.append(&mut inc);
         *r.threads.lock().unwrap_or_else(|e| e.into_inner()) = threads.clone();
@@ -374,6 +374,19 @@ fn run(r: &Reactor) {
             break;
         }
         std::thread::yield_now();
+    }
+    // Events still queued target a reactor that is gone: give them back.
+    let mut buf = [0usize; 32];
+    loop {
+        let n = r.events.dequeue_burst(&mut buf);
+        if n == 0 {
+            break;
+        }
+        for p in &buf[..n] {
+            if let Some(p) = NonNull::new(*p as *mut Event) {
+                free_event(p);
+            }
+        }
     }
     r.threads.lock().unwrap_or_else(|e| e.into_inner()).clear();
 }

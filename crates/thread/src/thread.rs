@@ -587,7 +587,13 @@ impl Thread {
         // raw pointer and no reference is held across a callback.
         unsafe {
             (*l).tsc_last = now;
-            let crit = self.critical_msg.swap(0, AcqRel);
+            // Read before swapping: a swap on every poll would dirty the
+            // line that senders read.
+            let crit = if self.critical_msg.load(Relaxed) != 0 {
+                self.critical_msg.swap(0, AcqRel)
+            } else {
+                0
+            };
             if crit != 0 {
                 let f: MsgFn = std::mem::transmute::<usize, MsgFn>(crit);
                 f(ptr::null_mut());
