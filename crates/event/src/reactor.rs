@@ -250,6 +250,7 @@ unsafe extern "C" fn reactor_thread(arg: *mut c_void) -> i32 {
 /// Runs every reactor; returns when they all stopped (spdk_app_stop).
 pub fn start() {
     STATE.store(STATE_RUNNING, Ordering::Release);
+    crate::rpcs::record_cpu_time_baseline();
     let main = spdk_env::cores::main_core();
     for r in reactors() {
         if r.lcore == main {

@@ -111,23 +111,70 @@ unsafe fn thread_cpumask(t: *mut spdk_thread) -> String {
     format!("0x{}", CStr::from_ptr(s).to_string_lossy())
 }
 
+/// (user, system, irq) jiffies of a CPU from /proc/stat.
+fn proc_stat(cpu: u32) -> Option<(u64, u64, u64)> {
+    let text = std::fs::read_to_string("/proc/stat").ok()?;
+    let line = text
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(&format!("cpu{cpu}")))?;
+    let f: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    Some((*f.first()?, *f.get(2)?, *f.get(5)?))
+}
+
+/// The CPU time of a core since the first call (made when the reactors
+/// start), as SPDK reports it: zeros when /proc/stat does not say.
+fn cpu_time_since_start(cpu: u32) -> (u64, u64, u64) {
+    type CpuTimes = (u64, u64, u64);
+    static START: std::sync::Mutex<Vec<(u32, CpuTimes)>> = std::sync::Mutex::new(Vec::new());
+    let Some(now) = proc_stat(cpu) else {
+        return (0, 0, 0);
+    };
+    let mut start = START.lock().unwrap_or_else(|e| e.into_inner());
+    let base = match start.iter().find(|(c, _)| *c == cpu) {
+        Some((_, b)) => *b,
+        None => {
+            start.push((cpu, now));
+            now
+        }
+    };
+    (
+        now.0.saturating_sub(base.0),
+        now.1.saturating_sub(base.1),
+        now.2.saturating_sub(base.2),
+    )
+}
+
+/// Takes the /proc/stat baseline of every core (at reactor start).
+pub fn record_cpu_time_baseline() {
+    for c in spdk_env::cores::ids() {
+        cpu_time_since_start(c);
+    }
+}
+
 fn framework_get_reactors(req: Request, params: Option<Value>) {
     let Some(req) = no_params(req, &params, "framework_get_reactors") else {
         return;
     };
     let mut reactors = Vec::new();
     for r in crate::reactor::reactors() {
+        let (usr, sys, irq) = cpu_time_since_start(r.lcore);
         let threads = r.threads.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let lw: Vec<Value> = threads
             .iter()
             .map(|t| {
                 // SAFETY: threads of a running reactor.
                 unsafe {
+                    // Ticks the thread has been polled for.
+                    let st = t.stats();
                     json!({
                         "name": thread_name(t.as_raw()),
                         "id": t.id(),
                         "cpumask": thread_cpumask(t.as_raw()),
-                        "elapsed": spdk_env::ticks().saturating_sub(0),
+                        "elapsed": st.busy_tsc + st.idle_tsc,
                     })
                 }
             })
@@ -138,7 +185,7 @@ fn framework_get_reactors(req: Request, params: Option<Value>) {
             "busy": r.busy_tsc.load(std::sync::atomic::Ordering::Relaxed),
             "idle": r.idle_tsc.load(std::sync::atomic::Ordering::Relaxed),
             "in_interrupt": false,
-            "irq": 0, "sys": 0, "usr": 0,
+            "irq": irq, "sys": sys, "usr": usr,
             "lw_threads": lw,
         }));
     }
