@@ -307,6 +307,8 @@ fn run(r: &Reactor) {
     let mut threads: Vec<ThreadHandle> = Vec::new();
     let mut idle_spins = 0u32;
     let mut last = spdk_env::ticks();
+    let mut busy_total = r.busy_tsc.load(Ordering::Relaxed);
+    let mut idle_total = r.idle_tsc.load(Ordering::Relaxed);
     loop {
         let mut busy = run_events(r) > 0;
         take_incoming(r, &mut threads);
@@ -334,10 +336,14 @@ fn run(r: &Reactor) {
         }
         let end = spdk_env::ticks();
         if busy {
-            r.busy_tsc.fetch_add(end - last, Ordering::Relaxed);
+            // Only this reactor writes its counters: a plain store of a
+            // running total, no locked read-modify-write per iteration.
+            busy_total += end - last;
+            r.busy_tsc.store(busy_total, Ordering::Relaxed);
             idle_spins = 0;
         } else {
-            r.idle_tsc.fetch_add(end - last, Ordering::Relaxed);
+            idle_total += end - last;
+            r.idle_tsc.store(idle_total, Ordering::Relaxed);
             idle_spins = idle_spins.saturating_add(1);
         }
         last = end;
