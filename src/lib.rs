@@ -7,6 +7,7 @@ pub use spdk_init as init;
 pub use spdk_json as json;
 pub use spdk_jsonrpc as jsonrpc;
 pub use spdk_log as log;
+pub use spdk_nvme as nvme;
 pub use spdk_rpc as rpc;
 pub use spdk_thread as thread;
 pub use spdk_util as util;
