@@ -1,1 +1,0 @@
-//! NVMe/TCP PDUs (in progress).
