@@ -1,6 +1,7 @@
 //! libspdk: every crate's C ABI in one library. Referencing each crate
 //! here is what links its `#[no_mangle]` functions into libspdk.a/.so.
 
+pub use spdk_bdev as bdev;
 pub use spdk_env as env;
 pub use spdk_event as event;
 pub use spdk_init as init;

@@ -5,7 +5,7 @@
 
 /// Registration functions of the built-in subsystems, in registration
 /// order (dependencies are declared by the functions themselves).
-const BUILTIN: &[fn()] = &[];
+const BUILTIN: &[fn()] = &[spdk_bdev::register_subsystem];
 
 /// Registers the built-in subsystems (idempotent: registering a name again
 /// does nothing).

@@ -1,0 +1,1075 @@
+//! The bdev layer itself: modules, the bdev registry, descriptors,
+//! per-thread channels and the I/O path.
+//!
+//! Control path (registration, open/close, lookup) takes a mutex. The I/O
+//! path takes no lock and allocates nothing: spdk_bdev_io come from a
+//! per-thread cache in the thread's management channel, refilled from one
+//! `spdk_env` mempool; statistics live in the per-thread bdev channel.
+
+use std::ffi::{c_int, c_void, CStr};
+use std::pin::Pin;
+use std::ptr;
+use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use ::spdk_thread::channel::IoChannel;
+use ::spdk_thread::ffi::thread::{
+    spdk_get_io_channel, spdk_get_thread, spdk_io_channel, spdk_io_channel_from_ctx,
+    spdk_io_device_register, spdk_io_device_unregister, spdk_put_io_channel, spdk_thread,
+    spdk_thread_get_count, spdk_thread_send_msg,
+};
+use spdk_env::mempool::Mempool;
+
+use crate::ffi::bdev::{
+    spdk_bdev_event_type, spdk_bdev_io_completion_cb, spdk_bdev_io_stat, spdk_bdev_io_type,
+    spdk_bdev_io_wait_entry, spdk_bdev_opts,
+};
+use crate::ffi::bdev_module::{spdk_bdev, spdk_bdev_io, spdk_bdev_module, spdk_bdev_unregister_cb};
+
+const IO_SIZE: usize = std::mem::size_of::<spdk_bdev_io>();
+const STATUS_SUCCESS: i8 = 1;
+const STATUS_PENDING: i8 = 0;
+
+// ---- options ----
+
+static OPTS: Mutex<spdk_bdev_opts> = Mutex::new(spdk_bdev_opts {
+    bdev_io_pool_size: 64 * 1024 - 1,
+    bdev_io_cache_size: 256,
+    bdev_auto_examine: true,
+    reserved9: [0; 7],
+    opts_size: std::mem::size_of::<spdk_bdev_opts>(),
+    iobuf_small_cache_size: 128,
+    iobuf_large_cache_size: 16,
+});
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// spdk_bdev_set_opts() refused: the pool needs at least `min` bdev_io.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolTooSmall {
+    pub min: u64,
+}
+
+pub fn opts() -> spdk_bdev_opts {
+    *lock(&OPTS)
+}
+
+/// Sets the options; Err when the pool cannot feed every thread's cache.
+pub fn set_opts(o: spdk_bdev_opts) -> Result<(), PoolTooSmall> {
+    let threads = spdk_thread_get_count().max(1);
+    let min = o.bdev_io_cache_size as u64 * (threads as u64 + 1);
+    if (o.bdev_io_pool_size as u64) < min {
+        spdk_log::errlog!(
+            "bdev_io_pool_size {} is not compatible with bdev_io_cache_size {} and {} threads",
+            { o.bdev_io_pool_size },
+            { o.bdev_io_cache_size },
+            threads
+        );
+        spdk_log::errlog!("bdev_io_pool_size must be at least {}", min);
+        return Err(PoolTooSmall { min });
+    }
+    *lock(&OPTS) = o;
+    Ok(())
+}
+
+// ---- modules ----
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct ModPtr(*mut spdk_bdev_module);
+// SAFETY: modules are static structs; only their address is shared.
+unsafe impl Send for ModPtr {}
+
+static MODULES: Mutex<Vec<ModPtr>> = Mutex::new(Vec::new());
+
+pub unsafe fn module_add(m: *mut spdk_bdev_module) {
+    let name = CStr::from_ptr((*m).name).to_bytes();
+    let mut l = lock(&MODULES);
+    if l.iter()
+        .any(|p| CStr::from_ptr((*p.0).name).to_bytes() == name)
+    {
+        spdk_log::errlog!(
+            "ERROR: module '{}' already registered.",
+            String::from_utf8_lossy(name)
+        );
+        return;
+    }
+    l.push(ModPtr(m));
+}
+
+pub unsafe fn module_find(name: &[u8]) -> *mut spdk_bdev_module {
+    lock(&MODULES)
+        .iter()
+        .find(|p| CStr::from_ptr((*p.0).name).to_bytes() == name)
+        .map_or(ptr::null_mut(), |p| p.0)
+}
+
+fn modules() -> Vec<ModPtr> {
+    crate::register_builtin_modules();
+    lock(&MODULES).clone()
+}
+
+// ---- library state (init / fini) ----
+
+/// Completion of [`initialize`] / [`finish`].
+pub type DoneFn = unsafe fn(c_int);
+
+struct Lib {
+    initialized: bool,
+    init_cb: Option<DoneFn>,
+    init_pending: u32,
+    init_looping: bool,
+    fini_cb: Option<DoneFn>,
+    fini_index: usize,
+    fini_mods: Vec<ModPtr>,
+    fini_thread: *mut spdk_thread,
+    ctx_size: usize,
+}
+// SAFETY: raw pointers to threads are only passed back to the thread library.
+unsafe impl Send for Lib {}
+
+static LIB: Mutex<Lib> = Mutex::new(Lib {
+    initialized: false,
+    init_cb: None,
+    init_pending: 0,
+    init_looping: false,
+    fini_cb: None,
+    fini_index: 0,
+    fini_mods: Vec::new(),
+    fini_thread: ptr::null_mut(),
+    ctx_size: 0,
+});
+
+static POOL: AtomicPtr<Mempool> = AtomicPtr::new(ptr::null_mut());
+static MGMT_DEV: u8 = 0;
+
+fn mgmt_dev() -> *mut c_void {
+    ptr::addr_of!(MGMT_DEV) as *mut c_void
+}
+
+pub fn is_initialized() -> bool {
+    lock(&LIB).initialized
+}
+
+/// The per-thread management channel: a cache of spdk_bdev_io and the
+/// queue of io_wait entries.
+#[repr(C)]
+struct MgmtChannel {
+    free: *mut spdk_bdev_io,
+    count: u32,
+    cache_size: u32,
+    wait_head: *mut spdk_bdev_io_wait_entry,
+    wait_tail: *mut spdk_bdev_io_wait_entry,
+}
+
+unsafe extern "C" fn mgmt_create(_dev: *mut c_void, ctx: *mut c_void) -> c_int {
+    let m = ctx.cast::<MgmtChannel>();
+    let cache = opts().bdev_io_cache_size;
+    m.write(MgmtChannel {
+        free: ptr::null_mut(),
+        count: 0,
+        cache_size: cache,
+        wait_head: ptr::null_mut(),
+        wait_tail: ptr::null_mut(),
+    });
+    let pool = POOL.load(Ordering::Acquire);
+    if pool.is_null() {
+        return -libc::ENOMEM;
+    }
+    for _ in 0..cache {
+        let Some(e) = (*pool).get() else { break };
+        let io = e.as_ptr().cast::<spdk_bdev_io>();
+        (*io).internal.next = (*m).free;
+        (*m).free = io;
+        (*m).count += 1;
+    }
+    0
+}
+
+unsafe extern "C" fn mgmt_destroy(_dev: *mut c_void, ctx: *mut c_void) {
+    let m = ctx.cast::<MgmtChannel>();
+    let pool = POOL.load(Ordering::Acquire);
+    while !(*m).free.is_null() {
+        let io = (*m).free;
+        (*m).free = (*io).internal.next;
+        if let Some(p) = pool.as_ref() {
+            p.put(ptr::NonNull::new_unchecked(io.cast()));
+        }
+    }
+    (*m).count = 0;
+}
+
+/// Initializes the library: the bdev_io pool, then every module
+/// (`done(rc)` when all finished, possibly later for async_init modules).
+pub unsafe fn initialize(done: DoneFn) {
+    let mods = modules();
+    let mut ctx = 0usize;
+    for m in &mods {
+        if let Some(f) = (*m.0).get_ctx_size {
+            ctx = ctx.max(f().max(0) as usize);
+        }
+    }
+    let o = opts();
+    let name = format!("bdev_io_{}", std::process::id());
+    let pool = match Mempool::new(
+        name.as_bytes(),
+        o.bdev_io_pool_size as usize,
+        IO_SIZE + ctx,
+        0,
+        -1,
+    ) {
+        Ok(p) => p,
+        Err(e) => {
+            spdk_log::errlog!("could not allocate spdk_bdev_io pool: {}", e);
+            done(-libc::ENOMEM);
+            return;
+        }
+    };
+    // SAFETY: the pool stays pinned in its box until `finish` drops it.
+    let raw = Box::into_raw(Pin::into_inner_unchecked(pool));
+    POOL.store(raw, Ordering::Release);
+    spdk_io_device_register(
+        mgmt_dev(),
+        Some(mgmt_create),
+        Some(mgmt_destroy),
+        std::mem::size_of::<MgmtChannel>() as u32,
+        c"bdev_mgr".as_ptr(),
+    );
+    {
+        let mut l = lock(&LIB);
+        l.ctx_size = ctx;
+        l.init_cb = Some(done);
+        l.init_pending = 0;
+        l.init_looping = true;
+    }
+    for m in &mods {
+        let m = m.0;
+        if (*m).async_init {
+            lock(&LIB).init_pending += 1;
+            (*m).internal.action_in_progress = 1;
+        }
+        if let Some(f) = (*m).module_init {
+            let rc = f();
+            if rc != 0 {
+                spdk_log::errlog!(
+                    "bdev module {} failed to initialize: {}",
+                    CStr::from_ptr((*m).name).to_string_lossy(),
+                    rc
+                );
+                let cb = {
+                    let mut l = lock(&LIB);
+                    l.init_looping = false;
+                    l.init_cb.take()
+                };
+                if let Some(cb) = cb {
+                    cb(rc);
+                }
+                return;
+            }
+        }
+    }
+    lock(&LIB).init_looping = false;
+    init_maybe_done();
+}
+
+unsafe fn init_maybe_done() {
+    let cb = {
+        let mut l = lock(&LIB);
+        if l.init_looping || l.init_pending > 0 {
+            return;
+        }
+        l.initialized = true;
+        l.init_cb.take()
+    };
+    for m in modules() {
+        if let Some(f) = (*m.0).init_complete {
+            f();
+        }
+    }
+    if let Some(cb) = cb {
+        cb(0);
+    }
+}
+
+pub unsafe fn module_init_done(m: *mut spdk_bdev_module) {
+    if (*m).internal.action_in_progress == 0 {
+        return;
+    }
+    (*m).internal.action_in_progress = 0;
+    {
+        let mut l = lock(&LIB);
+        l.init_pending = l.init_pending.saturating_sub(1);
+    }
+    init_maybe_done();
+}
+
+/// Unregisters every bdev, finalizes the modules and frees the pool.
+pub unsafe fn finish(done: DoneFn) {
+    {
+        let mut l = lock(&LIB);
+        l.fini_cb = Some(done);
+        l.fini_thread = spdk_get_thread();
+    }
+    for m in modules() {
+        if let Some(f) = (*m.0).fini_start {
+            f();
+        }
+    }
+    fini_unregister_next(ptr::null_mut(), 0);
+}
+
+unsafe extern "C" fn fini_unregister_next(_arg: *mut c_void, _rc: c_int) {
+    // The most recently registered bdev first, as SPDK does.
+    let last = lock(&REGISTRY).last().map(|b| b.0);
+    match last {
+        Some(b) => {
+            if (*state_of(b)).removing {
+                // Being removed already: its unregister finishes it; retry after.
+                let t = spdk_get_thread();
+                spdk_thread_send_msg(t, Some(fini_retry), ptr::null_mut());
+            } else {
+                unregister(b, Some(fini_unregister_next), ptr::null_mut());
+            }
+        }
+        None => {
+            let mods = modules();
+            {
+                let mut l = lock(&LIB);
+                l.fini_mods = mods;
+                l.fini_index = l.fini_mods.len();
+            }
+            module_fini_next();
+        }
+    }
+}
+
+unsafe extern "C" fn fini_retry(_arg: *mut c_void) {
+    fini_unregister_next(ptr::null_mut(), 0);
+}
+
+unsafe fn module_fini_next() {
+    loop {
+        let m = {
+            let mut l = lock(&LIB);
+            if l.fini_index == 0 {
+                break;
+            }
+            l.fini_index -= 1;
+            l.fini_mods[l.fini_index].0
+        };
+        if let Some(f) = (*m).module_fini {
+            f();
+            if (*m).async_fini {
+                return; // resumes in spdk_bdev_module_fini_done()
+            }
+        }
+    }
+    spdk_io_device_unregister(mgmt_dev(), Some(fini_mgmt_done));
+}
+
+pub fn module_fini_done() {
+    let t = lock(&LIB).fini_thread;
+    // SAFETY: continues the finalization on its thread.
+    unsafe {
+        if t.is_null() || t == spdk_get_thread() {
+            module_fini_next();
+        } else {
+            spdk_thread_send_msg(t, Some(fini_resume), ptr::null_mut());
+        }
+    }
+}
+
+unsafe extern "C" fn fini_resume(_arg: *mut c_void) {
+    module_fini_next();
+}
+
+unsafe extern "C" fn fini_mgmt_done(_dev: *mut c_void) {
+    let pool = POOL.swap(ptr::null_mut(), Ordering::AcqRel);
+    if !pool.is_null() {
+        let p = &*pool;
+        if p.count() != p.size() {
+            spdk_log::errlog!(
+                "bdev IO pool count is {} but should be {}",
+                p.count(),
+                p.size()
+            );
+        }
+        drop(Box::from_raw(pool));
+    }
+    let cb = {
+        let mut l = lock(&LIB);
+        l.initialized = false;
+        l.fini_cb.take()
+    };
+    if let Some(cb) = cb {
+        cb(0);
+    }
+}
+
+// ---- bdev registry ----
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct BdevPtr(*mut spdk_bdev);
+// SAFETY: only the address is shared; bdevs are used per SPDK's rules.
+unsafe impl Send for BdevPtr {}
+
+static REGISTRY: Mutex<Vec<BdevPtr>> = Mutex::new(Vec::new());
+
+/// The library's state of one registered bdev (behind `internal.state`).
+pub struct BdevState {
+    removing: bool,
+    descs: Vec<*mut Desc>,
+    unregister_cb: spdk_bdev_unregister_cb,
+    unregister_arg: *mut c_void,
+    unregister_thread: *mut spdk_thread,
+    uuid_str: Vec<u8>,
+    io_dev_name: std::ffi::CString,
+}
+
+unsafe fn state_of(b: *mut spdk_bdev) -> *mut BdevState {
+    (*b).internal.state
+}
+
+fn io_dev(b: *mut spdk_bdev) -> *mut c_void {
+    b.cast::<u8>().wrapping_add(1).cast()
+}
+
+pub unsafe fn find(name: &[u8]) -> *mut spdk_bdev {
+    let r = lock(&REGISTRY);
+    for b in r.iter() {
+        if (*b.0).name_bytes() == name {
+            return b.0;
+        }
+    }
+    for b in r.iter() {
+        if (*state_of(b.0)).uuid_str.eq_ignore_ascii_case(name) {
+            return b.0;
+        }
+    }
+    ptr::null_mut()
+}
+
+/// The bdev after `prev` (the first for NULL); `leaf`: unclaimed only
+/// (claims do not exist yet, so every bdev is a leaf).
+pub fn next_of(prev: *mut spdk_bdev, _leaf: bool) -> *mut spdk_bdev {
+    let r = lock(&REGISTRY);
+    if prev.is_null() {
+        return r.first().map_or(ptr::null_mut(), |b| b.0);
+    }
+    match r.iter().position(|b| b.0 == prev) {
+        Some(i) => r.get(i + 1).map_or(ptr::null_mut(), |b| b.0),
+        None => ptr::null_mut(),
+    }
+}
+
+/// Every registered bdev, in registration order.
+pub fn all() -> Vec<*mut spdk_bdev> {
+    lock(&REGISTRY).iter().map(|b| b.0).collect()
+}
+
+pub unsafe fn register(bdev: *mut spdk_bdev) -> c_int {
+    let b = &mut *bdev;
+    if b.name.is_null() {
+        spdk_log::errlog!("Bdev name is NULL");
+        return -libc::EINVAL;
+    }
+    if b.name_bytes().is_empty() {
+        spdk_log::errlog!("Bdev name must not be an empty string");
+        return -libc::EINVAL;
+    }
+    if b.module.is_null() || b.fn_table.is_null() {
+        spdk_log::errlog!(
+            "Bdev {} has no module or function table",
+            String::from_utf8_lossy(b.name_bytes())
+        );
+        return -libc::EINVAL;
+    }
+    let ft = &*b.fn_table;
+    if ft.submit_request.is_none()
+        || ft.get_io_channel.is_none()
+        || ft.io_type_supported.is_none()
+        || ft.destruct.is_none()
+    {
+        spdk_log::errlog!(
+            "Bdev {} function table is incomplete",
+            String::from_utf8_lossy(b.name_bytes())
+        );
+        return -libc::EINVAL;
+    }
+    if b.blocklen == 0 {
+        spdk_log::errlog!(
+            "Bdev {} invalid block length 0",
+            String::from_utf8_lossy(b.name_bytes())
+        );
+        return -libc::EINVAL;
+    }
+    if !b.blocklen.is_multiple_of(512) && b.md_len == 0 {
+        spdk_log::errlog!(
+            "Bdev {} block length {} is not a multiple of 512",
+            String::from_utf8_lossy(b.name_bytes()),
+            b.blocklen
+        );
+        return -libc::EINVAL;
+    }
+    if !is_initialized() {
+        spdk_log::errlog!("bdev layer is not initialized");
+        return -libc::EINVAL;
+    }
+    if b.uuid.u.raw == [0u8; 16] {
+        spdk_util::ffi::uuid::spdk_uuid_generate(&mut b.uuid);
+    }
+    let mut s = [0 as std::ffi::c_char; 37];
+    spdk_util::ffi::uuid::spdk_uuid_fmt_lower(s.as_mut_ptr(), s.len(), &b.uuid);
+    let uuid_str = CStr::from_ptr(s.as_ptr()).to_bytes().to_vec();
+    if b.phys_blocklen == 0 {
+        b.phys_blocklen = b.blocklen - b.md_len * b.md_interleave() as u32;
+    }
+    if b.write_unit_size == 0 {
+        b.write_unit_size = 1;
+    }
+    if b.acwu == 0 {
+        b.acwu = b.write_unit_size as u16;
+    }
+    {
+        let mut r = lock(&REGISTRY);
+        let name = b.name_bytes();
+        if r.iter()
+            .any(|o| (*o.0).name_bytes() == name || (*state_of(o.0)).uuid_str == uuid_str)
+        {
+            spdk_log::errlog!("Bdev name {} already exists", String::from_utf8_lossy(name));
+            return -libc::EEXIST;
+        }
+        let io_dev_name = std::ffi::CString::new(format!("bdev_{}", String::from_utf8_lossy(name)))
+            .unwrap_or_default();
+        b.internal.state = Box::into_raw(Box::new(BdevState {
+            removing: false,
+            descs: Vec::new(),
+            unregister_cb: None,
+            unregister_arg: ptr::null_mut(),
+            unregister_thread: ptr::null_mut(),
+            uuid_str,
+            io_dev_name,
+        }));
+        r.push(BdevPtr(bdev));
+    }
+    spdk_io_device_register(
+        io_dev(bdev),
+        Some(channel_create),
+        Some(channel_destroy),
+        std::mem::size_of::<BdevChannel>() as u32,
+        (*state_of(bdev)).io_dev_name.as_ptr(),
+    );
+    0
+}
+
+/// An open descriptor.
+pub struct Desc {
+    pub bdev: *mut spdk_bdev,
+    pub write: bool,
+    pub hide_md: bool,
+    event_cb: unsafe extern "C" fn(spdk_bdev_event_type, *mut spdk_bdev, *mut c_void),
+    event_ctx: *mut c_void,
+    thread: *mut spdk_thread,
+    closed: bool,
+    refs: u32,
+}
+
+pub unsafe fn open(
+    name: &[u8],
+    write: bool,
+    event_cb: unsafe extern "C" fn(spdk_bdev_event_type, *mut spdk_bdev, *mut c_void),
+    event_ctx: *mut c_void,
+    hide_md: bool,
+) -> Result<*mut Desc, c_int> {
+    let thread = spdk_get_thread();
+    if thread.is_null() {
+        spdk_log::errlog!("Cannot open bdev from non-SPDK thread.");
+        return Err(-libc::ENOTSUP);
+    }
+    let bdev = find(name);
+    if bdev.is_null() {
+        spdk_log::noticelog!(
+            "Currently unable to find bdev with name: {}",
+            String::from_utf8_lossy(name)
+        );
+        return Err(-libc::ENODEV);
+    }
+    let _r = lock(&REGISTRY);
+    let st = &mut *state_of(bdev);
+    if st.removing {
+        return Err(-libc::ENODEV);
+    }
+    let d = Box::into_raw(Box::new(Desc {
+        bdev,
+        write,
+        hide_md,
+        event_cb,
+        event_ctx,
+        thread,
+        closed: false,
+        refs: 0,
+    }));
+    st.descs.push(d);
+    Ok(d)
+}
+
+pub unsafe fn close(d: *mut Desc) {
+    let bdev = (*d).bdev;
+    let finish_now = {
+        let _r = lock(&REGISTRY);
+        let st = &mut *state_of(bdev);
+        st.descs.retain(|x| *x != d);
+        (*d).closed = true;
+        st.removing && st.descs.is_empty()
+    };
+    if (*d).refs == 0 {
+        drop(Box::from_raw(d));
+    }
+    if finish_now {
+        unregister_finish(bdev);
+    }
+}
+
+pub unsafe fn unregister(bdev: *mut spdk_bdev, cb: spdk_bdev_unregister_cb, arg: *mut c_void) {
+    let thread = spdk_get_thread();
+    if thread.is_null() {
+        spdk_log::errlog!("Cannot unregister bdev from non-SPDK thread.");
+        if let Some(f) = cb {
+            f(arg, -libc::ENOTSUP);
+        }
+        return;
+    }
+    let (descs, finish_now) = {
+        let r = lock(&REGISTRY);
+        if !r.iter().any(|b| b.0 == bdev) {
+            drop(r);
+            if let Some(f) = cb {
+                f(arg, -libc::ENODEV);
+            }
+            return;
+        }
+        let st = &mut *state_of(bdev);
+        if st.removing {
+            drop(r);
+            if let Some(f) = cb {
+                f(arg, -libc::EBUSY);
+            }
+            return;
+        }
+        st.removing = true;
+        st.unregister_cb = cb;
+        st.unregister_arg = arg;
+        st.unregister_thread = thread;
+        for d in &st.descs {
+            (**d).refs += 1;
+        }
+        (st.descs.clone(), st.descs.is_empty())
+    };
+    for d in descs {
+        spdk_thread_send_msg((*d).thread, Some(notify_remove), d.cast());
+    }
+    if finish_now {
+        unregister_finish(bdev);
+    }
+}
+
+unsafe extern "C" fn notify_remove(arg: *mut c_void) {
+    let d = arg.cast::<Desc>();
+    (*d).refs -= 1;
+    if !(*d).closed {
+        ((*d).event_cb)(
+            spdk_bdev_event_type::SPDK_BDEV_EVENT_REMOVE,
+            (*d).bdev,
+            (*d).event_ctx,
+        );
+    } else if (*d).refs == 0 {
+        drop(Box::from_raw(d));
+    }
+}
+
+unsafe fn unregister_finish(bdev: *mut spdk_bdev) {
+    lock(&REGISTRY).retain(|b| b.0 != bdev);
+    spdk_io_device_unregister(io_dev(bdev), Some(unregister_io_dev_done));
+}
+
+unsafe extern "C" fn unregister_io_dev_done(dev: *mut c_void) {
+    let bdev = dev.cast::<u8>().wrapping_sub(1).cast::<spdk_bdev>();
+    let destruct = (*(*bdev).fn_table).destruct;
+    let rc = match destruct {
+        Some(f) => f((*bdev).ctxt),
+        None => 0,
+    };
+    if rc < 0 {
+        spdk_log::errlog!("destruct failed");
+    }
+    if rc <= 0 {
+        destruct_done(bdev, rc.min(0));
+    }
+}
+
+struct UnregDone {
+    cb: unsafe extern "C" fn(*mut c_void, c_int),
+    arg: *mut c_void,
+    rc: c_int,
+}
+
+unsafe extern "C" fn unregister_cb_msg(arg: *mut c_void) {
+    let u = Box::from_raw(arg.cast::<UnregDone>());
+    (u.cb)(u.arg, u.rc);
+}
+
+pub unsafe fn destruct_done(bdev: *mut spdk_bdev, rc: c_int) {
+    let st = state_of(bdev);
+    if st.is_null() {
+        return;
+    }
+    (*bdev).internal.state = ptr::null_mut();
+    let st = Box::from_raw(st);
+    if let Some(cb) = st.unregister_cb {
+        if st.unregister_thread == spdk_get_thread() || st.unregister_thread.is_null() {
+            cb(st.unregister_arg, rc);
+        } else {
+            let u = Box::into_raw(Box::new(UnregDone {
+                cb,
+                arg: st.unregister_arg,
+                rc,
+            }));
+            spdk_thread_send_msg(st.unregister_thread, Some(unregister_cb_msg), u.cast());
+        }
+    }
+}
+
+pub unsafe fn io_type_supported(bdev: *mut spdk_bdev, t: spdk_bdev_io_type) -> bool {
+    let ft = (*bdev).fn_table;
+    if ft.is_null() {
+        return false;
+    }
+    match (*ft).io_type_supported {
+        Some(f) => f((*bdev).ctxt, t),
+        None => false,
+    }
+}
+
+// ---- channels ----
+
+/// The per-thread state of one bdev.
+#[repr(C)]
+pub struct BdevChannel {
+    bdev: *mut spdk_bdev,
+    module_ch: *mut spdk_io_channel,
+    submit: unsafe extern "C" fn(*mut spdk_io_channel, *mut spdk_bdev_io),
+    mgmt: *mut MgmtChannel,
+    mgmt_ioch: *mut spdk_io_channel,
+    thread: *mut spdk_thread,
+    io_outstanding: u64,
+    stat: spdk_bdev_io_stat,
+}
+
+unsafe extern "C" fn channel_create(dev: *mut c_void, ctx: *mut c_void) -> c_int {
+    let bdev = dev.cast::<u8>().wrapping_sub(1).cast::<spdk_bdev>();
+    let ft = &*(*bdev).fn_table;
+    let (Some(get), Some(submit)) = (ft.get_io_channel, ft.submit_request) else {
+        return -libc::EINVAL;
+    };
+    let module_ch = get((*bdev).ctxt);
+    if module_ch.is_null() {
+        return -libc::ENOMEM;
+    }
+    let mgmt_ioch = spdk_get_io_channel(mgmt_dev());
+    if mgmt_ioch.is_null() {
+        spdk_put_io_channel(module_ch);
+        return -libc::ENOMEM;
+    }
+    let mut stat = spdk_bdev_io_stat::new();
+    stat.ticks_rate = spdk_env::ticks::ticks_hz();
+    ctx.cast::<BdevChannel>().write(BdevChannel {
+        bdev,
+        module_ch,
+        submit,
+        mgmt: IoChannel::ctx(mgmt_ioch.cast()).cast(),
+        mgmt_ioch,
+        thread: spdk_get_thread(),
+        io_outstanding: 0,
+        stat,
+    });
+    0
+}
+
+unsafe extern "C" fn channel_destroy(_dev: *mut c_void, ctx: *mut c_void) {
+    let ch = ctx.cast::<BdevChannel>();
+    if (*ch).io_outstanding != 0 {
+        spdk_log::errlog!(
+            "bdev channel destroyed with {} I/O outstanding",
+            (*ch).io_outstanding
+        );
+    }
+    spdk_put_io_channel((*ch).module_ch);
+    spdk_put_io_channel((*ch).mgmt_ioch);
+}
+
+pub unsafe fn get_io_channel(bdev: *mut spdk_bdev) -> *mut spdk_io_channel {
+    spdk_get_io_channel(io_dev(bdev))
+}
+
+#[inline]
+unsafe fn bdev_channel(ch: *mut spdk_io_channel) -> *mut BdevChannel {
+    IoChannel::ctx(ch.cast()).cast()
+}
+
+pub unsafe fn channel_stat(ch: *mut spdk_io_channel, out: &mut spdk_bdev_io_stat) {
+    let c = bdev_channel(ch);
+    *out = (*c).stat;
+    out.io_error = ptr::null_mut();
+}
+
+// ---- I/O path ----
+
+/// The arguments of one I/O call.
+pub struct IoArgs {
+    pub ty: spdk_bdev_io_type,
+    pub buf: *mut c_void,
+    pub iovs: *mut libc::iovec,
+    pub iovcnt: c_int,
+    pub offset_blocks: u64,
+    pub num_blocks: u64,
+    pub cb: spdk_bdev_io_completion_cb,
+    pub cb_arg: *mut c_void,
+}
+
+#[inline]
+unsafe fn get_io(m: *mut MgmtChannel) -> *mut spdk_bdev_io {
+    let io = (*m).free;
+    if !io.is_null() {
+        (*m).free = (*io).internal.next;
+        (*m).count -= 1;
+        return io;
+    }
+    if !(*m).wait_head.is_null() {
+        // Others wait already: they go first.
+        return ptr::null_mut();
+    }
+    let pool = POOL.load(Ordering::Relaxed);
+    match (*pool).get() {
+        Some(e) => e.as_ptr().cast(),
+        None => ptr::null_mut(),
+    }
+}
+
+/// Validates and submits one I/O.
+#[inline]
+pub unsafe fn submit(d: &Desc, ch: *mut spdk_io_channel, a: IoArgs) -> c_int {
+    use spdk_bdev_io_type::*;
+    let bdev = d.bdev;
+    let b = &*bdev;
+    let is_write = !matches!(a.ty, SPDK_BDEV_IO_TYPE_READ | SPDK_BDEV_IO_TYPE_RESET);
+    if is_write && !d.write {
+        return -libc::EBADF;
+    }
+    if a.ty != SPDK_BDEV_IO_TYPE_RESET {
+        match a.offset_blocks.checked_add(a.num_blocks) {
+            Some(end) if end <= b.blockcnt => {}
+            _ => return -libc::EINVAL,
+        }
+    }
+    if a.ty == SPDK_BDEV_IO_TYPE_WRITE_ZEROES
+        && !io_type_supported(bdev, SPDK_BDEV_IO_TYPE_WRITE_ZEROES)
+    {
+        return -libc::ENOTSUP;
+    }
+    let c = bdev_channel(ch);
+    if (*c).bdev != bdev {
+        return -libc::EINVAL;
+    }
+    let io = get_io((*c).mgmt);
+    if io.is_null() {
+        return -libc::ENOMEM;
+    }
+    let len = a.num_blocks * b.blocklen as u64;
+    (*io).bdev = bdev;
+    (*io).r#type = a.ty as u8;
+    (*io).num_retries = 0;
+    let p = &mut (*io).u.bdev;
+    if a.iovs.is_null() {
+        (*io).iov = libc::iovec {
+            iov_base: a.buf,
+            iov_len: len as usize,
+        };
+        p.iovs = ptr::addr_of_mut!((*io).iov);
+        p.iovcnt = if matches!(a.ty, SPDK_BDEV_IO_TYPE_READ | SPDK_BDEV_IO_TYPE_WRITE) {
+            1
+        } else {
+            0
+        };
+    } else {
+        p.iovs = a.iovs;
+        p.iovcnt = a.iovcnt;
+    }
+    p.num_blocks = a.num_blocks;
+    p.offset_blocks = a.offset_blocks;
+    p.memory_domain = ptr::null_mut();
+    p.memory_domain_ctx = ptr::null_mut();
+    p.accel_sequence = ptr::null_mut();
+    p.md_buf = ptr::null_mut();
+    p.fused_iovs = ptr::null_mut();
+    p.fused_iovcnt = 0;
+    p.dif_check_flags = b.dif_check_flags;
+    let i = &mut (*io).internal;
+    i.ch = c.cast();
+    i.desc = (d as *const Desc) as *mut c_void;
+    i.cb = a.cb;
+    i.caller_ctx = a.cb_arg;
+    i.submit_tsc = spdk_env::ticks::ticks();
+    i.status = STATUS_PENDING;
+    i.in_submit_request = 1;
+    (*c).io_outstanding += 1;
+    ((*c).submit)((*c).module_ch, io);
+    (*io).internal.in_submit_request = 0;
+    0
+}
+
+/// Completes an I/O: on the submitting thread, never from inside the
+/// module's submit_request.
+#[inline]
+pub unsafe fn complete(io: *mut spdk_bdev_io, status: i8) {
+    (*io).internal.status = status;
+    let c = (*io).internal.ch.cast::<BdevChannel>();
+    if (*io).internal.in_submit_request != 0 || (*c).thread != spdk_get_thread() {
+        let rc = spdk_thread_send_msg((*c).thread, Some(complete_msg), io.cast());
+        if rc != 0 {
+            spdk_log::errlog!("could not send an I/O completion to its thread: {}", rc);
+        }
+        return;
+    }
+    finish_io(io);
+}
+
+unsafe extern "C" fn complete_msg(arg: *mut c_void) {
+    finish_io(arg.cast());
+}
+
+#[inline]
+unsafe fn account(stat: &mut spdk_bdev_io_stat, ty: u8, bytes: u64, ticks: u64) {
+    let (b, n, lat, max, min) = match ty {
+        1 => (
+            &mut stat.bytes_read,
+            &mut stat.num_read_ops,
+            &mut stat.read_latency_ticks,
+            &mut stat.max_read_latency_ticks,
+            &mut stat.min_read_latency_ticks,
+        ),
+        2 | 9 => (
+            &mut stat.bytes_written,
+            &mut stat.num_write_ops,
+            &mut stat.write_latency_ticks,
+            &mut stat.max_write_latency_ticks,
+            &mut stat.min_write_latency_ticks,
+        ),
+        3 => (
+            &mut stat.bytes_unmapped,
+            &mut stat.num_unmap_ops,
+            &mut stat.unmap_latency_ticks,
+            &mut stat.max_unmap_latency_ticks,
+            &mut stat.min_unmap_latency_ticks,
+        ),
+        _ => return,
+    };
+    *b += bytes;
+    *n += 1;
+    *lat += ticks;
+    if ticks > *max {
+        *max = ticks;
+    }
+    if ticks < *min {
+        *min = ticks;
+    }
+}
+
+#[inline]
+unsafe fn finish_io(io: *mut spdk_bdev_io) {
+    let c = (*io).internal.ch.cast::<BdevChannel>();
+    (*c).io_outstanding -= 1;
+    let ok = (*io).internal.status == STATUS_SUCCESS;
+    if ok {
+        let now = spdk_env::ticks::ticks();
+        let bytes = (*io).u.bdev.num_blocks * (*(*io).bdev).blocklen as u64;
+        account(
+            &mut (*c).stat,
+            (*io).r#type,
+            bytes,
+            now.wrapping_sub((*io).internal.submit_tsc),
+        );
+    }
+    match (*io).internal.cb {
+        Some(cb) => cb(io, ok, (*io).internal.caller_ctx),
+        None => free_io(io),
+    }
+}
+
+/// Returns a completed I/O to the thread's cache (or the pool), then
+/// wakes io_wait entries while I/Os are available.
+#[inline]
+pub unsafe fn free_io(io: *mut spdk_bdev_io) {
+    let c = (*io).internal.ch.cast::<BdevChannel>();
+    let m = (*c).mgmt;
+    if (*m).count < (*m).cache_size {
+        (*io).internal.next = (*m).free;
+        (*m).free = io;
+        (*m).count += 1;
+        while (*m).count > 0 && !(*m).wait_head.is_null() {
+            let e = (*m).wait_head;
+            (*m).wait_head = (*e).link.tqe_next;
+            if (*m).wait_head.is_null() {
+                (*m).wait_tail = ptr::null_mut();
+            }
+            (*e).link.tqe_next = ptr::null_mut();
+            if let Some(f) = (*e).cb_fn {
+                f((*e).cb_arg);
+            }
+        }
+    } else {
+        let pool = POOL.load(Ordering::Relaxed);
+        (*pool).put(ptr::NonNull::new_unchecked(io.cast()));
+    }
+}
+
+pub unsafe fn queue_io_wait(ch: *mut spdk_io_channel, e: *mut spdk_bdev_io_wait_entry) -> c_int {
+    let c = bdev_channel(ch);
+    let m = (*c).mgmt;
+    if (*m).count > 0 {
+        spdk_log::errlog!("Cannot queue io_wait if spdk_bdev_io available in per-thread cache");
+        return -libc::EINVAL;
+    }
+    (*e).link.tqe_next = ptr::null_mut();
+    (*e).link.tqe_prev = ptr::null_mut();
+    if (*m).wait_tail.is_null() {
+        (*m).wait_head = e;
+    } else {
+        (*(*m).wait_tail).link.tqe_next = e;
+    }
+    (*m).wait_tail = e;
+    0
+}
+
+pub unsafe fn io_channel_of(io: *mut spdk_bdev_io) -> *mut spdk_io_channel {
+    spdk_io_channel_from_ctx((*io).internal.ch)
+}
+
+pub unsafe fn thread_of(io: *mut spdk_bdev_io) -> *mut spdk_thread {
+    (*(*io).internal.ch.cast::<BdevChannel>()).thread
+}
+
+/// The number of bdev_io in the pool (for tests).
+pub fn pool_count() -> usize {
+    let p = POOL.load(Ordering::Acquire);
+    // SAFETY: the pool lives while the library is initialized.
+    unsafe { p.as_ref().map_or(0, |p| p.count()) }
+}
+
+#[allow(dead_code)]
+fn _assert_send() {}
+
+/// The registered modules, in registration order.
+pub fn module_list() -> Vec<*mut spdk_bdev_module> {
+    modules().into_iter().map(|m| m.0).collect()
+}

@@ -1,0 +1,943 @@
+//! The C ABI of include/spdk/bdev.h: descriptors, channels, properties and
+//! the I/O calls applications use.
+
+use std::ffi::{c_char, c_int, c_void, CStr};
+use std::ptr;
+
+use ::spdk_thread::ffi::thread::spdk_io_channel;
+use libc::iovec;
+use spdk_util::ffi::uuid::spdk_uuid;
+
+use crate::core::{self, Desc, IoArgs};
+use crate::ffi::bdev_module::{spdk_bdev, spdk_bdev_io};
+
+/// An open handle to a bdev.
+pub struct spdk_bdev_desc {
+    _opaque: [u8; 0],
+}
+
+/// Events a descriptor's owner is told about.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum spdk_bdev_event_type {
+    SPDK_BDEV_EVENT_REMOVE,
+    SPDK_BDEV_EVENT_RESIZE,
+    SPDK_BDEV_EVENT_MEDIA_MANAGEMENT,
+}
+
+/// Kinds of I/O a bdev may support.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum spdk_bdev_io_type {
+    SPDK_BDEV_IO_TYPE_INVALID = 0,
+    SPDK_BDEV_IO_TYPE_READ,
+    SPDK_BDEV_IO_TYPE_WRITE,
+    SPDK_BDEV_IO_TYPE_UNMAP,
+    SPDK_BDEV_IO_TYPE_FLUSH,
+    SPDK_BDEV_IO_TYPE_RESET,
+    SPDK_BDEV_IO_TYPE_NVME_ADMIN,
+    SPDK_BDEV_IO_TYPE_NVME_IO,
+    SPDK_BDEV_IO_TYPE_NVME_IO_MD,
+    SPDK_BDEV_IO_TYPE_WRITE_ZEROES,
+    SPDK_BDEV_IO_TYPE_ZCOPY,
+    SPDK_BDEV_IO_TYPE_GET_ZONE_INFO,
+    SPDK_BDEV_IO_TYPE_ZONE_MANAGEMENT,
+    SPDK_BDEV_IO_TYPE_ZONE_APPEND,
+    SPDK_BDEV_IO_TYPE_COMPARE,
+    SPDK_BDEV_IO_TYPE_COMPARE_AND_WRITE,
+    SPDK_BDEV_IO_TYPE_ABORT,
+    SPDK_BDEV_IO_TYPE_SEEK_HOLE,
+    SPDK_BDEV_IO_TYPE_SEEK_DATA,
+    SPDK_BDEV_IO_TYPE_COPY,
+    SPDK_BDEV_IO_TYPE_NVME_IOV_MD,
+    SPDK_BDEV_IO_TYPE_NVME_NSSR,
+    SPDK_BDEV_IO_TYPE_WRITE_UNCORRECTABLE,
+    /// Keep last.
+    SPDK_BDEV_NUM_IO_TYPES,
+}
+
+impl spdk_bdev_io_type {
+    /// The type of value `v`, if it is one.
+    pub fn from_int(v: c_int) -> Option<spdk_bdev_io_type> {
+        if (0..spdk_bdev_io_type::SPDK_BDEV_NUM_IO_TYPES as c_int).contains(&v) {
+            // SAFETY: repr(C) enum with contiguous values from 0, checked above.
+            Some(unsafe { std::mem::transmute::<c_int, spdk_bdev_io_type>(v) })
+        } else {
+            None
+        }
+    }
+}
+
+#[doc(hidden)]
+#[repr(transparent)]
+#[derive(Clone, Copy)]
+pub struct IoTypeArg(pub c_int);
+
+/// Called on the descriptor's thread when the bdev is removed or resized.
+pub type spdk_bdev_event_cb_t = Option<
+    unsafe extern "C" fn(type_: spdk_bdev_event_type, bdev: *mut spdk_bdev, event_ctx: *mut c_void),
+>;
+
+/// Called on the submitting thread when an I/O completes.
+pub type spdk_bdev_io_completion_cb =
+    Option<unsafe extern "C" fn(bdev_io: *mut spdk_bdev_io, success: bool, cb_arg: *mut c_void)>;
+
+/// Called when a bdev_io may be available again (spdk_bdev_queue_io_wait()).
+pub type spdk_bdev_io_wait_cb = Option<unsafe extern "C" fn(cb_arg: *mut c_void)>;
+
+#[doc(hidden)]
+#[repr(C)]
+pub struct IoWaitLink {
+    pub tqe_next: *mut spdk_bdev_io_wait_entry,
+    pub tqe_prev: *mut *mut spdk_bdev_io_wait_entry,
+}
+
+/// A caller-owned entry for spdk_bdev_queue_io_wait().
+#[repr(C)]
+pub struct spdk_bdev_io_wait_entry {
+    pub bdev: *mut spdk_bdev,
+    pub cb_fn: spdk_bdev_io_wait_cb,
+    pub cb_arg: *mut c_void,
+    pub link: IoWaitLink,
+}
+
+/// I/O statistics of a bdev or of one channel.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct spdk_bdev_io_stat {
+    pub bytes_read: u64,
+    pub num_read_ops: u64,
+    pub bytes_written: u64,
+    pub num_write_ops: u64,
+    pub bytes_unmapped: u64,
+    pub num_unmap_ops: u64,
+    pub bytes_copied: u64,
+    pub num_copy_ops: u64,
+    pub read_latency_ticks: u64,
+    pub max_read_latency_ticks: u64,
+    pub min_read_latency_ticks: u64,
+    pub write_latency_ticks: u64,
+    pub max_write_latency_ticks: u64,
+    pub min_write_latency_ticks: u64,
+    pub unmap_latency_ticks: u64,
+    pub max_unmap_latency_ticks: u64,
+    pub min_unmap_latency_ticks: u64,
+    pub copy_latency_ticks: u64,
+    pub max_copy_latency_ticks: u64,
+    pub min_copy_latency_ticks: u64,
+    pub ticks_rate: u64,
+    /// Private to the bdev library (NULL in the copies it hands out).
+    pub io_error: *mut c_void,
+}
+
+impl spdk_bdev_io_stat {
+    /// Zeroed counters, minimum latencies at their "none yet" value.
+    pub const fn new() -> Self {
+        spdk_bdev_io_stat {
+            bytes_read: 0,
+            num_read_ops: 0,
+            bytes_written: 0,
+            num_write_ops: 0,
+            bytes_unmapped: 0,
+            num_unmap_ops: 0,
+            bytes_copied: 0,
+            num_copy_ops: 0,
+            read_latency_ticks: 0,
+            max_read_latency_ticks: 0,
+            min_read_latency_ticks: u64::MAX,
+            write_latency_ticks: 0,
+            max_write_latency_ticks: 0,
+            min_write_latency_ticks: u64::MAX,
+            unmap_latency_ticks: 0,
+            max_unmap_latency_ticks: 0,
+            min_unmap_latency_ticks: u64::MAX,
+            copy_latency_ticks: 0,
+            max_copy_latency_ticks: 0,
+            min_copy_latency_ticks: u64::MAX,
+            ticks_rate: 0,
+            io_error: ptr::null_mut(),
+        }
+    }
+}
+
+impl Default for spdk_bdev_io_stat {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Library-wide options (spdk_bdev_get_opts()/spdk_bdev_set_opts()).
+#[repr(C, packed)]
+#[derive(Clone, Copy, Debug)]
+pub struct spdk_bdev_opts {
+    /// Number of spdk_bdev_io in the library's pool.
+    pub bdev_io_pool_size: u32,
+    /// Number of spdk_bdev_io each thread keeps for itself.
+    pub bdev_io_cache_size: u32,
+    /// Whether new bdevs are examined automatically.
+    pub bdev_auto_examine: bool,
+    pub reserved9: [u8; 7],
+    /// sizeof(struct spdk_bdev_opts) as the caller knows it.
+    pub opts_size: usize,
+    /// Per-thread iobuf cache sizes.
+    pub iobuf_small_cache_size: u32,
+    pub iobuf_large_cache_size: u32,
+}
+
+/// Union of NVMe CDW12 bits passed with an I/O.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub union spdk_bdev_nvme_cdw12 {
+    pub raw: u32,
+}
+
+/// Union of NVMe CDW13 bits passed with an I/O.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub union spdk_bdev_nvme_cdw13 {
+    pub raw: u32,
+}
+
+/// Controller attributes of an NVMe-backed bdev.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub union spdk_bdev_nvme_ctratt {
+    pub raw: u32,
+}
+
+/// Extended I/O options (the *_ext calls).
+#[repr(C, packed)]
+#[derive(Clone, Copy)]
+pub struct spdk_bdev_ext_io_opts {
+    /// sizeof(struct spdk_bdev_ext_io_opts) as the caller knows it.
+    pub size: usize,
+    pub memory_domain: *mut c_void,
+    pub memory_domain_ctx: *mut c_void,
+    pub metadata: *mut c_void,
+    pub accel_sequence: *mut c_void,
+    pub dif_check_flags_exclude_mask: u32,
+    pub nvme_cdw12: spdk_bdev_nvme_cdw12,
+    pub nvme_cdw13: spdk_bdev_nvme_cdw13,
+}
+
+/// Options of spdk_bdev_open_ext_v2().
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct spdk_bdev_open_opts {
+    /// sizeof(struct spdk_bdev_open_opts) as the caller knows it.
+    pub opts_size: usize,
+    /// Hide the metadata of the bdev from this descriptor.
+    pub hide_metadata: bool,
+    pub reserved: [u8; 7],
+}
+
+// ---- library options ----
+
+/// Copies the library options into `opts` (as many bytes as `opts_size`).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_get_opts(opts: *mut spdk_bdev_opts, opts_size: usize) {
+    if opts.is_null() || opts_size == 0 {
+        spdk_log::errlog!("opts should not be NULL and opts_size should not be 0");
+        return;
+    }
+    let mut cur = core::opts();
+    cur.opts_size = opts_size;
+    let n = opts_size.min(std::mem::size_of::<spdk_bdev_opts>());
+    ptr::copy_nonoverlapping(
+        (&cur as *const spdk_bdev_opts).cast::<u8>(),
+        opts.cast::<u8>(),
+        n,
+    );
+}
+
+/// Sets the library options; they apply when the library initializes.
+/// Returns -1 (as SPDK) when the pool is too small for the per-thread caches.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_set_opts(opts: *mut spdk_bdev_opts) -> c_int {
+    if opts.is_null() {
+        spdk_log::errlog!("opts cannot be NULL");
+        return -1;
+    }
+    let size = ptr::read_unaligned(ptr::addr_of!((*opts).opts_size));
+    if size == 0 {
+        spdk_log::errlog!("opts_size inside opts cannot be zero value");
+        return -1;
+    }
+    let mut new = core::opts();
+    let n = size.min(std::mem::size_of::<spdk_bdev_opts>());
+    let mut tmp = new;
+    ptr::copy_nonoverlapping(
+        opts.cast::<u8>(),
+        (&mut tmp as *mut spdk_bdev_opts).cast::<u8>(),
+        n,
+    );
+    let fits = |end: usize| size >= end;
+    if fits(4) {
+        new.bdev_io_pool_size = tmp.bdev_io_pool_size;
+    }
+    if fits(8) {
+        new.bdev_io_cache_size = tmp.bdev_io_cache_size;
+    }
+    if fits(9) {
+        new.bdev_auto_examine = tmp.bdev_auto_examine;
+    }
+    if fits(28) {
+        new.iobuf_small_cache_size = tmp.iobuf_small_cache_size;
+    }
+    if fits(32) {
+        new.iobuf_large_cache_size = tmp.iobuf_large_cache_size;
+    }
+    match core::set_opts(new) {
+        Ok(()) => 0,
+        Err(_) => -1,
+    }
+}
+
+// ---- lookup and iteration ----
+
+/// The bdev named `bdev_name` (or whose UUID string it is), or NULL.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_get_by_name(bdev_name: *const c_char) -> *mut spdk_bdev {
+    if bdev_name.is_null() {
+        return ptr::null_mut();
+    }
+    core::find(CStr::from_ptr(bdev_name).to_bytes())
+}
+
+/// The first registered bdev, or NULL.
+#[no_mangle]
+pub extern "C" fn spdk_bdev_first() -> *mut spdk_bdev {
+    core::next_of(ptr::null_mut(), false)
+}
+
+/// The bdev registered after `prev`, or NULL.
+#[no_mangle]
+pub extern "C" fn spdk_bdev_next(prev: *mut spdk_bdev) -> *mut spdk_bdev {
+    if prev.is_null() {
+        return ptr::null_mut();
+    }
+    core::next_of(prev, false)
+}
+
+/// The first unclaimed bdev, or NULL.
+#[no_mangle]
+pub extern "C" fn spdk_bdev_first_leaf() -> *mut spdk_bdev {
+    core::next_of(ptr::null_mut(), true)
+}
+
+/// The next unclaimed bdev after `prev`, or NULL.
+#[no_mangle]
+pub extern "C" fn spdk_bdev_next_leaf(prev: *mut spdk_bdev) -> *mut spdk_bdev {
+    if prev.is_null() {
+        return ptr::null_mut();
+    }
+    core::next_of(prev, true)
+}
+
+// ---- open / close ----
+
+/// Initializes open options to their defaults.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_open_opts_init(
+    opts: *mut spdk_bdev_open_opts,
+    opts_size: usize,
+) {
+    if opts.is_null() || opts_size == 0 {
+        spdk_log::errlog!("opts should not be NULL and opts_size should not be 0");
+        return;
+    }
+    let full = spdk_bdev_open_opts {
+        opts_size,
+        hide_metadata: false,
+        reserved: [0; 7],
+    };
+    let n = opts_size.min(std::mem::size_of::<spdk_bdev_open_opts>());
+    ptr::write_bytes(opts.cast::<u8>(), 0, opts_size.min(n));
+    ptr::copy_nonoverlapping(
+        (&full as *const spdk_bdev_open_opts).cast::<u8>(),
+        opts.cast::<u8>(),
+        n,
+    );
+}
+
+/// Opens the bdev named `bdev_name` (read-only unless `write`) from the
+/// calling SPDK thread; `event_cb` is required. 0, -EINVAL, -ENODEV (no
+/// such bdev, or being removed), -ENOTSUP (not an SPDK thread).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_open_ext(
+    bdev_name: *const c_char,
+    write: bool,
+    event_cb: spdk_bdev_event_cb_t,
+    event_ctx: *mut c_void,
+    desc: *mut *mut spdk_bdev_desc,
+) -> c_int {
+    spdk_bdev_open_ext_v2(bdev_name, write, event_cb, event_ctx, ptr::null_mut(), desc)
+}
+
+/// spdk_bdev_open_ext() with options (NULL for the defaults).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_open_ext_v2(
+    bdev_name: *const c_char,
+    write: bool,
+    event_cb: spdk_bdev_event_cb_t,
+    event_ctx: *mut c_void,
+    opts: *mut spdk_bdev_open_opts,
+    desc: *mut *mut spdk_bdev_desc,
+) -> c_int {
+    if desc.is_null() || bdev_name.is_null() {
+        return -libc::EINVAL;
+    }
+    *desc = ptr::null_mut();
+    let Some(cb) = event_cb else {
+        spdk_log::errlog!("Missing event callback function");
+        return -libc::EINVAL;
+    };
+    let hide_md = if opts.is_null() {
+        false
+    } else {
+        let size = (*opts).opts_size;
+        size > 8 && (*opts).hide_metadata
+    };
+    match core::open(
+        CStr::from_ptr(bdev_name).to_bytes(),
+        write,
+        cb,
+        event_ctx,
+        hide_md,
+    ) {
+        Ok(d) => {
+            *desc = d.cast();
+            0
+        }
+        Err(e) => e,
+    }
+}
+
+/// Closes a descriptor, on the thread that opened it.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_close(desc: *mut spdk_bdev_desc) {
+    if desc.is_null() {
+        spdk_log::errlog!("spdk_bdev_close: desc is NULL");
+        return;
+    }
+    core::close(desc.cast());
+}
+
+/// The bdev a descriptor refers to.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_desc_get_bdev(desc: *mut spdk_bdev_desc) -> *mut spdk_bdev {
+    if desc.is_null() {
+        return ptr::null_mut();
+    }
+    (*desc.cast::<Desc>()).bdev
+}
+
+/// The calling thread's I/O channel for the descriptor's bdev, or NULL.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_get_io_channel(
+    desc: *mut spdk_bdev_desc,
+) -> *mut spdk_io_channel {
+    if desc.is_null() {
+        return ptr::null_mut();
+    }
+    core::get_io_channel((*desc.cast::<Desc>()).bdev)
+}
+
+// ---- properties ----
+
+macro_rules! getter {
+    ($(#[$m:meta])* $name:ident -> $t:ty, $default:expr, |$b:ident| $e:expr) => {
+        $(#[$m])*
+        #[no_mangle]
+        pub unsafe extern "C" fn $name(bdev: *const spdk_bdev) -> $t {
+            if bdev.is_null() {
+                return $default;
+            }
+            let $b = &*bdev;
+            $e
+        }
+    };
+}
+
+getter!(
+    /// The bdev's name.
+    spdk_bdev_get_name -> *const c_char, ptr::null(), |b| b.name);
+getter!(
+    /// The bdev's product name.
+    spdk_bdev_get_product_name -> *const c_char, ptr::null(), |b| b.product_name);
+getter!(
+    /// Logical block size in bytes (without interleaved metadata when hidden).
+    spdk_bdev_get_block_size -> u32, 0, |b| b.blocklen);
+getter!(
+    /// Number of logical blocks.
+    spdk_bdev_get_num_blocks -> u64, 0, |b| b.blockcnt);
+getter!(
+    /// Physical block size in bytes.
+    spdk_bdev_get_physical_block_size -> u32, 0, |b| b.phys_blocklen);
+getter!(
+    /// Write unit size in logical blocks.
+    spdk_bdev_get_write_unit_size -> u32, 0, |b| b.write_unit_size);
+getter!(
+    /// Required buffer alignment in bytes (1 when none).
+    spdk_bdev_get_buf_align -> usize, 1, |b| 1usize << b.required_alignment);
+getter!(
+    /// Optimal I/O boundary in blocks (0 when none).
+    spdk_bdev_get_optimal_io_boundary -> u32, 0, |b| b.optimal_io_boundary);
+getter!(
+    /// Whether the bdev has a volatile write cache.
+    spdk_bdev_has_write_cache -> bool, false, |b| b.write_cache != 0);
+getter!(
+    /// The bdev's UUID.
+    spdk_bdev_get_uuid -> *const spdk_uuid, ptr::null(), |b| &b.uuid);
+getter!(
+    /// Metadata size per block in bytes.
+    spdk_bdev_get_md_size -> u32, 0, |b| b.md_len);
+getter!(
+    /// Whether metadata is interleaved with the data.
+    spdk_bdev_is_md_interleaved -> bool, false, |b| b.md_len != 0 && b.md_interleave());
+getter!(
+    /// Whether metadata is in a separate buffer.
+    spdk_bdev_is_md_separate -> bool, false, |b| b.md_len != 0 && !b.md_interleave());
+getter!(
+    /// Block size including interleaved metadata.
+    spdk_bdev_get_data_block_size -> u32, 0, |b| if b.md_interleave() { b.blocklen - b.md_len } else { b.blocklen });
+getter!(
+    /// Maximum number of blocks in one write-zeroes command (0: no limit).
+    spdk_bdev_get_max_write_zeroes -> u32, 0, |b| b.max_write_zeroes);
+getter!(
+    /// Maximum number of blocks in one unmap segment.
+    spdk_bdev_get_max_unmap -> u32, 0, |b| b.max_unmap);
+
+/// Whether the bdev supports I/O of `io_type`.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_io_type_supported(
+    bdev: *mut spdk_bdev,
+    io_type: IoTypeArg,
+) -> bool {
+    let Some(t) = spdk_bdev_io_type::from_int(io_type.0) else {
+        return false;
+    };
+    if bdev.is_null() {
+        return false;
+    }
+    core::io_type_supported(bdev, t)
+}
+
+/// The channel's I/O statistics for `bdev`, copied into `stat`.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_get_io_stat(
+    bdev: *mut spdk_bdev,
+    ch: *mut spdk_io_channel,
+    stat: *mut spdk_bdev_io_stat,
+) {
+    if bdev.is_null() || ch.is_null() || stat.is_null() {
+        return;
+    }
+    core::channel_stat(ch, &mut *stat);
+}
+
+// ---- I/O ----
+
+unsafe fn desc_ref<'a>(desc: *mut spdk_bdev_desc) -> Option<&'a Desc> {
+    desc.cast::<Desc>().as_ref()
+}
+
+/// Converts a byte range to blocks, -EINVAL when not block-aligned.
+unsafe fn bytes_to_blocks(desc: &Desc, offset: u64, nbytes: u64) -> Result<(u64, u64), c_int> {
+    let bs = (*desc.bdev).blocklen as u64;
+    if bs == 0 || !offset.is_multiple_of(bs) || !nbytes.is_multiple_of(bs) {
+        return Err(-libc::EINVAL);
+    }
+    Ok((offset / bs, nbytes / bs))
+}
+
+#[allow(clippy::too_many_arguments)]
+#[inline]
+unsafe fn rw(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    ty: spdk_bdev_io_type,
+    buf: *mut c_void,
+    iovs: *mut iovec,
+    iovcnt: c_int,
+    offset_blocks: u64,
+    num_blocks: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    let Some(d) = desc_ref(desc) else {
+        return -libc::EINVAL;
+    };
+    if ch.is_null() {
+        return -libc::EINVAL;
+    }
+    core::submit(
+        d,
+        ch,
+        IoArgs {
+            ty,
+            buf,
+            iovs,
+            iovcnt,
+            offset_blocks,
+            num_blocks,
+            cb,
+            cb_arg,
+        },
+    )
+}
+
+macro_rules! bytes_form {
+    ($d:expr, $off:expr, $n:expr) => {{
+        let Some(d) = desc_ref($d) else {
+            return -libc::EINVAL;
+        };
+        match bytes_to_blocks(d, $off, $n) {
+            Ok(v) => v,
+            Err(e) => return e,
+        }
+    }};
+}
+
+use spdk_bdev_io_type::*;
+
+/// Reads `num_blocks` blocks at `offset_blocks` into `buf` (NULL: the
+/// module provides the buffer). 0 or -EINVAL, -ENOMEM.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_read_blocks(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    buf: *mut c_void,
+    offset_blocks: u64,
+    num_blocks: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    rw(
+        desc,
+        ch,
+        SPDK_BDEV_IO_TYPE_READ,
+        buf,
+        ptr::null_mut(),
+        0,
+        offset_blocks,
+        num_blocks,
+        cb,
+        cb_arg,
+    )
+}
+
+/// spdk_bdev_read_blocks() with a byte offset and length (multiples of
+/// the block size, else -EINVAL).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_read(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    buf: *mut c_void,
+    offset: u64,
+    nbytes: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    let (o, n) = bytes_form!(desc, offset, nbytes);
+    spdk_bdev_read_blocks(desc, ch, buf, o, n, cb, cb_arg)
+}
+
+/// Reads into a scatter list.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_readv_blocks(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    iov: *mut iovec,
+    iovcnt: c_int,
+    offset_blocks: u64,
+    num_blocks: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    if iov.is_null() || iovcnt <= 0 {
+        return -libc::EINVAL;
+    }
+    rw(
+        desc,
+        ch,
+        SPDK_BDEV_IO_TYPE_READ,
+        ptr::null_mut(),
+        iov,
+        iovcnt,
+        offset_blocks,
+        num_blocks,
+        cb,
+        cb_arg,
+    )
+}
+
+/// spdk_bdev_readv_blocks() in bytes.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_readv(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    iov: *mut iovec,
+    iovcnt: c_int,
+    offset: u64,
+    nbytes: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    let (o, n) = bytes_form!(desc, offset, nbytes);
+    spdk_bdev_readv_blocks(desc, ch, iov, iovcnt, o, n, cb, cb_arg)
+}
+
+/// Writes `num_blocks` blocks from `buf`; -EBADF on a read-only descriptor.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_write_blocks(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    buf: *mut c_void,
+    offset_blocks: u64,
+    num_blocks: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    rw(
+        desc,
+        ch,
+        SPDK_BDEV_IO_TYPE_WRITE,
+        buf,
+        ptr::null_mut(),
+        0,
+        offset_blocks,
+        num_blocks,
+        cb,
+        cb_arg,
+    )
+}
+
+/// spdk_bdev_write_blocks() in bytes.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_write(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    buf: *mut c_void,
+    offset: u64,
+    nbytes: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    let (o, n) = bytes_form!(desc, offset, nbytes);
+    spdk_bdev_write_blocks(desc, ch, buf, o, n, cb, cb_arg)
+}
+
+/// Writes from a scatter list.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_writev_blocks(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    iov: *mut iovec,
+    iovcnt: c_int,
+    offset_blocks: u64,
+    num_blocks: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    if iov.is_null() || iovcnt <= 0 {
+        return -libc::EINVAL;
+    }
+    rw(
+        desc,
+        ch,
+        SPDK_BDEV_IO_TYPE_WRITE,
+        ptr::null_mut(),
+        iov,
+        iovcnt,
+        offset_blocks,
+        num_blocks,
+        cb,
+        cb_arg,
+    )
+}
+
+/// spdk_bdev_writev_blocks() in bytes.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_writev(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    iov: *mut iovec,
+    iovcnt: c_int,
+    offset: u64,
+    len: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    let (o, n) = bytes_form!(desc, offset, len);
+    spdk_bdev_writev_blocks(desc, ch, iov, iovcnt, o, n, cb, cb_arg)
+}
+
+/// Zeroes blocks; -ENOTSUP when the bdev supports no write-zeroes.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_write_zeroes_blocks(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    offset_blocks: u64,
+    num_blocks: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    rw(
+        desc,
+        ch,
+        SPDK_BDEV_IO_TYPE_WRITE_ZEROES,
+        ptr::null_mut(),
+        ptr::null_mut(),
+        0,
+        offset_blocks,
+        num_blocks,
+        cb,
+        cb_arg,
+    )
+}
+
+/// spdk_bdev_write_zeroes_blocks() in bytes.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_write_zeroes(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    offset: u64,
+    len: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    let (o, n) = bytes_form!(desc, offset, len);
+    spdk_bdev_write_zeroes_blocks(desc, ch, o, n, cb, cb_arg)
+}
+
+/// Deallocates blocks (0 blocks: -EINVAL).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_unmap_blocks(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    offset_blocks: u64,
+    num_blocks: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    if num_blocks == 0 {
+        spdk_log::errlog!("Can't unmap 0 bytes");
+        return -libc::EINVAL;
+    }
+    rw(
+        desc,
+        ch,
+        SPDK_BDEV_IO_TYPE_UNMAP,
+        ptr::null_mut(),
+        ptr::null_mut(),
+        0,
+        offset_blocks,
+        num_blocks,
+        cb,
+        cb_arg,
+    )
+}
+
+/// spdk_bdev_unmap_blocks() in bytes.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_unmap(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    offset: u64,
+    nbytes: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    let (o, n) = bytes_form!(desc, offset, nbytes);
+    spdk_bdev_unmap_blocks(desc, ch, o, n, cb, cb_arg)
+}
+
+/// Flushes a block range to stable storage.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_flush_blocks(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    offset_blocks: u64,
+    num_blocks: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    rw(
+        desc,
+        ch,
+        SPDK_BDEV_IO_TYPE_FLUSH,
+        ptr::null_mut(),
+        ptr::null_mut(),
+        0,
+        offset_blocks,
+        num_blocks,
+        cb,
+        cb_arg,
+    )
+}
+
+/// spdk_bdev_flush_blocks() in bytes.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_flush(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    offset: u64,
+    length: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    let (o, n) = bytes_form!(desc, offset, length);
+    spdk_bdev_flush_blocks(desc, ch, o, n, cb, cb_arg)
+}
+
+/// Submits a reset to the bdev's module.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_reset(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    rw(
+        desc,
+        ch,
+        SPDK_BDEV_IO_TYPE_RESET,
+        ptr::null_mut(),
+        ptr::null_mut(),
+        0,
+        0,
+        0,
+        cb,
+        cb_arg,
+    )
+}
+
+/// Returns a completed bdev_io to the library.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_free_io(bdev_io: *mut spdk_bdev_io) {
+    if bdev_io.is_null() {
+        spdk_log::errlog!("spdk_bdev_free_io: bdev_io is NULL");
+        return;
+    }
+    core::free_io(bdev_io);
+}
+
+/// Queues `entry` to be called when a bdev_io is available again on the
+/// calling thread, after -ENOMEM. -EINVAL when `entry->bdev` is not `bdev`
+/// or when bdev_io are available.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_queue_io_wait(
+    bdev: *mut spdk_bdev,
+    ch: *mut spdk_io_channel,
+    entry: *mut spdk_bdev_io_wait_entry,
+) -> c_int {
+    if bdev.is_null() || ch.is_null() || entry.is_null() || (*entry).cb_fn.is_none() {
+        return -libc::EINVAL;
+    }
+    if (*entry).bdev != bdev {
+        spdk_log::errlog!("bdevs do not match");
+        return -libc::EINVAL;
+    }
+    core::queue_io_wait(ch, entry)
+}

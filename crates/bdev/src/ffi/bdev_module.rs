@@ -1,0 +1,461 @@
+//! The C ABI of include/spdk/bdev_module.h: the structs a bdev module
+//! fills in (with SPDK's layouts), registration of modules and bdevs, and
+//! the calls a module makes on an spdk_bdev_io.
+//!
+//! `struct spdk_bdev` has C bitfields, so its C definition is hand-written
+//! in headers/bdev_module.pre.h; the Rust struct below has the same layout
+//! (checked from C in capi-tests/bdev_test.c).
+
+use std::ffi::{c_char, c_int, c_void, CStr};
+use std::ptr;
+
+use ::spdk_thread::ffi::thread::{spdk_io_channel, spdk_thread};
+use libc::iovec;
+use spdk_json::ffi::json::spdk_json_write_ctx;
+use spdk_util::ffi::uuid::spdk_uuid;
+
+use crate::core;
+use crate::ffi::bdev::{spdk_bdev_io_completion_cb, spdk_bdev_io_type, spdk_bdev_nvme_ctratt};
+
+/// A bdev module: its callbacks and name.
+#[repr(C)]
+pub struct spdk_bdev_module {
+    pub module_init: Option<unsafe extern "C" fn() -> c_int>,
+    pub init_complete: Option<unsafe extern "C" fn()>,
+    pub fini_start: Option<unsafe extern "C" fn()>,
+    pub module_fini: Option<unsafe extern "C" fn()>,
+    pub config_json: Option<unsafe extern "C" fn(w: *mut spdk_json_write_ctx) -> c_int>,
+    pub name: *const c_char,
+    pub get_ctx_size: Option<unsafe extern "C" fn() -> c_int>,
+    pub examine_config: Option<unsafe extern "C" fn(bdev: *mut spdk_bdev)>,
+    pub examine_disk: Option<unsafe extern "C" fn(bdev: *mut spdk_bdev)>,
+    pub async_init: bool,
+    pub async_fini: bool,
+    pub async_fini_start: bool,
+    /// Private to the bdev library.
+    pub internal: spdk_bdev_module_internal_fields,
+}
+
+/// Private to the bdev library.
+#[repr(C)]
+pub struct spdk_bdev_module_internal_fields {
+    pub action_in_progress: u32,
+    pub reserved: [u32; 17],
+}
+
+impl spdk_bdev_module_internal_fields {
+    pub const fn new() -> Self {
+        spdk_bdev_module_internal_fields {
+            action_in_progress: 0,
+            reserved: [0; 17],
+        }
+    }
+}
+
+impl Default for spdk_bdev_module_internal_fields {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Called when spdk_bdev_unregister() finishes.
+pub type spdk_bdev_unregister_cb = Option<unsafe extern "C" fn(cb_arg: *mut c_void, rc: c_int)>;
+
+/// The functions a module provides for each of its bdevs.
+#[repr(C)]
+pub struct spdk_bdev_fn_table {
+    pub destruct: Option<unsafe extern "C" fn(ctx: *mut c_void) -> c_int>,
+    pub submit_request:
+        Option<unsafe extern "C" fn(ch: *mut spdk_io_channel, bdev_io: *mut spdk_bdev_io)>,
+    pub io_type_supported:
+        Option<unsafe extern "C" fn(ctx: *mut c_void, io_type: spdk_bdev_io_type) -> bool>,
+    pub get_io_channel: Option<unsafe extern "C" fn(ctx: *mut c_void) -> *mut spdk_io_channel>,
+    pub dump_info_json:
+        Option<unsafe extern "C" fn(ctx: *mut c_void, w: *mut spdk_json_write_ctx) -> c_int>,
+    pub write_config_json:
+        Option<unsafe extern "C" fn(bdev: *mut spdk_bdev, w: *mut spdk_json_write_ctx)>,
+    pub get_spin_time: Option<unsafe extern "C" fn(ch: *mut spdk_io_channel) -> u64>,
+    pub get_module_ctx: Option<unsafe extern "C" fn(ctx: *mut c_void) -> *mut c_void>,
+    pub get_memory_domains: Option<
+        unsafe extern "C" fn(
+            ctx: *mut c_void,
+            domains: *mut *mut c_void,
+            array_size: c_int,
+        ) -> c_int,
+    >,
+    pub reset_device_stat: Option<unsafe extern "C" fn(ctx: *mut c_void)>,
+    pub dump_device_stat_json:
+        Option<unsafe extern "C" fn(ctx: *mut c_void, w: *mut spdk_json_write_ctx)>,
+    pub accel_sequence_supported:
+        Option<unsafe extern "C" fn(ctx: *mut c_void, type_: spdk_bdev_io_type) -> bool>,
+}
+
+/// Completion status of an spdk_bdev_io.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum spdk_bdev_io_status {
+    SPDK_BDEV_IO_STATUS_AIO_ERROR = -8,
+    SPDK_BDEV_IO_STATUS_ABORTED = -7,
+    SPDK_BDEV_IO_STATUS_FIRST_FUSED_FAILED = -6,
+    SPDK_BDEV_IO_STATUS_MISCOMPARE = -5,
+    SPDK_BDEV_IO_STATUS_NOMEM = -4,
+    SPDK_BDEV_IO_STATUS_SCSI_ERROR = -3,
+    SPDK_BDEV_IO_STATUS_NVME_ERROR = -2,
+    SPDK_BDEV_IO_STATUS_FAILED = -1,
+    SPDK_BDEV_IO_STATUS_PENDING = 0,
+    SPDK_BDEV_IO_STATUS_SUCCESS = 1,
+}
+
+#[doc(hidden)]
+#[repr(transparent)]
+#[derive(Clone, Copy)]
+pub struct IoStatusArg(pub c_int);
+
+#[doc(hidden)]
+#[repr(C)]
+pub struct AliasesHead {
+    pub tqh_first: *mut c_void,
+    pub tqh_last: *mut *mut c_void,
+}
+
+/// A block device, as a module describes it (see the C definition in
+/// spdk/bdev_module.h; the bitfield words are `flags` and `numa` here).
+#[doc(hidden)]
+#[repr(C)]
+pub struct spdk_bdev {
+    pub ctxt: *mut c_void,
+    pub name: *mut c_char,
+    pub aliases: AliasesHead,
+    pub product_name: *mut c_char,
+    pub write_cache: c_int,
+    pub blocklen: u32,
+    pub phys_blocklen: u32,
+    pub io_type_supported: u32,
+    pub blockcnt: u64,
+    /// split_on_write_unit:1, split_on_optimal_io_boundary:1,
+    /// md_interleave:1, dif_is_head_of_md:1, zoned:1, media_events:1,
+    /// memory_domains_supported:1.
+    pub flags: u32,
+    pub write_unit_size: u32,
+    pub acwu: u16,
+    pub required_alignment: u8,
+    pub reserved1: u8,
+    pub optimal_io_boundary: u32,
+    pub preferred_write_alignment: u32,
+    pub preferred_write_granularity: u32,
+    pub optimal_write_size: u32,
+    pub preferred_unmap_alignment: u32,
+    pub preferred_unmap_granularity: u32,
+    pub max_segment_size: u32,
+    pub max_num_segments: u32,
+    pub max_unmap: u32,
+    pub max_unmap_segments: u32,
+    pub max_write_zeroes: u32,
+    pub max_copy: u32,
+    pub max_rw_size: u32,
+    pub uuid: spdk_uuid,
+    pub md_len: u32,
+    pub reserved2: [u8; 4],
+    pub dif_type: u32,
+    pub dif_pi_format: u32,
+    pub reserved3: [u8; 4],
+    pub dif_check_flags: u32,
+    pub reserved4: [u8; 8],
+    pub zone_size: u64,
+    pub max_zone_append_size: u32,
+    pub max_open_zones: u32,
+    pub max_active_zones: u32,
+    pub optimal_open_zones: u32,
+    pub reserved6: [u8; 4],
+    pub ctratt: spdk_bdev_nvme_ctratt,
+    pub nsid: u32,
+    pub reset_io_drain_timeout: u16,
+    pub reserved7: [u8; 2],
+    /// id_valid:1, id:31.
+    pub numa: u32,
+    pub accel_sequence_supported: u32,
+    pub module: *mut spdk_bdev_module,
+    pub fn_table: *const spdk_bdev_fn_table,
+    pub internal: BdevInternal,
+}
+
+/// The library's part of `struct spdk_bdev` (336 bytes, as SPDK's).
+#[doc(hidden)]
+#[repr(C)]
+pub struct BdevInternal {
+    pub state: *mut core::BdevState,
+    pub reserved: [u64; 41],
+}
+
+pub const BDEV_FLAG_SPLIT_ON_WRITE_UNIT: u32 = 1 << 0;
+pub const BDEV_FLAG_SPLIT_ON_OPTIMAL_IO_BOUNDARY: u32 = 1 << 1;
+pub const BDEV_FLAG_MD_INTERLEAVE: u32 = 1 << 2;
+pub const BDEV_FLAG_DIF_IS_HEAD_OF_MD: u32 = 1 << 3;
+pub const BDEV_FLAG_ZONED: u32 = 1 << 4;
+
+impl spdk_bdev {
+    /// An all-zero bdev for a module to fill in.
+    pub fn zeroed() -> spdk_bdev {
+        // SAFETY: every field is an integer, a nullable pointer or an
+        // Option of a function pointer: all-zero is valid.
+        unsafe { std::mem::zeroed() }
+    }
+
+    pub fn md_interleave(&self) -> bool {
+        self.flags & BDEV_FLAG_MD_INTERLEAVE != 0
+    }
+
+    pub fn zoned(&self) -> bool {
+        self.flags & BDEV_FLAG_ZONED != 0
+    }
+
+    pub fn name_bytes(&self) -> &[u8] {
+        if self.name.is_null() {
+            return b"";
+        }
+        // SAFETY: a registered bdev's name is a C string.
+        unsafe { CStr::from_ptr(self.name).to_bytes() }
+    }
+}
+
+/// Scatter-list parameters of block I/O (read, write, unmap, ...).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct spdk_bdev_io_block_params {
+    pub iovs: *mut iovec,
+    pub iovcnt: c_int,
+    pub num_blocks: u64,
+    pub offset_blocks: u64,
+    pub memory_domain: *mut c_void,
+    pub memory_domain_ctx: *mut c_void,
+    pub accel_sequence: *mut c_void,
+    pub md_buf: *mut c_void,
+    pub fused_iovs: *mut iovec,
+    pub fused_iovcnt: c_int,
+    pub dif_check_flags: u32,
+    pub nvme_cdw12: u32,
+    pub nvme_cdw13: u32,
+    /// Parameters of I/O types not provided yet.
+    pub reserved: [u64; 16],
+}
+
+/// Per-type parameters of an spdk_bdev_io.
+#[repr(C)]
+pub union spdk_bdev_io_params {
+    pub bdev: spdk_bdev_io_block_params,
+    pub raw: [u64; 27],
+}
+
+/// The library's part of an spdk_bdev_io (320 bytes, as SPDK's): modules
+/// must not touch it.
+#[repr(C)]
+pub struct spdk_bdev_io_internal_fields {
+    pub ch: *mut c_void,
+    pub desc: *mut c_void,
+    pub cb: spdk_bdev_io_completion_cb,
+    pub caller_ctx: *mut c_void,
+    pub submit_tsc: u64,
+    /// Free-list link.
+    pub next: *mut spdk_bdev_io,
+    pub status: i8,
+    pub in_submit_request: u8,
+    pub reserved0: [u8; 6],
+    pub reserved: [u64; 33],
+}
+
+/// One I/O: what a module's submit_request receives.
+#[repr(C)]
+pub struct spdk_bdev_io {
+    pub bdev: *mut spdk_bdev,
+    pub r#type: u8,
+    pub reserved0: u8,
+    pub num_retries: u16,
+    pub reserved1: u32,
+    pub iov: iovec,
+    pub child_iov: [iovec; 32],
+    pub reserved2: [u8; 32],
+    pub u: spdk_bdev_io_params,
+    pub reserved3: [u8; 40],
+    pub internal: spdk_bdev_io_internal_fields,
+    pub reserved4: [u8; 64],
+    /// The module's per-I/O context (get_ctx_size() bytes).
+    pub driver_ctx: [u8; 0],
+}
+
+const _: () = assert!(std::mem::size_of::<spdk_bdev>() == 576);
+const _: () = assert!(std::mem::size_of::<spdk_bdev_io>() == 1216);
+const _: () = assert!(std::mem::size_of::<spdk_bdev_module>() == 152);
+const _: () = assert!(std::mem::size_of::<spdk_bdev_fn_table>() == 96);
+const _: () = assert!(std::mem::offset_of!(spdk_bdev, fn_table) == 232);
+const _: () = assert!(std::mem::offset_of!(spdk_bdev, uuid) == 128);
+const _: () = assert!(std::mem::offset_of!(spdk_bdev, numa) == 216);
+const _: () = assert!(std::mem::offset_of!(spdk_bdev_io, u) == 576);
+const _: () = assert!(std::mem::offset_of!(spdk_bdev_io, internal) == 832);
+
+// ---- modules ----
+
+/// Adds a module to the list the library initializes
+/// (SPDK_BDEV_MODULE_REGISTER calls it from a constructor).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_module_list_add(bdev_module: *mut spdk_bdev_module) {
+    if bdev_module.is_null() || (*bdev_module).name.is_null() {
+        spdk_log::errlog!("spdk_bdev_module_list_add: module or its name is NULL");
+        return;
+    }
+    core::module_add(bdev_module);
+}
+
+/// The registered module named `name`, or NULL.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_module_list_find(name: *const c_char) -> *mut spdk_bdev_module {
+    if name.is_null() {
+        return ptr::null_mut();
+    }
+    core::module_find(CStr::from_ptr(name).to_bytes())
+}
+
+/// An async_init module reports that its initialization finished.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_module_init_done(module: *mut spdk_bdev_module) {
+    if module.is_null() {
+        return;
+    }
+    core::module_init_done(module);
+}
+
+/// An async_fini module reports that its finalization finished.
+#[no_mangle]
+pub extern "C" fn spdk_bdev_module_fini_done() {
+    core::module_fini_done();
+}
+
+// ---- bdevs ----
+
+/// Registers a bdev filled in by its module. 0, -EINVAL (bad fields),
+/// -EEXIST (name taken).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_register(bdev: *mut spdk_bdev) -> c_int {
+    if bdev.is_null() {
+        return -libc::EINVAL;
+    }
+    core::register(bdev)
+}
+
+/// Unregisters a bdev: open descriptors get a remove event; when the last
+/// is closed the module's destruct runs and `cb_fn(cb_arg, rc)` is called
+/// on the calling thread.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_unregister(
+    bdev: *mut spdk_bdev,
+    cb_fn: spdk_bdev_unregister_cb,
+    cb_arg: *mut c_void,
+) {
+    if bdev.is_null() {
+        if let Some(f) = cb_fn {
+            f(cb_arg, -libc::EINVAL);
+        }
+        return;
+    }
+    core::unregister(bdev, cb_fn, cb_arg);
+}
+
+/// Unregisters the bdev named `bdev_name` of `module`; -ENODEV when there is none.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_unregister_by_name(
+    bdev_name: *const c_char,
+    module: *mut spdk_bdev_module,
+    cb_fn: spdk_bdev_unregister_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    if bdev_name.is_null() {
+        return -libc::EINVAL;
+    }
+    let bdev = core::find(CStr::from_ptr(bdev_name).to_bytes());
+    if bdev.is_null() {
+        return -libc::ENODEV;
+    }
+    if (*bdev).module != module {
+        return -libc::ENODEV;
+    }
+    core::unregister(bdev, cb_fn, cb_arg);
+    0
+}
+
+/// A module whose destruct returned > 0 reports the end of it.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_destruct_done(bdev: *mut spdk_bdev, bdeverrno: c_int) {
+    if bdev.is_null() {
+        return;
+    }
+    core::destruct_done(bdev, bdeverrno);
+}
+
+// ---- spdk_bdev_io ----
+
+/// Completes an I/O; its callback runs on the submitting thread.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_io_complete(bdev_io: *mut spdk_bdev_io, status: IoStatusArg) {
+    if bdev_io.is_null() {
+        spdk_log::errlog!("spdk_bdev_io_complete: bdev_io is NULL");
+        return;
+    }
+    let s = if (-8..=1).contains(&status.0) {
+        status.0
+    } else {
+        -1
+    };
+    core::complete(bdev_io, s as i8);
+}
+
+/// The bdev_io whose driver_ctx is `ctx`.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_io_from_ctx(ctx: *mut c_void) -> *mut spdk_bdev_io {
+    if ctx.is_null() {
+        return ptr::null_mut();
+    }
+    ctx.cast::<u8>()
+        .sub(std::mem::offset_of!(spdk_bdev_io, driver_ctx))
+        .cast()
+}
+
+/// The I/O channel (the bdev's, as the caller passed it) the I/O was submitted on.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_io_get_io_channel(
+    bdev_io: *mut spdk_bdev_io,
+) -> *mut spdk_io_channel {
+    if bdev_io.is_null() {
+        return ptr::null_mut();
+    }
+    core::io_channel_of(bdev_io)
+}
+
+/// The thread the I/O was submitted from.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_io_get_thread(bdev_io: *mut spdk_bdev_io) -> *mut spdk_thread {
+    if bdev_io.is_null() {
+        return ptr::null_mut();
+    }
+    core::thread_of(bdev_io)
+}
+
+/// The I/O's data scatter list.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_io_get_iovec(
+    bdev_io: *mut spdk_bdev_io,
+    iovp: *mut *mut iovec,
+    iovcntp: *mut c_int,
+) {
+    if bdev_io.is_null() {
+        return;
+    }
+    let (iovs, cnt) = match (*bdev_io).r#type {
+        1 | 2 | 14 | 15 => ((*bdev_io).u.bdev.iovs, (*bdev_io).u.bdev.iovcnt),
+        _ => (ptr::null_mut(), 0),
+    };
+    if !iovp.is_null() {
+        *iovp = iovs;
+    }
+    if !iovcntp.is_null() {
+        *iovcntp = cnt;
+    }
+}

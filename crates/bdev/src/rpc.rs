@@ -1,0 +1,337 @@
+//! The bdev RPC methods (SPDK's lib/bdev/bdev_rpc.c and the null
+//! module's bdev_null_rpc.c) and the "bdev" subsystem's configuration.
+
+use std::ffi::{c_int, c_void, CString};
+
+use serde_json::Value;
+use spdk_json::ffi::json::{spdk_json_write_ctx, writer_mut};
+use spdk_json::JsonWriter;
+use spdk_rpc::params::Decoder;
+use spdk_rpc::{Request, SPDK_JSONRPC_ERROR_INTERNAL_ERROR, SPDK_RPC_RUNTIME, SPDK_RPC_STARTUP};
+
+use crate::core;
+use crate::ffi::bdev::{spdk_bdev_io_type, spdk_bdev_opts};
+use crate::ffi::bdev_module::spdk_bdev;
+use crate::null;
+
+/// SPDK's names of the I/O types, indexed by `spdk_bdev_io_type`.
+pub const IO_TYPE_NAMES: [&str; 23] = [
+    "invalid",
+    "read",
+    "write",
+    "unmap",
+    "flush",
+    "reset",
+    "nvme_admin",
+    "nvme_io",
+    "nvme_io_md",
+    "write_zeroes",
+    "zcopy",
+    "get_zone_info",
+    "zone_management",
+    "zone_append",
+    "compare",
+    "compare_and_write",
+    "abort",
+    "seek_hole",
+    "seek_data",
+    "copy",
+    "nvme_iov_md",
+    "nvme_nssr",
+    "write_uncorrectable",
+];
+
+pub fn register() {
+    spdk_rpc::register("bdev_get_bdevs", bdev_get_bdevs, SPDK_RPC_RUNTIME);
+    spdk_rpc::register("bdev_set_options", bdev_set_options, SPDK_RPC_STARTUP);
+    spdk_rpc::register(
+        "bdev_wait_for_examine",
+        bdev_wait_for_examine,
+        SPDK_RPC_RUNTIME,
+    );
+    spdk_rpc::register("bdev_null_create", bdev_null_create, SPDK_RPC_RUNTIME);
+    spdk_rpc::register("bdev_null_delete", bdev_null_delete, SPDK_RPC_RUNTIME);
+}
+
+fn decode_failed(req: Request) {
+    spdk_log::errlog!("spdk_json_decode_object failed");
+    req.error(
+        SPDK_JSONRPC_ERROR_INTERNAL_ERROR,
+        "spdk_json_decode_object failed",
+    );
+}
+
+/// Writes one bdev as bdev_get_bdevs shows it.
+///
+/// # Safety
+/// `bdev` is registered.
+pub unsafe fn dump_bdev(w: &mut JsonWriter, bdev: *mut spdk_bdev) {
+    let b = &*bdev;
+    let _ = w.object_begin();
+    let _ = w.named_string("name", b.name_bytes());
+    let _ = w.named_array_begin("aliases");
+    let _ = w.array_end();
+    let product = if b.product_name.is_null() {
+        &b""[..]
+    } else {
+        std::ffi::CStr::from_ptr(b.product_name).to_bytes()
+    };
+    let _ = w.named_string("product_name", product);
+    let _ = w.named_uint64("block_size", b.blocklen as u64);
+    let _ = w.named_uint64("num_blocks", b.blockcnt);
+    let _ = w.named_uint64(
+        "preferred_write_alignment",
+        b.preferred_write_alignment as u64,
+    );
+    let _ = w.named_uint64(
+        "preferred_write_granularity",
+        b.preferred_write_granularity as u64,
+    );
+    let _ = w.named_uint64("optimal_write_size", b.optimal_write_size as u64);
+    let _ = w.named_uint64(
+        "preferred_unmap_alignment",
+        b.preferred_unmap_alignment as u64,
+    );
+    let _ = w.named_uint64(
+        "preferred_unmap_granularity",
+        b.preferred_unmap_granularity as u64,
+    );
+    let _ = w.name("uuid");
+    let _ = w.uuid(&b.uuid.u.raw);
+    if b.numa & 1 != 0 {
+        let _ = w.named_int64("numa_id", (b.numa as i32 >> 1) as i64);
+    }
+    if b.md_len != 0 {
+        let _ = w.named_uint64("md_size", b.md_len as u64);
+        let _ = w.named_bool("md_interleave", b.md_interleave());
+        let _ = w.named_uint64("dif_type", b.dif_type as u64);
+    }
+    let _ = w.named_object_begin("assigned_rate_limits");
+    for k in [
+        "rw_ios_per_sec",
+        "rw_mbytes_per_sec",
+        "r_mbytes_per_sec",
+        "w_mbytes_per_sec",
+    ] {
+        let _ = w.named_uint64(k, 0);
+    }
+    let _ = w.object_end();
+    let _ = w.named_bool("claimed", false);
+    let _ = w.named_bool("zoned", b.zoned());
+    if b.zoned() {
+        let _ = w.named_uint64("zone_size", b.zone_size);
+        let _ = w.named_uint64("max_open_zones", b.max_open_zones as u64);
+        let _ = w.named_uint64("optimal_open_zones", b.optimal_open_zones as u64);
+    }
+    let _ = w.named_object_begin("supported_io_types");
+    for (i, name) in IO_TYPE_NAMES.iter().enumerate().skip(1) {
+        let t = spdk_bdev_io_type::from_int(i as c_int).expect("io type");
+        let _ = w.named_bool(name, core::io_type_supported(bdev, t));
+    }
+    let _ = w.object_end();
+    let _ = w.named_object_begin("driver_specific");
+    if let Some(f) = (*b.fn_table).dump_info_json {
+        let raw: *mut JsonWriter = w;
+        f(b.ctxt, raw.cast::<spdk_json_write_ctx>());
+    }
+    let _ = w.object_end();
+    let _ = w.object_end();
+}
+
+fn bdev_get_bdevs(req: Request, params: Option<Value>) {
+    let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
+        let name = d.opt_str("name")?;
+        let _timeout = d.opt_u64("timeout")?;
+        d.finish()?;
+        Ok(name)
+    });
+    let name = match parsed {
+        Ok(n) => n,
+        Err(_) => return decode_failed(req),
+    };
+    let list = match name {
+        Some(n) => {
+            // SAFETY: lookup only.
+            let b = unsafe { core::find(n.as_bytes()) };
+            if b.is_null() {
+                spdk_log::errlog!(
+                    "spdk_bdev_open_async failed for '{}': rc={}",
+                    n,
+                    -libc::ENODEV
+                );
+                return req.errno(-libc::ENODEV);
+            }
+            vec![b]
+        }
+        None => core::all(),
+    };
+    req.write(|w| {
+        let _ = w.array_begin();
+        for b in list {
+            // SAFETY: registered bdevs, on the RPC thread.
+            unsafe { dump_bdev(w, b) };
+        }
+        let _ = w.array_end();
+    });
+}
+
+fn bdev_set_options(req: Request, params: Option<Value>) {
+    let mut o = core::opts();
+    let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
+        if let Some(v) = d.opt_u64("bdev_io_pool_size")? {
+            o.bdev_io_pool_size = v as u32;
+        }
+        if let Some(v) = d.opt_u64("bdev_io_cache_size")? {
+            o.bdev_io_cache_size = v as u32;
+        }
+        if let Some(v) = d.opt_bool("bdev_auto_examine")? {
+            o.bdev_auto_examine = v;
+        }
+        if let Some(v) = d.opt_u64("iobuf_small_cache_size")? {
+            o.iobuf_small_cache_size = v as u32;
+        }
+        if let Some(v) = d.opt_u64("iobuf_large_cache_size")? {
+            o.iobuf_large_cache_size = v as u32;
+        }
+        d.finish()
+    });
+    if parsed.is_err() {
+        return decode_failed(req);
+    }
+    match core::set_opts(o) {
+        Ok(()) => req.ok(),
+        Err(_) => req.errno(-libc::EINVAL),
+    }
+}
+
+fn bdev_wait_for_examine(req: Request, params: Option<Value>) {
+    if Decoder::new(params.as_ref())
+        .and_then(|d| d.finish())
+        .is_err()
+    {
+        return decode_failed(req);
+    }
+    // Examine is not provided yet: nothing is ever in progress.
+    req.ok()
+}
+
+fn bdev_null_create(req: Request, params: Option<Value>) {
+    let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
+        let mut o = null::NullOpts {
+            name: d.req_str("name")?,
+            ..Default::default()
+        };
+        if let Some(u) = d.opt_str("uuid")? {
+            let c = CString::new(u).map_err(|_| spdk_rpc::params::DecodeError("uuid".into()))?;
+            let mut uu = spdk_util::ffi::uuid::spdk_uuid {
+                u: spdk_util::ffi::uuid::spdk_uuid_u { raw: [0; 16] },
+            };
+            // SAFETY: valid pointers.
+            if unsafe { spdk_util::ffi::uuid::spdk_uuid_parse(&mut uu, c.as_ptr()) } != 0 {
+                return Err(spdk_rpc::params::DecodeError("uuid".into()));
+            }
+            // SAFETY: raw view of the union.
+            o.uuid = Some(unsafe { uu.u.raw });
+        }
+        o.num_blocks = d
+            .opt_u64("num_blocks")?
+            .ok_or_else(|| spdk_rpc::params::DecodeError("num_blocks".into()))?;
+        let u32_of = |v: Option<u64>, n: &str| -> Result<u32, spdk_rpc::params::DecodeError> {
+            match v {
+                None => Ok(0),
+                Some(v) => u32::try_from(v).map_err(|_| spdk_rpc::params::DecodeError(n.into())),
+            }
+        };
+        o.block_size = match d.opt_u64("block_size")? {
+            Some(v) => u32_of(Some(v), "block_size")?,
+            None => return Err(spdk_rpc::params::DecodeError("block_size".into())),
+        };
+        o.physical_block_size = u32_of(d.opt_u64("physical_block_size")?, "physical_block_size")?;
+        o.md_size = u32_of(d.opt_u64("md_size")?, "md_size")?;
+        o.dif_type = d.opt_i64("dif_type")?.unwrap_or(0) as i32;
+        o.dif_is_head_of_md = d.opt_bool("dif_is_head_of_md")?.unwrap_or(false);
+        o.dif_pi_format = u32_of(d.opt_u64("dif_pi_format")?, "dif_pi_format")?;
+        o.preferred_write_alignment = u32_of(d.opt_u64("preferred_write_alignment")?, "x")?;
+        o.preferred_write_granularity = u32_of(d.opt_u64("preferred_write_granularity")?, "x")?;
+        o.optimal_write_size = u32_of(d.opt_u64("optimal_write_size")?, "x")?;
+        o.preferred_unmap_alignment = u32_of(d.opt_u64("preferred_unmap_alignment")?, "x")?;
+        o.preferred_unmap_granularity = u32_of(d.opt_u64("preferred_unmap_granularity")?, "x")?;
+        d.finish()?;
+        Ok(o)
+    });
+    let o = match parsed {
+        Ok(o) => o,
+        Err(_) => return decode_failed(req),
+    };
+    match null::create(&o) {
+        Ok(b) => {
+            // SAFETY: just registered.
+            let name = unsafe { (*b).name_bytes().to_vec() };
+            req.result(&Value::String(String::from_utf8_lossy(&name).into_owned()))
+        }
+        Err(rc) => req.errno(rc),
+    }
+}
+
+unsafe extern "C" fn null_delete_done(arg: *mut c_void, rc: c_int) {
+    let req = Box::from_raw(arg.cast::<Request>());
+    if rc == 0 {
+        req.ok()
+    } else {
+        req.errno(rc)
+    }
+}
+
+fn bdev_null_delete(req: Request, params: Option<Value>) {
+    let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
+        let n = d.req_str("name")?;
+        d.finish()?;
+        Ok(n)
+    });
+    let name = match parsed {
+        Ok(n) => n,
+        Err(_) => return decode_failed(req),
+    };
+    let arg = Box::into_raw(Box::new(req));
+    // SAFETY: RPC handlers run on an SPDK thread; arg is the boxed request.
+    if let Err(rc) = unsafe { null::delete(name.as_bytes(), Some(null_delete_done), arg.cast()) } {
+        // SAFETY: not handed to anyone.
+        let req = unsafe { Box::from_raw(arg) };
+        req.errno(rc);
+    }
+}
+
+/// The "bdev" subsystem's configuration, as SPDK writes it.
+///
+/// # Safety
+/// `w` is a writer from the init library.
+pub unsafe extern "C" fn write_config_json(w: *mut spdk_json_write_ctx) {
+    let Some(wr) = writer_mut(w) else { return };
+    let o: spdk_bdev_opts = core::opts();
+    let _ = wr.array_begin();
+    let _ = wr.object_begin();
+    let _ = wr.named_string("method", "bdev_set_options");
+    let _ = wr.named_object_begin("params");
+    let _ = wr.named_uint64("bdev_io_pool_size", o.bdev_io_pool_size as u64);
+    let _ = wr.named_uint64("bdev_io_cache_size", o.bdev_io_cache_size as u64);
+    let _ = wr.named_bool("bdev_auto_examine", o.bdev_auto_examine);
+    let _ = wr.named_uint64("iobuf_small_cache_size", o.iobuf_small_cache_size as u64);
+    let _ = wr.named_uint64("iobuf_large_cache_size", o.iobuf_large_cache_size as u64);
+    let _ = wr.object_end();
+    let _ = wr.object_end();
+    for m in core::module_list() {
+        if let Some(f) = (*m).config_json {
+            f(w);
+        }
+    }
+    for b in core::all() {
+        if let Some(f) = (*(*b).fn_table).write_config_json {
+            f(b, w);
+        }
+    }
+    let Some(wr) = writer_mut(w) else { return };
+    let _ = wr.object_begin();
+    let _ = wr.named_string("method", "bdev_wait_for_examine");
+    let _ = wr.object_end();
+    let _ = wr.array_end();
+}
