@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/build/capi
 mkdir -p "$out"
 export PKG_CONFIG_PATH=$stage/lib/pkgconfig
-pcs="spdk_env_dpdk spdk_util spdk_log spdk_json spdk_jsonrpc spdk_thread spdk_rpc spdk_init spdk_event spdk_nvme"
+pcs="spdk_env_dpdk spdk_util spdk_log spdk_json spdk_jsonrpc spdk_thread spdk_rpc spdk_init spdk_event spdk_nvme spdk_bdev"
 cflags="-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror -std=gnu11 -g $(pkg-config --cflags $pcs)"
 libs="$(pkg-config --libs $pcs spdk_syslibs)"
 static="-L$stage/lib -Wl,-Bstatic -lspdk -Wl,-Bdynamic $(pkg-config --libs --static spdk_syslibs)"

@@ -135,7 +135,8 @@ enum spdk_bdev_io_status {
  */
 struct spdk_bdev_module_internal_fields {
   uint32_t action_in_progress;
-  uint32_t reserved[17];
+  uint32_t reserved0;
+  uint64_t reserved[8];
 };
 
 /**

@@ -445,68 +445,169 @@ pub unsafe extern "C" fn spdk_bdev_get_io_channel(
 
 // ---- properties ----
 
-macro_rules! getter {
-    ($(#[$m:meta])* $name:ident -> $t:ty, $default:expr, |$b:ident| $e:expr) => {
-        $(#[$m])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(bdev: *const spdk_bdev) -> $t {
-            if bdev.is_null() {
-                return $default;
-            }
-            let $b = &*bdev;
-            $e
-        }
-    };
+/// The bdev's name.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_get_name(bdev: *const spdk_bdev) -> *const c_char {
+    if bdev.is_null() {
+        return ptr::null();
+    }
+    let b = &*bdev;
+    b.name
 }
 
-getter!(
-    /// The bdev's name.
-    spdk_bdev_get_name -> *const c_char, ptr::null(), |b| b.name);
-getter!(
-    /// The bdev's product name.
-    spdk_bdev_get_product_name -> *const c_char, ptr::null(), |b| b.product_name);
-getter!(
-    /// Logical block size in bytes (without interleaved metadata when hidden).
-    spdk_bdev_get_block_size -> u32, 0, |b| b.blocklen);
-getter!(
-    /// Number of logical blocks.
-    spdk_bdev_get_num_blocks -> u64, 0, |b| b.blockcnt);
-getter!(
-    /// Physical block size in bytes.
-    spdk_bdev_get_physical_block_size -> u32, 0, |b| b.phys_blocklen);
-getter!(
-    /// Write unit size in logical blocks.
-    spdk_bdev_get_write_unit_size -> u32, 0, |b| b.write_unit_size);
-getter!(
-    /// Required buffer alignment in bytes (1 when none).
-    spdk_bdev_get_buf_align -> usize, 1, |b| 1usize << b.required_alignment);
-getter!(
-    /// Optimal I/O boundary in blocks (0 when none).
-    spdk_bdev_get_optimal_io_boundary -> u32, 0, |b| b.optimal_io_boundary);
-getter!(
-    /// Whether the bdev has a volatile write cache.
-    spdk_bdev_has_write_cache -> bool, false, |b| b.write_cache != 0);
-getter!(
-    /// The bdev's UUID.
-    spdk_bdev_get_uuid -> *const spdk_uuid, ptr::null(), |b| &b.uuid);
-getter!(
-    /// Metadata size per block in bytes.
-    spdk_bdev_get_md_size -> u32, 0, |b| b.md_len);
-getter!(
-    /// Whether metadata is interleaved with the data.
-    spdk_bdev_is_md_interleaved -> bool, false, |b| b.md_len != 0 && b.md_interleave());
-getter!(
-    /// Whether metadata is in a separate buffer.
-    spdk_bdev_is_md_separate -> bool, false, |b| b.md_len != 0 && !b.md_interleave());
-getter!(
-    /// Block size including interleaved metadata.
-    spdk_bdev_get_data_block_size -> u32, 0, |b| if b.md_interleave() { b.blocklen - b.md_len } else { b.blocklen });
-getter!(
-    /// Maximum number of blocks in one write-zeroes command (0: no limit).
-    spdk_bdev_get_max_write_zeroes -> u32, 0, |b| b.max_write_zeroes);
-getter!(
-    /// Maximum number of blocks in one unmap segment.
-    spdk_bdev_get_max_unmap -> u32, 0, |b| b.max_unmap);
+/// The bdev's product name.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_get_product_name(bdev: *const spdk_bdev) -> *const c_char {
+    if bdev.is_null() {
+        return ptr::null();
+    }
+    let b = &*bdev;
+    b.product_name
+}
+
+/// Logical block size in bytes (without interleaved metadata when hidden).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_get_block_size(bdev: *const spdk_bdev) -> u32 {
+    if bdev.is_null() {
+        return 0;
+    }
+    let b = &*bdev;
+    b.blocklen
+}
+
+/// Number of logical blocks.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_get_num_blocks(bdev: *const spdk_bdev) -> u64 {
+    if bdev.is_null() {
+        return 0;
+    }
+    let b = &*bdev;
+    b.blockcnt
+}
+
+/// Physical block size in bytes.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_get_physical_block_size(bdev: *const spdk_bdev) -> u32 {
+    if bdev.is_null() {
+        return 0;
+    }
+    let b = &*bdev;
+    b.phys_blocklen
+}
+
+/// Write unit size in logical blocks.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_get_write_unit_size(bdev: *const spdk_bdev) -> u32 {
+    if bdev.is_null() {
+        return 0;
+    }
+    let b = &*bdev;
+    b.write_unit_size
+}
+
+/// Required buffer alignment in bytes (1 when none).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_get_buf_align(bdev: *const spdk_bdev) -> usize {
+    if bdev.is_null() {
+        return 1;
+    }
+    let b = &*bdev;
+    1usize << b.required_alignment
+}
+
+/// Optimal I/O boundary in blocks (0 when none).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_get_optimal_io_boundary(bdev: *const spdk_bdev) -> u32 {
+    if bdev.is_null() {
+        return 0;
+    }
+    let b = &*bdev;
+    b.optimal_io_boundary
+}
+
+/// Whether the bdev has a volatile write cache.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_has_write_cache(bdev: *const spdk_bdev) -> bool {
+    if bdev.is_null() {
+        return false;
+    }
+    let b = &*bdev;
+    b.write_cache != 0
+}
+
+/// The bdev's UUID.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_get_uuid(bdev: *const spdk_bdev) -> *const spdk_uuid {
+    if bdev.is_null() {
+        return ptr::null();
+    }
+    let b = &*bdev;
+    &b.uuid
+}
+
+/// Metadata size per block in bytes.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_get_md_size(bdev: *const spdk_bdev) -> u32 {
+    if bdev.is_null() {
+        return 0;
+    }
+    let b = &*bdev;
+    b.md_len
+}
+
+/// Whether metadata is interleaved with the data.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_is_md_interleaved(bdev: *const spdk_bdev) -> bool {
+    if bdev.is_null() {
+        return false;
+    }
+    let b = &*bdev;
+    b.md_len != 0 && b.md_interleave()
+}
+
+/// Whether metadata is in a separate buffer.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_is_md_separate(bdev: *const spdk_bdev) -> bool {
+    if bdev.is_null() {
+        return false;
+    }
+    let b = &*bdev;
+    b.md_len != 0 && !b.md_interleave()
+}
+
+/// Block size including interleaved metadata.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_get_data_block_size(bdev: *const spdk_bdev) -> u32 {
+    if bdev.is_null() {
+        return 0;
+    }
+    let b = &*bdev;
+    if b.md_interleave() {
+        b.blocklen - b.md_len
+    } else {
+        b.blocklen
+    }
+}
+
+/// Maximum number of blocks in one write-zeroes command (0: no limit).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_get_max_write_zeroes(bdev: *const spdk_bdev) -> u32 {
+    if bdev.is_null() {
+        return 0;
+    }
+    let b = &*bdev;
+    b.max_write_zeroes
+}
+
+/// Maximum number of blocks in one unmap segment.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_get_max_unmap(bdev: *const spdk_bdev) -> u32 {
+    if bdev.is_null() {
+        return 0;
+    }
+    let b = &*bdev;
+    b.max_unmap
+}
 
 /// Whether the bdev supports I/O of `io_type`.
 #[no_mangle]

@@ -40,14 +40,16 @@ pub struct spdk_bdev_module {
 #[repr(C)]
 pub struct spdk_bdev_module_internal_fields {
     pub action_in_progress: u32,
-    pub reserved: [u32; 17],
+    pub reserved0: u32,
+    pub reserved: [u64; 8],
 }
 
 impl spdk_bdev_module_internal_fields {
     pub const fn new() -> Self {
         spdk_bdev_module_internal_fields {
             action_in_progress: 0,
-            reserved: [0; 17],
+            reserved0: 0,
+            reserved: [0; 8],
         }
     }
 }
@@ -290,6 +292,7 @@ const _: () = assert!(std::mem::offset_of!(spdk_bdev, fn_table) == 232);
 const _: () = assert!(std::mem::offset_of!(spdk_bdev, uuid) == 128);
 const _: () = assert!(std::mem::offset_of!(spdk_bdev, numa) == 216);
 const _: () = assert!(std::mem::offset_of!(spdk_bdev_io, u) == 576);
+const _: () = assert!(std::mem::offset_of!(spdk_bdev_module, internal) == 80);
 const _: () = assert!(std::mem::offset_of!(spdk_bdev_io, internal) == 832);
 
 // ---- modules ----
