@@ -137,5 +137,40 @@ check "save_config of the saved config" rpc save_config
 if cmp -s "$tmp/saved.json" "$tmp/last"; then ok; else bad "saved config does not load back the same"; fi
 stop SIGINT
 
+# 4. Null bdevs: create, list, save_config/--json round trip, delete.
+start || exit 1
+check bdev_null_create rpc bdev_null_create Null0 8 512
+has Null0
+check "bdev_null_create with uuid" rpc bdev_null_create Null1 16 4096 -u 0f6d2f4a-3c7b-4e3a-9d1e-123456789abc
+has Null1
+if rpc bdev_null_create Null0 8 512 >"$tmp/last" 2>&1; then bad "duplicate bdev created"; else has "File exists"; fi
+if rpc bdev_null_create Null2 8 500 >"$tmp/last" 2>&1; then bad "bad block size accepted"; else has "Invalid argument"; fi
+check bdev_get_bdevs rpc bdev_get_bdevs
+has '"name": "Null0"'
+has '"product_name": "Null disk"'
+has '"num_blocks": 16384'
+has '"uuid": "0f6d2f4a-3c7b-4e3a-9d1e-123456789abc"'
+has '"write_zeroes": true'
+check "bdev_get_bdevs -b" rpc bdev_get_bdevs -b Null1
+has '"block_size": 4096'
+grep -q '"Null0"' "$tmp/last" && bad "bdev_get_bdevs -b listed another bdev" || ok
+if rpc bdev_get_bdevs -b nope >"$tmp/last" 2>&1; then bad "unknown bdev listed"; else has "No such device"; fi
+check "save_config with bdevs" rpc save_config
+cp "$tmp/last" "$tmp/bdevs.json"
+has '"method": "bdev_null_create"'
+has '"method": "bdev_set_options"'
+stop SIGTERM
+start --json "$tmp/bdevs.json" || exit 1
+check "bdev_get_bdevs after --json" rpc bdev_get_bdevs -b Null1
+has '"uuid": "0f6d2f4a-3c7b-4e3a-9d1e-123456789abc"'
+check "save_config after --json" rpc save_config
+if cmp -s "$tmp/bdevs.json" "$tmp/last"; then ok; else bad "bdev config does not load back the same"; fi
+check bdev_null_delete rpc bdev_null_delete Null0
+if rpc bdev_get_bdevs -b Null0 >"$tmp/last" 2>&1; then bad "deleted bdev still listed"; else has "No such device"; fi
+if rpc bdev_null_delete Null0 >"$tmp/last" 2>&1; then bad "deleted twice"; else has "No such device"; fi
+check "bdev_get_bdevs after delete" rpc bdev_get_bdevs
+has '"name": "Null1"'
+stop SIGINT
+
 echo "rpc-client: $passed passed, $failed failed"
 [ "$failed" = 0 ]
