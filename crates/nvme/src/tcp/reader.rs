@@ -20,8 +20,9 @@ pub enum RecvError {
     Fatal { fes: Fes, fei: u32, header: Vec<u8> },
     /// The data of one PDU failed its data digest. The PDU was consumed and
     /// the stream stays usable; the command `cccid` fails (SPDK completes it
-    /// with a transient transport error).
-    DataDigest { cccid: u16 },
+    /// with a transient transport error). `used` is how many bytes of the
+    /// input this call consumed, as [`PduReader::push`] returns on success.
+    DataDigest { cccid: u16, used: usize },
 }
 
 /// Reads PDUs from a byte stream that arrives in pieces of any size.
@@ -127,13 +128,14 @@ impl PduReader {
         self.buf.clear();
         match r {
             Ok(pdu) => Ok((used, Some(pdu))),
-            Err(e @ RecvError::DataDigest { .. }) => Err(e),
+            Err(RecvError::DataDigest { cccid, .. }) => Err(RecvError::DataDigest { cccid, used }),
             Err(e) => Err(self.fail(e)),
         }
     }
 
     /// Parses every complete PDU of `input`, keeping a partial one for the
-    /// next call.
+    /// next call. A data digest error ends the call (the PDUs before it are
+    /// lost to the caller); use [`PduReader::push`] to go on after one.
     pub fn push_all(&mut self, mut input: &[u8]) -> Result<Vec<Pdu>, RecvError> {
         let mut out = Vec::new();
         while !input.is_empty() {
@@ -292,6 +294,7 @@ impl PduReader {
                 if !ddgst_ok {
                     return Err(RecvError::DataDigest {
                         cccid: le16(&sqe, 2),
+                        used: 0,
                     });
                 }
                 Pdu::CapsuleCmd {
@@ -310,7 +313,7 @@ impl PduReader {
                     return Err(bad(off::DATAL));
                 }
                 if !ddgst_ok {
-                    return Err(RecvError::DataDigest { cccid });
+                    return Err(RecvError::DataDigest { cccid, used: 0 });
                 }
                 let last = ch.flags & DATA_FLAGS_LAST_PDU != 0;
                 if t == PduType::H2CData {

@@ -290,7 +290,13 @@ fn digest_errors() {
     let mut b = enc(&c2h, &opts);
     let n = b.len();
     b[n - 1] ^= 1;
-    assert_eq!(r.push(&b).unwrap_err(), RecvError::DataDigest { cccid: 77 });
+    assert_eq!(
+        r.push(&b).unwrap_err(),
+        RecvError::DataDigest {
+            cccid: 77,
+            used: b.len()
+        }
+    );
     assert_eq!(r.push(&enc(&c2h, &opts)).unwrap().1, Some(c2h));
 }
 
@@ -485,7 +491,10 @@ proptest! {
                             r.set_opts(o);
                         }
                     }
-                    Err(RecvError::DataDigest { .. }) => break,
+                    Err(RecvError::DataDigest { used, .. }) => {
+                        prop_assert!(used > 0);
+                        piece = &piece[used..];
+                    }
                     Err(RecvError::Fatal { header, .. }) => {
                         prop_assert!(header.len() <= TERM_REQ_ERROR_DATA_MAX);
                         prop_assert!(r.push(piece).is_err());
@@ -510,8 +519,7 @@ proptest! {
         let mut rest = &data[..];
         while !rest.is_empty() {
             match r.push(rest) {
-                Ok((used, _)) => rest = &rest[used..],
-                Err(RecvError::DataDigest { .. }) => {}
+                Ok((used, _)) | Err(RecvError::DataDigest { used, .. }) => rest = &rest[used..],
                 Err(RecvError::Fatal { .. }) => break,
             }
         }
