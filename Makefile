@@ -28,7 +28,7 @@ STAGE      := $(BUILD)/stage
 
 RPC_SOCK   ?= /var/tmp/spdk.sock
 
-.PHONY: rpc-client-test struct-size-test deps all lib headers check-headers pc install uninstall stage examples run test lint rust-test capi-test bench clean
+.PHONY: bdevperf bdevperf-test bench-bdev rpc-client-test struct-size-test deps all lib headers check-headers pc install uninstall stage examples run test lint rust-test capi-test bench clean
 
 all: lib pc
 
@@ -108,6 +108,17 @@ run: examples
 rpc-client-test:
 	scripts/rpc-client-test.sh
 
+# bdevperf (release build), its test on null bdevs, and the null-bdev
+# figures (4 KiB, QD 128, randread/randwrite, 10 s each on one core).
+bdevperf:
+	$(CARGO) build --release -p bdevperf
+
+bdevperf-test:
+	scripts/bdevperf-test.sh
+
+bench-bdev:
+	scripts/bdevperf-test.sh bench
+
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
@@ -121,7 +132,7 @@ capi-test: stage
 	scripts/run-capi-tests.sh $(STAGE)
 	scripts/install-test.sh
 
-test: lint rust-test capi-test examples rpc-client-test
+test: lint rust-test capi-test examples rpc-client-test bdevperf-test
 
 # C benchmarks through the installed library (what SPDK programs pay;
 # each bench/*.c runs once per "bench-run:" line), then the Rust-side ones.
