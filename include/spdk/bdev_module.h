@@ -198,6 +198,14 @@ union spdk_bdev_io_params {
 };
 
 /**
+ * Called when the buffer asked with spdk_bdev_io_get_buf() is attached
+ * (`success`) or cannot be.
+ */
+typedef void (*spdk_bdev_io_get_buf_cb)(struct spdk_io_channel *ch,
+                                        struct spdk_bdev_io *bdev_io,
+                                        bool success);
+
+/**
  * The library's part of an spdk_bdev_io (320 bytes, as SPDK's): modules
  * must not touch it.
  */
@@ -213,8 +221,16 @@ struct spdk_bdev_io_internal_fields {
   struct spdk_bdev_io *next;
   int8_t status;
   uint8_t in_submit_request;
-  uint8_t reserved0[6];
-  uint64_t reserved[33];
+  uint8_t has_buf;
+  uint8_t reserved0[5];
+  /**
+   * The iobuf buffer spdk_bdev_io_get_buf() attached, and its length.
+   */
+  void *buf;
+  uint64_t buf_len;
+  spdk_bdev_io_get_buf_cb get_buf_cb;
+  struct spdk_iobuf_entry iobuf;
+  uint64_t reserved[27];
 };
 
 /**
@@ -327,6 +343,15 @@ struct spdk_io_channel *spdk_bdev_io_get_io_channel(struct spdk_bdev_io *bdev_io
  * The thread the I/O was submitted from.
  */
 struct spdk_thread *spdk_bdev_io_get_thread(struct spdk_bdev_io *bdev_io);
+
+/**
+ * Attaches a data buffer of `len` bytes to an I/O that has none (a read
+ * submitted with a NULL buffer), from the library's iobuf pools, then
+ * calls `cb` on the submitting thread (later when the pool is empty). An
+ * I/O that has a buffer gets `cb` at once. The buffer is released by
+ * spdk_bdev_free_io().
+ */
+void spdk_bdev_io_get_buf(struct spdk_bdev_io *bdev_io, spdk_bdev_io_get_buf_cb cb, uint64_t len);
 
 /**
  * The I/O's data scatter list.

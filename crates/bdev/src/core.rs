@@ -24,7 +24,14 @@ use crate::ffi::bdev::{
     spdk_bdev_event_type, spdk_bdev_io_completion_cb, spdk_bdev_io_stat, spdk_bdev_io_type,
     spdk_bdev_io_wait_entry, spdk_bdev_opts,
 };
-use crate::ffi::bdev_module::{spdk_bdev, spdk_bdev_io, spdk_bdev_module, spdk_bdev_unregister_cb};
+use crate::ffi::bdev_module::{
+    spdk_bdev, spdk_bdev_io, spdk_bdev_io_get_buf_cb, spdk_bdev_module, spdk_bdev_unregister_cb,
+};
+use ::spdk_thread::ffi::thread::iobuf::{
+    spdk_iobuf_channel, spdk_iobuf_channel_fini, spdk_iobuf_channel_init, spdk_iobuf_entry,
+    spdk_iobuf_finish, spdk_iobuf_get, spdk_iobuf_get_opts, spdk_iobuf_initialize, spdk_iobuf_opts,
+    spdk_iobuf_put, spdk_iobuf_register_module,
+};
 
 const IO_SIZE: usize = std::mem::size_of::<spdk_bdev_io>();
 const STATUS_SUCCESS: i8 = 1;
@@ -142,6 +149,8 @@ static LIB: Mutex<Lib> = Mutex::new(Lib {
 });
 
 static POOL: AtomicPtr<Mempool> = AtomicPtr::new(ptr::null_mut());
+/// Whether this library initialized iobuf (then it finishes it too).
+static OWN_IOBUF: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 static MGMT_DEV: u8 = 0;
 
 fn mgmt_dev() -> *mut c_void {
@@ -161,18 +170,24 @@ struct MgmtChannel {
     cache_size: u32,
     wait_head: *mut spdk_bdev_io_wait_entry,
     wait_tail: *mut spdk_bdev_io_wait_entry,
+    iobuf_ok: bool,
+    /// I/Os waiting for an iobuf buffer (their entries are queued in iobuf).
+    buf_waiting: u32,
+    iobuf: spdk_iobuf_channel,
 }
 
 unsafe extern "C" fn mgmt_create(_dev: *mut c_void, ctx: *mut c_void) -> c_int {
     let m = ctx.cast::<MgmtChannel>();
     let cache = opts().bdev_io_cache_size;
-    m.write(MgmtChannel {
-        free: ptr::null_mut(),
-        count: 0,
-        cache_size: cache,
-        wait_head: ptr::null_mut(),
-        wait_tail: ptr::null_mut(),
-    });
+    let o = opts();
+    ptr::write_bytes(m, 0, 1);
+    (*m).cache_size = cache;
+    (*m).iobuf_ok = spdk_iobuf_channel_init(
+        ptr::addr_of_mut!((*m).iobuf),
+        c"bdev".as_ptr(),
+        o.iobuf_small_cache_size,
+        o.iobuf_large_cache_size,
+    ) == 0;
     let pool = POOL.load(Ordering::Acquire);
     if pool.is_null() {
         return -libc::ENOMEM;
@@ -198,6 +213,10 @@ unsafe extern "C" fn mgmt_destroy(_dev: *mut c_void, ctx: *mut c_void) {
         }
     }
     (*m).count = 0;
+    if (*m).iobuf_ok {
+        spdk_iobuf_channel_fini(ptr::addr_of_mut!((*m).iobuf));
+        (*m).iobuf_ok = false;
+    }
 }
 
 /// Initializes the library: the bdev_io pool, then every module
@@ -210,6 +229,14 @@ pub unsafe fn initialize(done: DoneFn) {
             ctx = ctx.max(f().max(0) as usize);
         }
     }
+    let rc = spdk_iobuf_initialize();
+    if rc != 0 && rc != -libc::EALREADY {
+        done(rc);
+        return;
+    }
+    OWN_IOBUF.store(rc == 0, Ordering::Relaxed);
+    let _ = spdk_iobuf_register_module(c"bdev".as_ptr());
+    load_large_bufsize();
     let o = opts();
     let name = format!("bdev_io_{}", std::process::id());
     let pool = match Mempool::new(
@@ -397,11 +424,16 @@ unsafe extern "C" fn fini_mgmt_done(_dev: *mut c_void) {
         }
         drop(Box::from_raw(pool));
     }
-    let cb = {
-        let mut l = lock(&LIB);
-        l.initialized = false;
-        l.fini_cb.take()
-    };
+    lock(&LIB).initialized = false;
+    if OWN_IOBUF.swap(false, Ordering::Relaxed) {
+        spdk_iobuf_finish(Some(fini_iobuf_done), ptr::null_mut());
+    } else {
+        fini_iobuf_done(ptr::null_mut());
+    }
+}
+
+unsafe extern "C" fn fini_iobuf_done(_arg: *mut c_void) {
+    let cb = lock(&LIB).fini_cb.take();
     if let Some(cb) = cb {
         cb(0);
     }
@@ -922,6 +954,7 @@ pub unsafe fn submit(d: &Desc, ch: *mut spdk_io_channel, a: IoArgs) -> c_int {
     i.submit_tsc = spdk_env::ticks::ticks();
     i.status = STATUS_PENDING;
     i.in_submit_request = 1;
+    i.has_buf = 0;
     (*c).io_outstanding += 1;
     ((*c).submit)((*c).module_ch, io);
     (*io).internal.in_submit_request = 0;
@@ -1012,6 +1045,14 @@ unsafe fn finish_io(io: *mut spdk_bdev_io) {
 pub unsafe fn free_io(io: *mut spdk_bdev_io) {
     let c = (*io).internal.ch.cast::<BdevChannel>();
     let m = (*c).mgmt;
+    if (*io).internal.has_buf != 0 {
+        (*io).internal.has_buf = 0;
+        spdk_iobuf_put(
+            ptr::addr_of_mut!((*m).iobuf),
+            (*io).internal.buf,
+            (*io).internal.buf_len,
+        );
+    }
     if (*m).count < (*m).cache_size {
         (*io).internal.next = (*m).free;
         (*m).free = io;
@@ -1072,4 +1113,75 @@ fn _assert_send() {}
 /// The registered modules, in registration order.
 pub fn module_list() -> Vec<*mut spdk_bdev_module> {
     modules().into_iter().map(|m| m.0).collect()
+}
+
+// ---- data buffers (spdk_bdev_io_get_buf) ----
+
+static LARGE_BUFSIZE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn load_large_bufsize() {
+    // SAFETY: zeroed opts are valid; filled by the iobuf library.
+    let mut o: spdk_iobuf_opts = unsafe { std::mem::zeroed() };
+    // SAFETY: a local opts struct of the right size.
+    unsafe { spdk_iobuf_get_opts(&mut o, std::mem::size_of::<spdk_iobuf_opts>()) };
+    LARGE_BUFSIZE.store(o.large_bufsize as u64, Ordering::Relaxed);
+}
+
+unsafe fn attach_buf(io: *mut spdk_bdev_io, buf: *mut c_void) {
+    let len = (*io).internal.buf_len;
+    (*io).internal.buf = buf;
+    (*io).internal.has_buf = 1;
+    (*io).iov = libc::iovec {
+        iov_base: buf,
+        iov_len: len as usize,
+    };
+    (*io).u.bdev.iovs = ptr::addr_of_mut!((*io).iov);
+    (*io).u.bdev.iovcnt = 1;
+}
+
+unsafe fn buf_done(io: *mut spdk_bdev_io, ok: bool) {
+    let c = (*io).internal.ch.cast::<BdevChannel>();
+    if let Some(cb) = (*io).internal.get_buf_cb {
+        cb((*c).module_ch, io, ok);
+    }
+}
+
+unsafe extern "C" fn iobuf_ready(entry: *mut spdk_iobuf_entry, buf: *mut c_void) {
+    let off = std::mem::offset_of!(spdk_bdev_io, internal)
+        + std::mem::offset_of!(crate::ffi::bdev_module::spdk_bdev_io_internal_fields, iobuf);
+    let io = entry.cast::<u8>().sub(off).cast::<spdk_bdev_io>();
+    let c = (*io).internal.ch.cast::<BdevChannel>();
+    (*(*c).mgmt).buf_waiting -= 1;
+    attach_buf(io, buf);
+    buf_done(io, true);
+}
+
+/// spdk_bdev_io_get_buf().
+pub unsafe fn get_buf(io: *mut spdk_bdev_io, cb: spdk_bdev_io_get_buf_cb, len: u64) {
+    let c = (*io).internal.ch.cast::<BdevChannel>();
+    let m = (*c).mgmt;
+    (*io).internal.get_buf_cb = cb;
+    let p = &(*io).u.bdev;
+    if !p.iovs.is_null() && p.iovcnt > 0 && !(*p.iovs).iov_base.is_null() {
+        buf_done(io, true);
+        return;
+    }
+    if !(*m).iobuf_ok || len == 0 || len > LARGE_BUFSIZE.load(Ordering::Relaxed) {
+        spdk_log::errlog!("Length {} is larger than allowed buffer size", len);
+        buf_done(io, false);
+        return;
+    }
+    (*io).internal.buf_len = len;
+    let buf = spdk_iobuf_get(
+        ptr::addr_of_mut!((*m).iobuf),
+        len,
+        ptr::addr_of_mut!((*io).internal.iobuf),
+        Some(iobuf_ready),
+    );
+    if buf.is_null() {
+        (*m).buf_waiting += 1;
+        return;
+    }
+    attach_buf(io, buf);
+    buf_done(io, true);
 }

@@ -9,6 +9,7 @@
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::ptr;
 
+use ::spdk_thread::ffi::thread::iobuf::spdk_iobuf_entry;
 use ::spdk_thread::ffi::thread::{spdk_io_channel, spdk_thread};
 use libc::iovec;
 use spdk_json::ffi::json::spdk_json_write_ctx;
@@ -59,6 +60,12 @@ impl Default for spdk_bdev_module_internal_fields {
         Self::new()
     }
 }
+
+/// Called when the buffer asked with spdk_bdev_io_get_buf() is attached
+/// (`success`) or cannot be.
+pub type spdk_bdev_io_get_buf_cb = Option<
+    unsafe extern "C" fn(ch: *mut spdk_io_channel, bdev_io: *mut spdk_bdev_io, success: bool),
+>;
 
 /// Called when spdk_bdev_unregister() finishes.
 pub type spdk_bdev_unregister_cb = Option<unsafe extern "C" fn(cb_arg: *mut c_void, rc: c_int)>;
@@ -261,8 +268,14 @@ pub struct spdk_bdev_io_internal_fields {
     pub next: *mut spdk_bdev_io,
     pub status: i8,
     pub in_submit_request: u8,
-    pub reserved0: [u8; 6],
-    pub reserved: [u64; 33],
+    pub has_buf: u8,
+    pub reserved0: [u8; 5],
+    /// The iobuf buffer spdk_bdev_io_get_buf() attached, and its length.
+    pub buf: *mut c_void,
+    pub buf_len: u64,
+    pub get_buf_cb: spdk_bdev_io_get_buf_cb,
+    pub iobuf: spdk_iobuf_entry,
+    pub reserved: [u64; 27],
 }
 
 /// One I/O: what a module's submit_request receives.
@@ -286,6 +299,7 @@ pub struct spdk_bdev_io {
 
 const _: () = assert!(std::mem::size_of::<spdk_bdev>() == 576);
 const _: () = assert!(std::mem::size_of::<spdk_bdev_io>() == 1216);
+const _: () = assert!(std::mem::size_of::<spdk_bdev_io_internal_fields>() == 320);
 const _: () = assert!(std::mem::size_of::<spdk_bdev_module>() == 152);
 const _: () = assert!(std::mem::size_of::<spdk_bdev_fn_table>() == 96);
 const _: () = assert!(std::mem::offset_of!(spdk_bdev, fn_table) == 232);
@@ -439,6 +453,24 @@ pub unsafe extern "C" fn spdk_bdev_io_get_thread(bdev_io: *mut spdk_bdev_io) -> 
         return ptr::null_mut();
     }
     core::thread_of(bdev_io)
+}
+
+/// Attaches a data buffer of `len` bytes to an I/O that has none (a read
+/// submitted with a NULL buffer), from the library's iobuf pools, then
+/// calls `cb` on the submitting thread (later when the pool is empty). An
+/// I/O that has a buffer gets `cb` at once. The buffer is released by
+/// spdk_bdev_free_io().
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_io_get_buf(
+    bdev_io: *mut spdk_bdev_io,
+    cb: spdk_bdev_io_get_buf_cb,
+    len: u64,
+) {
+    if bdev_io.is_null() || cb.is_none() {
+        spdk_log::errlog!("spdk_bdev_io_get_buf: bdev_io or cb is NULL");
+        return;
+    }
+    core::get_buf(bdev_io, cb, len);
 }
 
 /// The I/O's data scatter list.
