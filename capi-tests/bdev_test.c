@@ -269,6 +269,8 @@ stage_io(void)
 }
 
 static int g_iov_matches;
+static struct spdk_bdev_io_stat g_dev_stat;
+static void dev_stat_done(struct spdk_bdev *bdev, struct spdk_bdev_io_stat *stat, void *cb_arg, int rc);
 
 static void
 getbuf_done(struct spdk_bdev_io *bdev_io, bool success, void *cb_arg)
@@ -276,6 +278,13 @@ getbuf_done(struct spdk_bdev_io *bdev_io, bool success, void *cb_arg)
 	struct iovec *iovs = NULL;
 	int iovcnt = 0;
 
+	uint32_t cdw0 = 1;
+	int sct = -1, sc = -1, aio = 1;
+
+	spdk_bdev_io_get_nvme_status(bdev_io, &cdw0, &sct, &sc);
+	CHECK(cdw0 == 0 && sct == 0 && sc == 0);
+	spdk_bdev_io_get_aio_status(bdev_io, &aio);
+	CHECK(aio == 0);
 	spdk_bdev_io_get_iovec(bdev_io, &iovs, &iovcnt);
 	if (success && iovcnt == 1 && iovs[0].iov_len == 8 * RAM_BLOCKLEN &&
 	    memcmp(iovs[0].iov_base, g_buf, 4096) == 0) {
@@ -323,11 +332,26 @@ stage_errors(void)
 	CHECK(spdk_bdev_desc_get_bdev(NULL) == NULL);
 	CHECK(spdk_bdev_get_by_name(NULL) == NULL);
 
-	spdk_bdev_get_io_stat(null0, g_null_ch, &stat);
+	spdk_bdev_get_io_stat(null0, g_null_ch, &stat, SPDK_BDEV_RESET_STAT_NONE);
 	CHECK(stat.num_read_ops == 2 && stat.bytes_read == 8192 + 4096);
 	CHECK(stat.num_write_ops == 2 && stat.bytes_written == 4096 + 1024 * 4096);
 	CHECK(stat.ticks_rate == spdk_get_ticks_hz());
 	CHECK(stat.max_read_latency_ticks >= stat.min_read_latency_ticks);
+	memset(&g_dev_stat, 0, sizeof(g_dev_stat));
+	spdk_bdev_get_device_stat(null0, &g_dev_stat, SPDK_BDEV_RESET_STAT_MAXMIN, dev_stat_done, null0);
+}
+
+static void
+dev_stat_done(struct spdk_bdev *bdev, struct spdk_bdev_io_stat *stat, void *cb_arg, int rc)
+{
+	struct spdk_bdev_io_stat after;
+
+	CHECK(rc == 0 && bdev == cb_arg && stat == &g_dev_stat);
+	CHECK(stat->num_read_ops == 2 && stat->num_write_ops == 2);
+	spdk_bdev_get_io_stat(bdev, g_null_ch, &after, SPDK_BDEV_RESET_STAT_ALL);
+	CHECK(after.max_read_latency_ticks == 0 && after.num_read_ops == 2);
+	spdk_bdev_get_io_stat(bdev, g_null_ch, &after, SPDK_BDEV_RESET_STAT_NONE);
+	CHECK(after.num_read_ops == 0);
 	stage_nomem();
 }
 

@@ -59,6 +59,28 @@ enum spdk_bdev_io_type {
 };
 
 /**
+ * What spdk_bdev_get_io_stat() and friends reset after reading.
+ */
+enum spdk_bdev_reset_stat_mode {
+  /**
+   * Everything.
+   */
+  SPDK_BDEV_RESET_STAT_ALL,
+  /**
+   * Only the minimum and maximum latencies.
+   */
+  SPDK_BDEV_RESET_STAT_MAXMIN,
+  /**
+   * Only the error counters.
+   */
+  SPDK_BDEV_RESET_STAT_ERROR,
+  /**
+   * Nothing.
+   */
+  SPDK_BDEV_RESET_STAT_NONE,
+};
+
+/**
  * An open handle to a bdev.
  */
 struct spdk_bdev_desc;
@@ -145,24 +167,17 @@ struct spdk_bdev_io_stat {
 };
 
 /**
+ * Completion of spdk_bdev_get_device_stat().
+ */
+typedef void (*spdk_bdev_get_device_stat_cb)(struct spdk_bdev *bdev,
+                                             struct spdk_bdev_io_stat *stat,
+                                             void *cb_arg,
+                                             int rc);
+
+/**
  * Called on the submitting thread when an I/O completes.
  */
 typedef void (*spdk_bdev_io_completion_cb)(struct spdk_bdev_io *bdev_io, bool success, void *cb_arg);
-
-/**
- * Called when a bdev_io may be available again (spdk_bdev_queue_io_wait()).
- */
-typedef void (*spdk_bdev_io_wait_cb)(void *cb_arg);
-
-/**
- * A caller-owned entry for spdk_bdev_queue_io_wait().
- */
-struct spdk_bdev_io_wait_entry {
-  struct spdk_bdev *bdev;
-  spdk_bdev_io_wait_cb cb_fn;
-  void *cb_arg;
-  TAILQ_ENTRY(spdk_bdev_io_wait_entry) link;
-};
 
 /**
  * Union of NVMe CDW12 bits passed with an I/O.
@@ -175,13 +190,6 @@ union spdk_bdev_nvme_cdw12 {
  * Union of NVMe CDW13 bits passed with an I/O.
  */
 union spdk_bdev_nvme_cdw13 {
-  uint32_t raw;
-};
-
-/**
- * Controller attributes of an NVMe-backed bdev.
- */
-union spdk_bdev_nvme_ctratt {
   uint32_t raw;
 };
 
@@ -200,6 +208,28 @@ struct __attribute__((packed)) spdk_bdev_ext_io_opts {
   uint32_t dif_check_flags_exclude_mask;
   union spdk_bdev_nvme_cdw12 nvme_cdw12;
   union spdk_bdev_nvme_cdw13 nvme_cdw13;
+};
+
+/**
+ * Called when a bdev_io may be available again (spdk_bdev_queue_io_wait()).
+ */
+typedef void (*spdk_bdev_io_wait_cb)(void *cb_arg);
+
+/**
+ * A caller-owned entry for spdk_bdev_queue_io_wait().
+ */
+struct spdk_bdev_io_wait_entry {
+  struct spdk_bdev *bdev;
+  spdk_bdev_io_wait_cb cb_fn;
+  void *cb_arg;
+  TAILQ_ENTRY(spdk_bdev_io_wait_entry) link;
+};
+
+/**
+ * Controller attributes of an NVMe-backed bdev.
+ */
+union spdk_bdev_nvme_ctratt {
+  uint32_t raw;
 };
 
 #ifdef __cplusplus
@@ -369,11 +399,39 @@ uint32_t spdk_bdev_get_max_unmap(const struct spdk_bdev *bdev);
 bool spdk_bdev_io_type_supported(struct spdk_bdev *bdev, enum spdk_bdev_io_type io_type);
 
 /**
- * The channel's I/O statistics for `bdev`, copied into `stat`.
+ * The channel's I/O statistics for `bdev`, copied into `stat`, then
+ * reset in the channel as `reset_mode` says.
  */
 void spdk_bdev_get_io_stat(struct spdk_bdev *bdev,
                            struct spdk_io_channel *ch,
-                           struct spdk_bdev_io_stat *stat);
+                           struct spdk_bdev_io_stat *stat,
+                           enum spdk_bdev_reset_stat_mode reset_mode);
+
+/**
+ * The bdev's I/O statistics: those of its closed channels plus every
+ * channel's (gathered on their threads), into `stat`; then `cb(bdev,
+ * stat, cb_arg, 0)` on the calling thread. Resets as `reset_mode` says.
+ */
+void spdk_bdev_get_device_stat(struct spdk_bdev *bdev,
+                               struct spdk_bdev_io_stat *stat,
+                               enum spdk_bdev_reset_stat_mode reset_mode,
+                               spdk_bdev_get_device_stat_cb cb,
+                               void *cb_arg);
+
+/**
+ * The NVMe status of a completed I/O (success, its NVMe error, or the
+ * generic code matching its bdev status).
+ */
+void spdk_bdev_io_get_nvme_status(const struct spdk_bdev_io *bdev_io,
+                                  uint32_t *cdw0,
+                                  int *sct,
+                                  int *sc);
+
+/**
+ * The errno-style result of a completed I/O (0, the module's aio result,
+ * or -EIO).
+ */
+void spdk_bdev_io_get_aio_status(const struct spdk_bdev_io *bdev_io, int *aio_result);
 
 /**
  * Reads `num_blocks` blocks at `offset_blocks` into `buf` (NULL: the
@@ -422,6 +480,32 @@ int spdk_bdev_readv(struct spdk_bdev_desc *desc,
                     uint64_t nbytes,
                     spdk_bdev_io_completion_cb cb,
                     void *cb_arg);
+
+/**
+ * spdk_bdev_readv_blocks() with extended options (NULL: none).
+ */
+int spdk_bdev_readv_blocks_ext(struct spdk_bdev_desc *desc,
+                               struct spdk_io_channel *ch,
+                               struct iovec *iov,
+                               int iovcnt,
+                               uint64_t offset_blocks,
+                               uint64_t num_blocks,
+                               spdk_bdev_io_completion_cb cb,
+                               void *cb_arg,
+                               struct spdk_bdev_ext_io_opts *opts);
+
+/**
+ * spdk_bdev_writev_blocks() with extended options (NULL: none).
+ */
+int spdk_bdev_writev_blocks_ext(struct spdk_bdev_desc *desc,
+                                struct spdk_io_channel *ch,
+                                struct iovec *iov,
+                                int iovcnt,
+                                uint64_t offset_blocks,
+                                uint64_t num_blocks,
+                                spdk_bdev_io_completion_cb cb,
+                                void *cb_arg,
+                                struct spdk_bdev_ext_io_opts *opts);
 
 /**
  * Writes `num_blocks` blocks from `buf`; -EBADF on a read-only descriptor.

@@ -230,7 +230,15 @@ struct spdk_bdev_io_internal_fields {
   uint64_t buf_len;
   spdk_bdev_io_get_buf_cb get_buf_cb;
   struct spdk_iobuf_entry iobuf;
-  uint64_t reserved[27];
+  /**
+   * NVMe completion (cdw0, sct, sc) or aio result of a failed I/O.
+   */
+  uint32_t err_cdw0;
+  int16_t err_sct;
+  int16_t err_sc;
+  int err_aio;
+  uint32_t reserved1;
+  uint64_t reserved[25];
 };
 
 /**
@@ -328,6 +336,37 @@ void spdk_bdev_destruct_done(struct spdk_bdev *bdev, int bdeverrno);
  * Completes an I/O; its callback runs on the submitting thread.
  */
 void spdk_bdev_io_complete(struct spdk_bdev_io *bdev_io, enum spdk_bdev_io_status status);
+
+/**
+ * The bdev status matching an NVMe completion, recorded in the I/O.
+ */
+enum spdk_bdev_io_status spdk_bdev_io_set_nvme_status(struct spdk_bdev_io *bdev_io,
+                                                      uint32_t cdw0,
+                                                      int sct,
+                                                      int sc);
+
+/**
+ * Completes an I/O with an NVMe status.
+ */
+void spdk_bdev_io_complete_nvme_status(struct spdk_bdev_io *bdev_io,
+                                       uint32_t cdw0,
+                                       int sct,
+                                       int sc);
+
+/**
+ * The bdev status matching an aio result (0: success), recorded in the I/O.
+ */
+enum spdk_bdev_io_status spdk_bdev_io_set_aio_status(struct spdk_bdev_io *bdev_io, int aio_result);
+
+/**
+ * Completes an I/O with an aio result (0 or a negative errno).
+ */
+void spdk_bdev_io_complete_aio_status(struct spdk_bdev_io *bdev_io, int aio_result);
+
+/**
+ * Resets the counters of `stat` as `mode` says.
+ */
+void spdk_bdev_reset_io_stat(struct spdk_bdev_io_stat *stat, enum spdk_bdev_reset_stat_mode mode);
 
 /**
  * The bdev_io whose driver_ctx is `ctx`.

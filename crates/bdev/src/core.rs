@@ -22,7 +22,7 @@ use spdk_env::mempool::Mempool;
 
 use crate::ffi::bdev::{
     spdk_bdev_event_type, spdk_bdev_io_completion_cb, spdk_bdev_io_stat, spdk_bdev_io_type,
-    spdk_bdev_io_wait_entry, spdk_bdev_opts,
+    spdk_bdev_io_wait_entry, spdk_bdev_opts, spdk_bdev_reset_stat_mode,
 };
 use crate::ffi::bdev_module::{
     spdk_bdev, spdk_bdev_io, spdk_bdev_io_get_buf_cb, spdk_bdev_module, spdk_bdev_unregister_cb,
@@ -457,6 +457,8 @@ pub struct BdevState {
     unregister_thread: *mut spdk_thread,
     uuid_str: Vec<u8>,
     io_dev_name: std::ffi::CString,
+    /// Statistics of the channels already destroyed.
+    closed_stat: Mutex<spdk_bdev_io_stat>,
 }
 
 unsafe fn state_of(b: *mut spdk_bdev) -> *mut BdevState {
@@ -582,6 +584,7 @@ pub unsafe fn register(bdev: *mut spdk_bdev) -> c_int {
             unregister_thread: ptr::null_mut(),
             uuid_str,
             io_dev_name,
+            closed_stat: Mutex::new(spdk_bdev_io_stat::new()),
         }));
         r.push(BdevPtr(bdev));
     }
@@ -836,6 +839,10 @@ unsafe extern "C" fn channel_destroy(_dev: *mut c_void, ctx: *mut c_void) {
             (*ch).io_outstanding
         );
     }
+    let st = state_of((*ch).bdev);
+    if !st.is_null() {
+        stat_add(&mut lock(&(*st).closed_stat), &(*ch).stat);
+    }
     spdk_put_io_channel((*ch).module_ch);
     spdk_put_io_channel((*ch).mgmt_ioch);
 }
@@ -849,10 +856,208 @@ unsafe fn bdev_channel(ch: *mut spdk_io_channel) -> *mut BdevChannel {
     IoChannel::ctx(ch.cast()).cast()
 }
 
-pub unsafe fn channel_stat(ch: *mut spdk_io_channel, out: &mut spdk_bdev_io_stat) {
+pub unsafe fn channel_stat(
+    ch: *mut spdk_io_channel,
+    out: &mut spdk_bdev_io_stat,
+    mode: spdk_bdev_reset_stat_mode,
+) {
     let c = bdev_channel(ch);
+    let keep = out.io_error;
     *out = (*c).stat;
-    out.io_error = ptr::null_mut();
+    out.io_error = keep;
+    reset_stat(&mut (*c).stat, mode);
+}
+
+pub fn reset_mode(v: c_int) -> Option<spdk_bdev_reset_stat_mode> {
+    use spdk_bdev_reset_stat_mode::*;
+    Some(match v {
+        0 => SPDK_BDEV_RESET_STAT_ALL,
+        1 => SPDK_BDEV_RESET_STAT_MAXMIN,
+        2 => SPDK_BDEV_RESET_STAT_ERROR,
+        3 => SPDK_BDEV_RESET_STAT_NONE,
+        _ => return None,
+    })
+}
+
+/// SPDK's spdk_bdev_reset_io_stat() (there are no error counters yet).
+pub fn reset_stat(s: &mut spdk_bdev_io_stat, mode: spdk_bdev_reset_stat_mode) {
+    use spdk_bdev_reset_stat_mode::*;
+    if mode == SPDK_BDEV_RESET_STAT_NONE || mode == SPDK_BDEV_RESET_STAT_ERROR {
+        return;
+    }
+    s.max_read_latency_ticks = 0;
+    s.min_read_latency_ticks = u64::MAX;
+    s.max_write_latency_ticks = 0;
+    s.min_write_latency_ticks = u64::MAX;
+    s.max_unmap_latency_ticks = 0;
+    s.min_unmap_latency_ticks = u64::MAX;
+    s.max_copy_latency_ticks = 0;
+    s.min_copy_latency_ticks = u64::MAX;
+    if mode != SPDK_BDEV_RESET_STAT_ALL {
+        return;
+    }
+    s.bytes_read = 0;
+    s.num_read_ops = 0;
+    s.bytes_written = 0;
+    s.num_write_ops = 0;
+    s.bytes_unmapped = 0;
+    s.num_unmap_ops = 0;
+    s.bytes_copied = 0;
+    s.num_copy_ops = 0;
+    s.read_latency_ticks = 0;
+    s.write_latency_ticks = 0;
+    s.unmap_latency_ticks = 0;
+    s.copy_latency_ticks = 0;
+}
+
+/// Adds `b` into `a` (sums; max of maxima, min of minima).
+pub fn stat_add(a: &mut spdk_bdev_io_stat, b: &spdk_bdev_io_stat) {
+    a.bytes_read += b.bytes_read;
+    a.num_read_ops += b.num_read_ops;
+    a.bytes_written += b.bytes_written;
+    a.num_write_ops += b.num_write_ops;
+    a.bytes_unmapped += b.bytes_unmapped;
+    a.num_unmap_ops += b.num_unmap_ops;
+    a.bytes_copied += b.bytes_copied;
+    a.num_copy_ops += b.num_copy_ops;
+    a.read_latency_ticks += b.read_latency_ticks;
+    a.write_latency_ticks += b.write_latency_ticks;
+    a.unmap_latency_ticks += b.unmap_latency_ticks;
+    a.copy_latency_ticks += b.copy_latency_ticks;
+    a.max_read_latency_ticks = a.max_read_latency_ticks.max(b.max_read_latency_ticks);
+    a.min_read_latency_ticks = a.min_read_latency_ticks.min(b.min_read_latency_ticks);
+    a.max_write_latency_ticks = a.max_write_latency_ticks.max(b.max_write_latency_ticks);
+    a.min_write_latency_ticks = a.min_write_latency_ticks.min(b.min_write_latency_ticks);
+    a.max_unmap_latency_ticks = a.max_unmap_latency_ticks.max(b.max_unmap_latency_ticks);
+    a.min_unmap_latency_ticks = a.min_unmap_latency_ticks.min(b.min_unmap_latency_ticks);
+    a.max_copy_latency_ticks = a.max_copy_latency_ticks.max(b.max_copy_latency_ticks);
+    a.min_copy_latency_ticks = a.min_copy_latency_ticks.min(b.min_copy_latency_ticks);
+}
+
+struct DeviceStatCtx {
+    bdev: *mut spdk_bdev,
+    stat: *mut spdk_bdev_io_stat,
+    mode: spdk_bdev_reset_stat_mode,
+    cb: unsafe extern "C" fn(*mut spdk_bdev, *mut spdk_bdev_io_stat, *mut c_void, c_int),
+    cb_arg: *mut c_void,
+}
+
+/// spdk_bdev_get_device_stat(): closed channels' statistics, then every
+/// live channel's, gathered on their threads.
+pub unsafe fn device_stat(
+    bdev: *mut spdk_bdev,
+    stat: *mut spdk_bdev_io_stat,
+    mode: spdk_bdev_reset_stat_mode,
+    cb: unsafe extern "C" fn(*mut spdk_bdev, *mut spdk_bdev_io_stat, *mut c_void, c_int),
+    cb_arg: *mut c_void,
+) {
+    let st = state_of(bdev);
+    if st.is_null() {
+        cb(bdev, stat, cb_arg, -libc::ENODEV);
+        return;
+    }
+    {
+        let mut closed = lock(&(*st).closed_stat);
+        let keep = (*stat).io_error;
+        *stat = *closed;
+        (*stat).io_error = keep;
+        (*stat).ticks_rate = spdk_env::ticks::ticks_hz();
+        reset_stat(&mut closed, mode);
+    }
+    let ctx = Box::into_raw(Box::new(DeviceStatCtx {
+        bdev,
+        stat,
+        mode,
+        cb,
+        cb_arg,
+    }));
+    ::spdk_thread::ffi::thread::spdk_for_each_channel(
+        io_dev(bdev),
+        Some(device_stat_channel),
+        ctx.cast(),
+        Some(device_stat_done),
+    );
+}
+
+unsafe extern "C" fn device_stat_channel(i: *mut ::spdk_thread::ffi::thread::spdk_io_channel_iter) {
+    use ::spdk_thread::ffi::thread::*;
+    let ctx = spdk_io_channel_iter_get_ctx(i).cast::<DeviceStatCtx>();
+    let ch = spdk_io_channel_iter_get_channel(i);
+    let c = bdev_channel(ch);
+    stat_add(&mut *(*ctx).stat, &(*c).stat);
+    reset_stat(&mut (*c).stat, (*ctx).mode);
+    spdk_for_each_channel_continue(i, 0);
+}
+
+unsafe extern "C" fn device_stat_done(
+    i: *mut ::spdk_thread::ffi::thread::spdk_io_channel_iter,
+    status: c_int,
+) {
+    let ctx = Box::from_raw(
+        ::spdk_thread::ffi::thread::spdk_io_channel_iter_get_ctx(i).cast::<DeviceStatCtx>(),
+    );
+    (ctx.cb)(ctx.bdev, ctx.stat, ctx.cb_arg, status);
+}
+
+// ---- completion status ----
+
+const NVME_SCT_GENERIC: c_int = 0;
+const NVME_SC_INTERNAL_DEVICE_ERROR: c_int = 0x06;
+const NVME_SC_ABORTED_BY_REQUEST: c_int = 0x07;
+
+pub unsafe fn set_nvme_status(
+    io: *mut spdk_bdev_io,
+    cdw0: u32,
+    sct: c_int,
+    sc: c_int,
+) -> crate::ffi::bdev_module::spdk_bdev_io_status {
+    use crate::ffi::bdev_module::spdk_bdev_io_status::*;
+    let i = &mut (*io).internal;
+    i.err_cdw0 = cdw0;
+    i.err_sct = sct as i16;
+    i.err_sc = sc as i16;
+    if sct == NVME_SCT_GENERIC && sc == 0 {
+        SPDK_BDEV_IO_STATUS_SUCCESS
+    } else if sct == NVME_SCT_GENERIC && sc == NVME_SC_ABORTED_BY_REQUEST {
+        SPDK_BDEV_IO_STATUS_ABORTED
+    } else {
+        SPDK_BDEV_IO_STATUS_NVME_ERROR
+    }
+}
+
+pub unsafe fn nvme_status(io: *const spdk_bdev_io) -> (u32, c_int, c_int) {
+    let i = &(*io).internal;
+    if (*io).r#type == spdk_bdev_io_type::SPDK_BDEV_IO_TYPE_ABORT as u8 {
+        return ((i.status != STATUS_SUCCESS) as u32, NVME_SCT_GENERIC, 0);
+    }
+    let (sct, sc) = match i.status {
+        STATUS_SUCCESS => (NVME_SCT_GENERIC, 0),
+        -2 => (i.err_sct as c_int, i.err_sc as c_int),
+        -7 => (NVME_SCT_GENERIC, NVME_SC_ABORTED_BY_REQUEST),
+        _ => (NVME_SCT_GENERIC, NVME_SC_INTERNAL_DEVICE_ERROR),
+    };
+    (i.err_cdw0, sct, sc)
+}
+
+pub unsafe fn set_aio_status(
+    io: *mut spdk_bdev_io,
+    aio_result: c_int,
+) -> crate::ffi::bdev_module::spdk_bdev_io_status {
+    use crate::ffi::bdev_module::spdk_bdev_io_status::*;
+    (*io).internal.err_aio = aio_result;
+    if aio_result == 0 {
+        SPDK_BDEV_IO_STATUS_SUCCESS
+    } else {
+        SPDK_BDEV_IO_STATUS_AIO_ERROR
+    }
+}
+
+pub unsafe fn aio_status(io: *const spdk_bdev_io) -> c_int {
+    match (*io).internal.status {
+        STATUS_SUCCESS => 0,
+        -8 => (*io).internal.err_aio,
+        _ => -libc::EIO,
+    }
 }
 
 // ---- I/O path ----
@@ -955,6 +1160,7 @@ pub unsafe fn submit(d: &Desc, ch: *mut spdk_io_channel, a: IoArgs) -> c_int {
     i.status = STATUS_PENDING;
     i.in_submit_request = 1;
     i.has_buf = 0;
+    i.err_cdw0 = 0;
     (*c).io_outstanding += 1;
     ((*c).submit)((*c).module_ch, io);
     (*io).internal.in_submit_request = 0;

@@ -85,16 +85,36 @@ unsafe extern "C" fn wake(_arg: *mut c_void) {
     WAKE.fetch_add(1, Ordering::SeqCst);
 }
 
+static DEV_STAT_RC: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+unsafe extern "C" fn dev_stat_done(
+    _b: *mut spdk_bdev,
+    _s: *mut spdk_bdev_io_stat,
+    _arg: *mut c_void,
+    rc: c_int,
+) {
+    DEV_STAT_RC.store(rc as usize, Ordering::SeqCst);
+}
+
 unsafe fn poll(t: *mut spdk_thread) {
     for _ in 0..4 {
         spdk_thread_poll(t, 0, 0);
     }
 }
 
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+static THREAD_LIB: std::sync::Once = std::sync::Once::new();
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    let g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    THREAD_LIB.call_once(|| assert_eq!(spdk_thread_lib_init(None, 0), 0));
+    g
+}
+
 #[test]
 fn null_bdev_io_end_to_end() {
+    let _g = serial();
     unsafe {
-        assert_eq!(spdk_thread_lib_init(None, 0), 0);
         let t = spdk_thread_create(c"bdev_test".as_ptr(), ptr::null());
         assert!(!t.is_null());
         spdk_set_thread(t);
@@ -334,11 +354,91 @@ fn null_bdev_io_end_to_end() {
 
         // Statistics of this channel.
         let mut st = spdk_bdev_io_stat::new();
-        spdk_bdev_get_io_stat(b, ch, &mut st);
+        spdk_bdev_get_io_stat(b, ch, &mut st, ResetStatModeArg(3));
         assert_eq!(st.num_read_ops, 4);
         assert_eq!(st.bytes_read, 3 * 4096 + 512);
         assert_eq!(st.num_write_ops, 4, "write, write, writev, write_zeroes");
         assert!(st.ticks_rate > 0);
+        // The device's statistics gather every channel's.
+        let mut dev = spdk_bdev_io_stat::new();
+        spdk_bdev_get_device_stat(
+            b,
+            &mut dev,
+            ResetStatModeArg(1),
+            Some(dev_stat_done),
+            ptr::null_mut(),
+        );
+        poll(t);
+        assert_eq!(DEV_STAT_RC.load(Ordering::SeqCst), 0);
+        assert_eq!(dev.num_read_ops, 4);
+        assert_eq!(dev.num_write_ops, 4);
+        spdk_bdev_get_io_stat(b, ch, &mut st, ResetStatModeArg(0));
+        assert_eq!(st.max_read_latency_ticks, 0, "max/min were reset");
+        spdk_bdev_get_io_stat(b, ch, &mut st, ResetStatModeArg(3));
+        assert_eq!(st.num_read_ops, 0, "everything was reset");
+        // Extended calls: no options, or options this library honours.
+        let mut eo: spdk_bdev_ext_io_opts = std::mem::zeroed();
+        eo.size = std::mem::size_of::<spdk_bdev_ext_io_opts>();
+        assert_eq!(
+            spdk_bdev_readv_blocks_ext(
+                ro,
+                ch,
+                iov.as_mut_ptr(),
+                2,
+                0,
+                8,
+                cb,
+                ptr::null_mut(),
+                &mut eo
+            ),
+            0
+        );
+        assert_eq!(
+            spdk_bdev_writev_blocks_ext(
+                rw,
+                ch,
+                iov.as_mut_ptr(),
+                2,
+                0,
+                8,
+                cb,
+                ptr::null_mut(),
+                ptr::null_mut()
+            ),
+            0
+        );
+        eo.metadata = p;
+        assert_eq!(
+            spdk_bdev_readv_blocks_ext(
+                ro,
+                ch,
+                iov.as_mut_ptr(),
+                2,
+                0,
+                8,
+                cb,
+                ptr::null_mut(),
+                &mut eo
+            ),
+            -libc::EINVAL
+        );
+        eo.metadata = ptr::null_mut();
+        eo.size = 0;
+        assert_eq!(
+            spdk_bdev_readv_blocks_ext(
+                ro,
+                ch,
+                iov.as_mut_ptr(),
+                2,
+                0,
+                8,
+                cb,
+                ptr::null_mut(),
+                &mut eo
+            ),
+            -libc::EINVAL
+        );
+        poll(t);
 
         // -ENOMEM when all 64 bdev_io are out, then spdk_bdev_queue_io_wait.
         let before = DONE.load(Ordering::Relaxed);
@@ -444,5 +544,220 @@ fn null_bdev_io_end_to_end() {
         assert!(FINI_DONE.load(Ordering::SeqCst));
         assert!(spdk_bdev_first().is_null());
         assert!(!core::is_initialized());
+        spdk_set_thread(ptr::null_mut());
+    }
+}
+
+// ---- a Rust test module completing I/O from another thread ----
+
+static DEV_THREAD: std::sync::atomic::AtomicPtr<spdk_thread> =
+    std::sync::atomic::AtomicPtr::new(ptr::null_mut());
+static HOLD: AtomicBool = AtomicBool::new(false);
+static HELD: std::sync::Mutex<Vec<usize>> = std::sync::Mutex::new(Vec::new());
+static XDEV: u8 = 0;
+static X_DESTRUCTS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe extern "C" fn x_ch_create(_d: *mut c_void, _c: *mut c_void) -> c_int {
+    0
+}
+unsafe extern "C" fn x_ch_destroy(_d: *mut c_void, _c: *mut c_void) {}
+
+unsafe extern "C" fn x_complete_msg(arg: *mut c_void) {
+    assert_eq!(spdk_get_thread(), DEV_THREAD.load(Ordering::SeqCst));
+    spdk_bdev_io_complete_nvme_status(arg.cast(), 7, 0, 0);
+}
+
+unsafe extern "C" fn x_submit(_ch: *mut spdk_io_channel, io: *mut spdk_bdev_io) {
+    if HOLD.load(Ordering::SeqCst) {
+        HELD.lock().unwrap().push(io as usize);
+        return;
+    }
+    // Completed on the device thread: the callback must still run on the submitter's.
+    spdk_thread_send_msg(
+        DEV_THREAD.load(Ordering::SeqCst),
+        Some(x_complete_msg),
+        io.cast(),
+    );
+}
+
+unsafe extern "C" fn x_supported(_c: *mut c_void, t: spdk_bdev_io_type) -> bool {
+    matches!(
+        t,
+        spdk_bdev_io_type::SPDK_BDEV_IO_TYPE_READ | spdk_bdev_io_type::SPDK_BDEV_IO_TYPE_WRITE
+    )
+}
+
+unsafe extern "C" fn x_get_ch(_c: *mut c_void) -> *mut spdk_io_channel {
+    spdk_get_io_channel(ptr::addr_of!(XDEV) as *mut c_void)
+}
+
+unsafe extern "C" fn x_destruct(_c: *mut c_void) -> c_int {
+    X_DESTRUCTS.fetch_add(1, Ordering::SeqCst);
+    0
+}
+
+static X_FN: spdk_bdev_fn_table = spdk_bdev_fn_table {
+    destruct: Some(x_destruct),
+    submit_request: Some(x_submit),
+    io_type_supported: Some(x_supported),
+    get_io_channel: Some(x_get_ch),
+    dump_info_json: None,
+    write_config_json: None,
+    get_spin_time: None,
+    get_module_ctx: None,
+    get_memory_domains: None,
+    reset_device_stat: None,
+    dump_device_stat_json: None,
+    accel_sequence_supported: None,
+};
+
+static X_ON_SUBMITTER: AtomicUsize = AtomicUsize::new(0);
+static X_DONE: AtomicUsize = AtomicUsize::new(0);
+static X_FAILED: AtomicUsize = AtomicUsize::new(0);
+static SUBMITTER: std::sync::atomic::AtomicPtr<spdk_thread> =
+    std::sync::atomic::AtomicPtr::new(ptr::null_mut());
+static X_REMOVED: AtomicUsize = AtomicUsize::new(0);
+
+unsafe extern "C" fn x_io_done(io: *mut spdk_bdev_io, success: bool, _a: *mut c_void) {
+    if spdk_get_thread() == SUBMITTER.load(Ordering::SeqCst) {
+        X_ON_SUBMITTER.fetch_add(1, Ordering::SeqCst);
+    }
+    X_DONE.fetch_add(1, Ordering::SeqCst);
+    if success {
+        let (mut cdw0, mut sct, mut sc) = (0u32, -1, -1);
+        spdk_bdev_io_get_nvme_status(io, &mut cdw0, &mut sct, &mut sc);
+        assert_eq!((cdw0, sct, sc), (7, 0, 0));
+    } else {
+        X_FAILED.fetch_add(1, Ordering::SeqCst);
+        let (mut cdw0, mut sct, mut sc) = (0u32, -1, -1);
+        spdk_bdev_io_get_nvme_status(io, &mut cdw0, &mut sct, &mut sc);
+        assert_eq!(
+            (sct, sc),
+            (0, 0x06),
+            "FAILED reads as an internal device error"
+        );
+        let mut aio = 0;
+        spdk_bdev_io_get_aio_status(io, &mut aio);
+        assert_eq!(aio, -libc::EIO);
+    }
+    spdk_bdev_free_io(io);
+}
+
+unsafe extern "C" fn x_event(t: spdk_bdev_event_type, _b: *mut spdk_bdev, _c: *mut c_void) {
+    if t == spdk_bdev_event_type::SPDK_BDEV_EVENT_REMOVE {
+        X_REMOVED.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn cross_thread_completion_and_hot_remove_with_io_in_flight() {
+    let _g = serial();
+    unsafe {
+        let app = spdk_thread_create(c"submitter".as_ptr(), ptr::null());
+        let dev_t = spdk_thread_create(c"device".as_ptr(), ptr::null());
+        SUBMITTER.store(app, Ordering::SeqCst);
+        DEV_THREAD.store(dev_t, Ordering::SeqCst);
+        spdk_set_thread(app);
+        INIT_RC.store(usize::MAX, Ordering::SeqCst);
+        core::initialize(init_done);
+        poll(app);
+        assert_eq!(INIT_RC.load(Ordering::SeqCst), 0);
+        let xdev = ptr::addr_of!(XDEV) as *mut c_void;
+        spdk_io_device_register(
+            xdev,
+            Some(x_ch_create),
+            Some(x_ch_destroy),
+            8,
+            c"xdev".as_ptr(),
+        );
+
+        let mut bdev = Box::new(spdk_bdev::zeroed());
+        let name = c"x0";
+        bdev.name = name.as_ptr() as *mut _;
+        bdev.product_name = c"cross-thread test".as_ptr() as *mut _;
+        bdev.blocklen = 4096;
+        bdev.blockcnt = 128;
+        bdev.fn_table = &X_FN;
+        bdev.module = null::module();
+        let b: *mut spdk_bdev = &mut *bdev;
+        assert_eq!(spdk_bdev_register(b), 0);
+
+        let mut desc = ptr::null_mut();
+        assert_eq!(
+            spdk_bdev_open_ext(
+                name.as_ptr(),
+                true,
+                Some(x_event),
+                ptr::null_mut(),
+                &mut desc
+            ),
+            0
+        );
+        let ch = spdk_bdev_get_io_channel(desc);
+        let mut buf = vec![0u8; 4096];
+        let p = buf.as_mut_ptr().cast::<c_void>();
+        for i in 0..8 {
+            assert_eq!(
+                spdk_bdev_read_blocks(desc, ch, p, i, 1, Some(x_io_done), ptr::null_mut()),
+                0
+            );
+        }
+        for _ in 0..3 {
+            poll(dev_t);
+            poll(app);
+        }
+        assert_eq!(X_DONE.load(Ordering::SeqCst), 8);
+        assert_eq!(
+            X_ON_SUBMITTER.load(Ordering::SeqCst),
+            8,
+            "callbacks on the submitting thread"
+        );
+
+        // Hot remove while I/O is in flight: the descriptor gets the remove
+        // event, the module fails what it holds, then the owner closes.
+        HOLD.store(true, Ordering::SeqCst);
+        for i in 0..4 {
+            assert_eq!(
+                spdk_bdev_write_blocks(desc, ch, p, i, 1, Some(x_io_done), ptr::null_mut()),
+                0
+            );
+        }
+        UNREG_RC.store(usize::MAX, Ordering::SeqCst);
+        spdk_bdev_unregister(b, Some(unreg_done), ptr::null_mut());
+        poll(app);
+        assert_eq!(X_REMOVED.load(Ordering::SeqCst), 1);
+        assert_eq!(UNREG_RC.load(Ordering::SeqCst), usize::MAX, "still open");
+        assert!(
+            spdk_bdev_open_ext(
+                name.as_ptr(),
+                false,
+                Some(x_event),
+                ptr::null_mut(),
+                &mut ptr::null_mut()
+            ) != 0
+        );
+        for io in HELD.lock().unwrap().drain(..) {
+            spdk_bdev_io_complete(io as *mut spdk_bdev_io, IoStatusArg(-1));
+        }
+        poll(app);
+        assert_eq!(X_DONE.load(Ordering::SeqCst), 12);
+        assert_eq!(X_FAILED.load(Ordering::SeqCst), 4);
+        spdk_put_io_channel(ch);
+        spdk_bdev_close(desc);
+        for _ in 0..3 {
+            poll(app);
+        }
+        assert_eq!(UNREG_RC.load(Ordering::SeqCst), 0);
+        assert_eq!(X_DESTRUCTS.load(Ordering::SeqCst), 1);
+
+        FINI_DONE.store(false, Ordering::SeqCst);
+        spdk_io_device_unregister(xdev, None);
+        core::finish(fini_done);
+        for _ in 0..5 {
+            poll(app);
+        }
+        assert!(FINI_DONE.load(Ordering::SeqCst));
+        drop(bdev);
+        spdk_set_thread(ptr::null_mut());
     }
 }

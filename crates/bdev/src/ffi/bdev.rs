@@ -166,6 +166,35 @@ impl Default for spdk_bdev_io_stat {
     }
 }
 
+/// What spdk_bdev_get_io_stat() and friends reset after reading.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum spdk_bdev_reset_stat_mode {
+    /// Everything.
+    SPDK_BDEV_RESET_STAT_ALL,
+    /// Only the minimum and maximum latencies.
+    SPDK_BDEV_RESET_STAT_MAXMIN,
+    /// Only the error counters.
+    SPDK_BDEV_RESET_STAT_ERROR,
+    /// Nothing.
+    SPDK_BDEV_RESET_STAT_NONE,
+}
+
+#[doc(hidden)]
+#[repr(transparent)]
+#[derive(Clone, Copy)]
+pub struct ResetStatModeArg(pub c_int);
+
+/// Completion of spdk_bdev_get_device_stat().
+pub type spdk_bdev_get_device_stat_cb = Option<
+    unsafe extern "C" fn(
+        bdev: *mut spdk_bdev,
+        stat: *mut spdk_bdev_io_stat,
+        cb_arg: *mut c_void,
+        rc: c_int,
+    ),
+>;
+
 /// Library-wide options (spdk_bdev_get_opts()/spdk_bdev_set_opts()).
 #[repr(C, packed)]
 #[derive(Clone, Copy, Debug)]
@@ -624,17 +653,82 @@ pub unsafe extern "C" fn spdk_bdev_io_type_supported(
     core::io_type_supported(bdev, t)
 }
 
-/// The channel's I/O statistics for `bdev`, copied into `stat`.
+/// The channel's I/O statistics for `bdev`, copied into `stat`, then
+/// reset in the channel as `reset_mode` says.
 #[no_mangle]
 pub unsafe extern "C" fn spdk_bdev_get_io_stat(
     bdev: *mut spdk_bdev,
     ch: *mut spdk_io_channel,
     stat: *mut spdk_bdev_io_stat,
+    reset_mode: ResetStatModeArg,
 ) {
     if bdev.is_null() || ch.is_null() || stat.is_null() {
         return;
     }
-    core::channel_stat(ch, &mut *stat);
+    let Some(mode) = core::reset_mode(reset_mode.0) else {
+        return;
+    };
+    core::channel_stat(ch, &mut *stat, mode);
+}
+
+/// The bdev's I/O statistics: those of its closed channels plus every
+/// channel's (gathered on their threads), into `stat`; then `cb(bdev,
+/// stat, cb_arg, 0)` on the calling thread. Resets as `reset_mode` says.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_get_device_stat(
+    bdev: *mut spdk_bdev,
+    stat: *mut spdk_bdev_io_stat,
+    reset_mode: ResetStatModeArg,
+    cb: spdk_bdev_get_device_stat_cb,
+    cb_arg: *mut c_void,
+) {
+    let Some(cb) = cb else {
+        spdk_log::errlog!("spdk_bdev_get_device_stat: cb is NULL");
+        return;
+    };
+    let mode = core::reset_mode(reset_mode.0);
+    if bdev.is_null() || stat.is_null() || mode.is_none() {
+        cb(bdev, stat, cb_arg, -libc::EINVAL);
+        return;
+    }
+    core::device_stat(
+        bdev,
+        stat,
+        mode.unwrap_or(spdk_bdev_reset_stat_mode::SPDK_BDEV_RESET_STAT_NONE),
+        cb,
+        cb_arg,
+    );
+}
+
+/// The NVMe status of a completed I/O (success, its NVMe error, or the
+/// generic code matching its bdev status).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_io_get_nvme_status(
+    bdev_io: *const spdk_bdev_io,
+    cdw0: *mut u32,
+    sct: *mut c_int,
+    sc: *mut c_int,
+) {
+    if bdev_io.is_null() || cdw0.is_null() || sct.is_null() || sc.is_null() {
+        return;
+    }
+    let (c, t, s) = core::nvme_status(bdev_io);
+    *cdw0 = c;
+    *sct = t;
+    *sc = s;
+}
+
+/// The errno-style result of a completed I/O (0, the module's aio result,
+/// or -EIO).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_io_get_aio_status(
+    bdev_io: *const spdk_bdev_io,
+    aio_result: *mut c_int,
+) {
+    if bdev_io.is_null() || aio_result.is_null() {
+        return;
+    }
+    *aio_result = core::aio_status(bdev_io);
 }
 
 // ---- I/O ----
@@ -787,6 +881,68 @@ pub unsafe extern "C" fn spdk_bdev_readv(
 ) -> c_int {
     let (o, n) = bytes_form!(desc, offset, nbytes);
     spdk_bdev_readv_blocks(desc, ch, iov, iovcnt, o, n, cb, cb_arg)
+}
+
+/// Checks extended options: only what this library can honour (no memory
+/// domain, accel sequence or separate metadata yet).
+unsafe fn check_ext_opts(opts: *const spdk_bdev_ext_io_opts) -> Result<(), c_int> {
+    if opts.is_null() {
+        return Ok(());
+    }
+    let size = ptr::read_unaligned(ptr::addr_of!((*opts).size));
+    if size == 0 || size > std::mem::size_of::<spdk_bdev_ext_io_opts>() {
+        spdk_log::errlog!("opts size is invalid: {}", size);
+        return Err(-libc::EINVAL);
+    }
+    let has = |end: usize, p: *const *mut c_void| size >= end && !ptr::read_unaligned(p).is_null();
+    if has(16, ptr::addr_of!((*opts).memory_domain))
+        || has(40, ptr::addr_of!((*opts).accel_sequence))
+    {
+        return Err(-libc::ENOTSUP);
+    }
+    if has(32, ptr::addr_of!((*opts).metadata)) {
+        // No bdev has separate metadata yet.
+        return Err(-libc::EINVAL);
+    }
+    Ok(())
+}
+
+/// spdk_bdev_readv_blocks() with extended options (NULL: none).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_readv_blocks_ext(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    iov: *mut iovec,
+    iovcnt: c_int,
+    offset_blocks: u64,
+    num_blocks: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+    opts: *mut spdk_bdev_ext_io_opts,
+) -> c_int {
+    if let Err(e) = check_ext_opts(opts) {
+        return e;
+    }
+    spdk_bdev_readv_blocks(desc, ch, iov, iovcnt, offset_blocks, num_blocks, cb, cb_arg)
+}
+
+/// spdk_bdev_writev_blocks() with extended options (NULL: none).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_writev_blocks_ext(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    iov: *mut iovec,
+    iovcnt: c_int,
+    offset_blocks: u64,
+    num_blocks: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+    opts: *mut spdk_bdev_ext_io_opts,
+) -> c_int {
+    if let Err(e) = check_ext_opts(opts) {
+        return e;
+    }
+    spdk_bdev_writev_blocks(desc, ch, iov, iovcnt, offset_blocks, num_blocks, cb, cb_arg)
 }
 
 /// Writes `num_blocks` blocks from `buf`; -EBADF on a read-only descriptor.

@@ -16,7 +16,10 @@ use spdk_json::ffi::json::spdk_json_write_ctx;
 use spdk_util::ffi::uuid::spdk_uuid;
 
 use crate::core;
-use crate::ffi::bdev::{spdk_bdev_io_completion_cb, spdk_bdev_io_type, spdk_bdev_nvme_ctratt};
+use crate::ffi::bdev::{
+    spdk_bdev_io_completion_cb, spdk_bdev_io_stat, spdk_bdev_io_type, spdk_bdev_nvme_ctratt,
+    ResetStatModeArg,
+};
 
 /// A bdev module: its callbacks and name.
 #[repr(C)]
@@ -275,7 +278,13 @@ pub struct spdk_bdev_io_internal_fields {
     pub buf_len: u64,
     pub get_buf_cb: spdk_bdev_io_get_buf_cb,
     pub iobuf: spdk_iobuf_entry,
-    pub reserved: [u64; 27],
+    /// NVMe completion (cdw0, sct, sc) or aio result of a failed I/O.
+    pub err_cdw0: u32,
+    pub err_sct: i16,
+    pub err_sc: i16,
+    pub err_aio: c_int,
+    pub reserved1: u32,
+    pub reserved: [u64; 25],
 }
 
 /// One I/O: what a module's submit_request receives.
@@ -422,6 +431,74 @@ pub unsafe extern "C" fn spdk_bdev_io_complete(bdev_io: *mut spdk_bdev_io, statu
         -1
     };
     core::complete(bdev_io, s as i8);
+}
+
+/// The bdev status matching an NVMe completion, recorded in the I/O.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_io_set_nvme_status(
+    bdev_io: *mut spdk_bdev_io,
+    cdw0: u32,
+    sct: c_int,
+    sc: c_int,
+) -> spdk_bdev_io_status {
+    if bdev_io.is_null() {
+        return spdk_bdev_io_status::SPDK_BDEV_IO_STATUS_FAILED;
+    }
+    core::set_nvme_status(bdev_io, cdw0, sct, sc)
+}
+
+/// Completes an I/O with an NVMe status.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_io_complete_nvme_status(
+    bdev_io: *mut spdk_bdev_io,
+    cdw0: u32,
+    sct: c_int,
+    sc: c_int,
+) {
+    if bdev_io.is_null() {
+        return;
+    }
+    let s = core::set_nvme_status(bdev_io, cdw0, sct, sc);
+    core::complete(bdev_io, s as i8);
+}
+
+/// The bdev status matching an aio result (0: success), recorded in the I/O.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_io_set_aio_status(
+    bdev_io: *mut spdk_bdev_io,
+    aio_result: c_int,
+) -> spdk_bdev_io_status {
+    if bdev_io.is_null() {
+        return spdk_bdev_io_status::SPDK_BDEV_IO_STATUS_FAILED;
+    }
+    core::set_aio_status(bdev_io, aio_result)
+}
+
+/// Completes an I/O with an aio result (0 or a negative errno).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_io_complete_aio_status(
+    bdev_io: *mut spdk_bdev_io,
+    aio_result: c_int,
+) {
+    if bdev_io.is_null() {
+        return;
+    }
+    let s = core::set_aio_status(bdev_io, aio_result);
+    core::complete(bdev_io, s as i8);
+}
+
+/// Resets the counters of `stat` as `mode` says.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_reset_io_stat(
+    stat: *mut spdk_bdev_io_stat,
+    mode: ResetStatModeArg,
+) {
+    let Some(m) = core::reset_mode(mode.0) else {
+        return;
+    };
+    if let Some(s) = stat.as_mut() {
+        core::reset_stat(s, m);
+    }
 }
 
 /// The bdev_io whose driver_ctx is `ctx`.
