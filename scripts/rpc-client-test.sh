@@ -155,6 +155,13 @@ check "bdev_get_bdevs -b" rpc bdev_get_bdevs -b Null1
 has '"block_size": 4096'
 grep -q '"Null0"' "$tmp/last" && bad "bdev_get_bdevs -b listed another bdev" || ok
 if rpc bdev_get_bdevs -b nope >"$tmp/last" 2>&1; then bad "unknown bdev listed"; else has "No such device"; fi
+check bdev_get_iostat rpc bdev_get_iostat
+has '"tick_rate"'
+has '"num_read_ops": 0'
+check "bdev_get_iostat --names" rpc bdev_get_iostat --names "Null1,Null0" --reset-mode all
+has '"name": "Null1"'
+if rpc bdev_get_iostat --names nope >"$tmp/last" 2>&1; then bad "iostat of an unknown bdev"; else has "No such device"; fi
+check bdev_reset_iostat rpc bdev_reset_iostat -b Null0 -m maxmin
 check "save_config with bdevs" rpc save_config
 cp "$tmp/last" "$tmp/bdevs.json"
 has '"method": "bdev_null_create"'

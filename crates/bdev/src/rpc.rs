@@ -3,6 +3,8 @@
 
 use std::ffi::{c_int, c_void, CString};
 
+use crate::ffi::bdev::{spdk_bdev_io_stat, spdk_bdev_reset_stat_mode};
+
 use serde_json::Value;
 use spdk_json::ffi::json::{spdk_json_write_ctx, writer_mut};
 use spdk_json::JsonWriter;
@@ -49,6 +51,8 @@ pub fn register() {
         bdev_wait_for_examine,
         SPDK_RPC_RUNTIME,
     );
+    spdk_rpc::register("bdev_get_iostat", bdev_get_iostat, SPDK_RPC_RUNTIME);
+    spdk_rpc::register("bdev_reset_iostat", bdev_reset_iostat, SPDK_RPC_RUNTIME);
     spdk_rpc::register("bdev_null_create", bdev_null_create, SPDK_RPC_RUNTIME);
     spdk_rpc::register("bdev_null_delete", bdev_null_delete, SPDK_RPC_RUNTIME);
 }
@@ -334,4 +338,211 @@ pub unsafe extern "C" fn write_config_json(w: *mut spdk_json_write_ctx) {
     let _ = wr.named_string("method", "bdev_wait_for_examine");
     let _ = wr.object_end();
     let _ = wr.array_end();
+}
+
+// ---- bdev_get_iostat / bdev_reset_iostat ----
+
+fn parse_reset_mode(
+    v: Option<String>,
+) -> Result<spdk_bdev_reset_stat_mode, spdk_rpc::params::DecodeError> {
+    use spdk_bdev_reset_stat_mode::*;
+    Ok(match v.as_deref() {
+        None | Some("none") => SPDK_BDEV_RESET_STAT_NONE,
+        Some("all") => SPDK_BDEV_RESET_STAT_ALL,
+        Some("maxmin") => SPDK_BDEV_RESET_STAT_MAXMIN,
+        Some("error") => SPDK_BDEV_RESET_STAT_ERROR,
+        Some(_) => {
+            spdk_log::noticelog!("Invalid parameter value: mode");
+            return Err(spdk_rpc::params::DecodeError("mode".into()));
+        }
+    })
+}
+
+/// Gathers the device statistics of `names` one bdev after the other.
+struct IostatCtx {
+    req: Option<Request>,
+    names: Vec<String>,
+    next: usize,
+    mode: spdk_bdev_reset_stat_mode,
+    ticks: u64,
+    cur: spdk_bdev_io_stat,
+    done: Vec<(String, spdk_bdev_io_stat)>,
+    /// bdev_reset_iostat: answer true instead of the statistics.
+    reset_only: bool,
+}
+
+unsafe fn iostat_step(ctx: *mut IostatCtx) {
+    let c = &mut *ctx;
+    if c.next == c.names.len() {
+        let ctx = Box::from_raw(ctx);
+        let Some(req) = ctx.req else { return };
+        if ctx.reset_only {
+            return req.ok();
+        }
+        let hz = spdk_env::ticks::ticks_hz();
+        req.write(|w| {
+            let _ = w.object_begin();
+            let _ = w.named_uint64("tick_rate", hz);
+            let _ = w.named_uint64("ticks", ctx.ticks);
+            let _ = w.named_array_begin("bdevs");
+            for (name, st) in &ctx.done {
+                let _ = w.object_begin();
+                let _ = w.named_string("name", name);
+                dump_io_stat(w, st);
+                let _ = w.object_end();
+            }
+            let _ = w.array_end();
+            let _ = w.object_end();
+        });
+        return;
+    }
+    let name = c.names[c.next].clone();
+    c.next += 1;
+    let b = core::find(name.as_bytes());
+    if b.is_null() {
+        let ctx = Box::from_raw(ctx);
+        if let Some(req) = ctx.req {
+            req.errno(-libc::ENODEV);
+        }
+        return;
+    }
+    c.cur = spdk_bdev_io_stat::new();
+    core::device_stat(b, &mut c.cur, c.mode, iostat_bdev_done, ctx.cast());
+}
+
+unsafe extern "C" fn iostat_bdev_done(
+    bdev: *mut spdk_bdev,
+    stat: *mut spdk_bdev_io_stat,
+    arg: *mut c_void,
+    rc: c_int,
+) {
+    let ctx = arg.cast::<IostatCtx>();
+    if rc != 0 {
+        let ctx = Box::from_raw(ctx);
+        if let Some(req) = ctx.req {
+            req.errno(rc);
+        }
+        return;
+    }
+    let name = String::from_utf8_lossy((*bdev).name_bytes()).into_owned();
+    (*ctx).done.push((name, *stat));
+    iostat_step(ctx);
+}
+
+/// SPDK's spdk_bdev_dump_io_stat_json().
+pub fn dump_io_stat(w: &mut JsonWriter, s: &spdk_bdev_io_stat) {
+    let min = |v: u64| if v == u64::MAX { 0 } else { v };
+    let _ = w.named_uint64("bytes_read", s.bytes_read);
+    let _ = w.named_uint64("num_read_ops", s.num_read_ops);
+    let _ = w.named_uint64("bytes_written", s.bytes_written);
+    let _ = w.named_uint64("num_write_ops", s.num_write_ops);
+    let _ = w.named_uint64("bytes_unmapped", s.bytes_unmapped);
+    let _ = w.named_uint64("num_unmap_ops", s.num_unmap_ops);
+    let _ = w.named_uint64("bytes_copied", s.bytes_copied);
+    let _ = w.named_uint64("num_copy_ops", s.num_copy_ops);
+    let _ = w.named_uint64("read_latency_ticks", s.read_latency_ticks);
+    let _ = w.named_uint64("max_read_latency_ticks", s.max_read_latency_ticks);
+    let _ = w.named_uint64("min_read_latency_ticks", min(s.min_read_latency_ticks));
+    let _ = w.named_uint64("write_latency_ticks", s.write_latency_ticks);
+    let _ = w.named_uint64("max_write_latency_ticks", s.max_write_latency_ticks);
+    let _ = w.named_uint64("min_write_latency_ticks", min(s.min_write_latency_ticks));
+    let _ = w.named_uint64("unmap_latency_ticks", s.unmap_latency_ticks);
+    let _ = w.named_uint64("max_unmap_latency_ticks", s.max_unmap_latency_ticks);
+    let _ = w.named_uint64("min_unmap_latency_ticks", min(s.min_unmap_latency_ticks));
+    let _ = w.named_uint64("copy_latency_ticks", s.copy_latency_ticks);
+    let _ = w.named_uint64("max_copy_latency_ticks", s.max_copy_latency_ticks);
+    let _ = w.named_uint64("min_copy_latency_ticks", min(s.min_copy_latency_ticks));
+}
+
+fn names_param(d: &mut Decoder) -> Result<Option<Vec<String>>, spdk_rpc::params::DecodeError> {
+    match d.opt_value("names") {
+        None => Ok(None),
+        Some(Value::Array(a)) => a
+            .into_iter()
+            .map(|v| match v {
+                Value::String(s) => Ok(s),
+                _ => Err(spdk_rpc::params::DecodeError("names".into())),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        Some(_) => Err(spdk_rpc::params::DecodeError("names".into())),
+    }
+}
+
+fn start_iostat(
+    req: Request,
+    names: Vec<String>,
+    mode: spdk_bdev_reset_stat_mode,
+    reset_only: bool,
+) {
+    let ctx = Box::into_raw(Box::new(IostatCtx {
+        req: Some(req),
+        names,
+        next: 0,
+        mode,
+        ticks: spdk_env::ticks::ticks(),
+        cur: spdk_bdev_io_stat::new(),
+        done: Vec::new(),
+        reset_only,
+    }));
+    // SAFETY: RPC handlers run on an SPDK thread; ctx is ours until the end.
+    unsafe { iostat_step(ctx) };
+}
+
+fn all_names() -> Vec<String> {
+    core::all()
+        .into_iter()
+        // SAFETY: registered bdevs.
+        .map(|b| unsafe { String::from_utf8_lossy((*b).name_bytes()).into_owned() })
+        .collect()
+}
+
+fn bdev_get_iostat(req: Request, params: Option<Value>) {
+    let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
+        let name = d.opt_str("name")?;
+        let per_channel = d.opt_bool("per_channel")?.unwrap_or(false);
+        let mode = parse_reset_mode(d.opt_str("reset_mode")?)?;
+        let names = names_param(&mut d)?;
+        d.finish()?;
+        Ok((name, per_channel, mode, names))
+    });
+    let (name, per_channel, mode, names) = match parsed {
+        Ok(v) => v,
+        Err(_) => return decode_failed(req),
+    };
+    if name.is_some() && names.is_some() {
+        spdk_log::errlog!("Can't report statistics when both name and names provided");
+        return req.errno(-libc::EINVAL);
+    }
+    let names = match (name, names) {
+        (Some(n), _) => Some(vec![n]),
+        (None, n) => n,
+    };
+    if per_channel {
+        if names.as_ref().is_none_or(|n| n.len() != 1) {
+            spdk_log::errlog!("Can't use per_channel with multiple bdevs");
+            return req.errno(-libc::EINVAL);
+        }
+        // Per-channel listing is not provided yet.
+        return req.errno(-libc::ENOTSUP);
+    }
+    start_iostat(req, names.unwrap_or_else(all_names), mode, false)
+}
+
+fn bdev_reset_iostat(req: Request, params: Option<Value>) {
+    let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
+        let name = d.opt_str("name")?;
+        let mode = parse_reset_mode(Some(d.opt_str("mode")?.unwrap_or_else(|| "all".into())))?;
+        d.finish()?;
+        Ok((name, mode))
+    });
+    let (name, mode) = match parsed {
+        Ok(v) => v,
+        Err(_) => return decode_failed(req),
+    };
+    let names = match name {
+        Some(n) => vec![n],
+        None => all_names(),
+    };
+    start_iostat(req, names, mode, true)
 }
