@@ -27,10 +27,17 @@ cat >"$tmp/null.json" <<'CFG'
   {"method": "bdev_null_create", "params": {"name": "Null0", "num_blocks": 262144, "block_size": 4096}}
 ]}]}
 CFG
+cat >"$tmp/malloc.json" <<'CFG'
+{"subsystems": [{"subsystem": "bdev", "config": [
+  {"method": "bdev_malloc_create", "params": {"name": "Malloc0", "num_blocks": 32768, "block_size": 4096}}
+]}]}
+CFG
 if [ -n "$bench" ]; then
 	[ "$secs" = 1 ] && secs=10
-	for w in randread randwrite; do
-		timeout $((secs + 30)) "$bp" -m 0x1 -r "$tmp/s.sock" --json "$tmp/null.json" -q 128 -o 4096 -w $w -t "$secs" 2>/dev/null | grep -E 'Job:|Null0 |Total'
+	for cfg in null malloc; do
+		for w in randread randwrite; do
+			timeout $((secs + 30)) "$bp" -m 0x1 -r "$tmp/s.sock" --json "$tmp/$cfg.json" -q 128 -o 4096 -w $w -t "$secs" 2>/dev/null | grep -E 'Job:|Total'
+		done
 	done
 	exit 0
 fi
@@ -49,13 +56,14 @@ run() { # description, config, args...
 	if timeout 60 "$bp" -m 0x1 -r "$tmp/s.sock" --json "$cfg" "$@" >"$tmp/out" 2>"$tmp/err"; then ok; else bad "$d"; cat "$tmp/out" "$tmp/err" >&2; return 1; fi
 	grep -q 'Device Information' "$tmp/out" && ok || bad "$d: no results table"
 	tr -d '\r' <"$tmp/out" | awk '$1 == "Total" { if ($3 + 0 > 0) found = 1 } END { exit !found }' && ok || bad "$d: no IOPS"
-	grep -E '^\s+Null' "$tmp/out" | awk '{ if ($6 + 0 != 0) exit 1 }' && ok || bad "$d: failed I/O"
+	grep -E '^\s+(Null|Malloc)' "$tmp/out" | awk '{ if ($6 + 0 != 0) exit 1 }' && ok || bad "$d: failed I/O"
 }
 run randread "$tmp/null.json" -q 128 -o 4096 -w randread -t "$secs"
 grep -q 'Job: Null0 (Core Mask 0x1, workload: randread, depth: 128, IO size: 4096)' "$tmp/out" && ok || bad "job line"
 run randwrite "$tmp/null.json" -q 32 -o 8192 -w randwrite -t "$secs"
 run "randrw -M 70" "$tmp/null.json" -q 16 -o 4096 -w randrw -M 70 -t "$secs"
 grep -q 'workload: randrw, percentage: 70' "$tmp/out" && ok || bad "randrw job line"
+run "malloc randrw" "$tmp/malloc.json" -q 64 -o 4096 -w randrw -M 50 -t "$secs"
 run "two bdevs, tiny pool" "$tmp/tiny.json" -q 128 -o 512 -w randwrite -t "$secs"
 [ "$(grep -cE '^\s+Null[01] ' "$tmp/out")" = 2 ] && ok || bad "two jobs"
 if timeout 20 "$bp" -r "$tmp/s.sock" --json "$tmp/null.json" -q 1 -o 4096 -w nope -t 1 >/dev/null 2>&1; then bad "bad -w accepted"; else ok; fi

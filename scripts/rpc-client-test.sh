@@ -137,7 +137,7 @@ check "save_config of the saved config" rpc save_config
 if cmp -s "$tmp/saved.json" "$tmp/last"; then ok; else bad "saved config does not load back the same"; fi
 stop SIGINT
 
-# 4. Null bdevs: create, list, save_config/--json round trip, delete.
+# 4. Null and malloc bdevs: create, list, iostat, save_config/--json round trip, delete.
 start || exit 1
 check bdev_null_create rpc bdev_null_create Null0 8 512
 has Null0
@@ -162,9 +162,20 @@ check "bdev_get_iostat --names" rpc bdev_get_iostat --names "Null1,Null0" --rese
 has '"name": "Null1"'
 if rpc bdev_get_iostat --names nope >"$tmp/last" 2>&1; then bad "iostat of an unknown bdev"; else has "No such device"; fi
 check bdev_reset_iostat rpc bdev_reset_iostat -b Null0 -m maxmin
+check bdev_malloc_create rpc bdev_malloc_create 4 512
+has Malloc0
+check "bdev_malloc_create -b" rpc bdev_malloc_create 8 4096 -b Mal1 -u 1b2c3d4e-0000-4000-8000-00000000abcd
+has Mal1
+if rpc bdev_malloc_create 8 500 >"$tmp/last" 2>&1; then bad "bad malloc block size accepted"; else has "Invalid argument"; fi
+check "bdev_get_bdevs malloc" rpc bdev_get_bdevs -b Mal1
+has '"product_name": "Malloc disk"'
+has '"num_blocks": 2048'
+check bdev_malloc_delete rpc bdev_malloc_delete Malloc0
+if rpc bdev_malloc_delete Malloc0 >"$tmp/last" 2>&1; then bad "malloc deleted twice"; else has "No such device"; fi
 check "save_config with bdevs" rpc save_config
 cp "$tmp/last" "$tmp/bdevs.json"
 has '"method": "bdev_null_create"'
+has '"method": "bdev_malloc_create"'
 has '"method": "bdev_set_options"'
 stop SIGTERM
 start --json "$tmp/bdevs.json" || exit 1

@@ -4,7 +4,7 @@
 //! submitting thread.
 //!
 //! The library is the "bdev" subsystem ([`register_subsystem`]); its RPC
-//! methods and the null module are built in.
+//! methods and the null and malloc modules are built in.
 
 use std::sync::Once;
 
@@ -12,6 +12,7 @@ use std::sync::Once;
 /// function's contract is that of the C call it serves.
 #[allow(clippy::missing_safety_doc)]
 pub mod core;
+pub mod malloc;
 pub mod null;
 pub mod rpc;
 
@@ -33,6 +34,7 @@ static BUILTIN: Once = Once::new();
 pub fn register_builtin_modules() {
     BUILTIN.call_once(|| {
         null::register_module();
+        malloc::register_module();
         rpc::register();
     });
 }

@@ -14,7 +14,7 @@ use spdk_rpc::{Request, SPDK_JSONRPC_ERROR_INTERNAL_ERROR, SPDK_RPC_RUNTIME, SPD
 use crate::core;
 use crate::ffi::bdev::{spdk_bdev_io_type, spdk_bdev_opts};
 use crate::ffi::bdev_module::spdk_bdev;
-use crate::null;
+use crate::{malloc, null};
 
 /// SPDK's names of the I/O types, indexed by `spdk_bdev_io_type`.
 pub const IO_TYPE_NAMES: [&str; 23] = [
@@ -53,6 +53,8 @@ pub fn register() {
     );
     spdk_rpc::register("bdev_get_iostat", bdev_get_iostat, SPDK_RPC_RUNTIME);
     spdk_rpc::register("bdev_reset_iostat", bdev_reset_iostat, SPDK_RPC_RUNTIME);
+    spdk_rpc::register("bdev_malloc_create", bdev_malloc_create, SPDK_RPC_RUNTIME);
+    spdk_rpc::register("bdev_malloc_delete", bdev_malloc_delete, SPDK_RPC_RUNTIME);
     spdk_rpc::register("bdev_null_create", bdev_null_create, SPDK_RPC_RUNTIME);
     spdk_rpc::register("bdev_null_delete", bdev_null_delete, SPDK_RPC_RUNTIME);
 }
@@ -545,4 +547,93 @@ fn bdev_reset_iostat(req: Request, params: Option<Value>) {
         None => all_names(),
     };
     start_iostat(req, names, mode, true)
+}
+
+// ---- malloc ----
+
+fn uuid_param(d: &mut Decoder) -> Result<Option<[u8; 16]>, spdk_rpc::params::DecodeError> {
+    let Some(u) = d.opt_str("uuid")? else {
+        return Ok(None);
+    };
+    let c = CString::new(u).map_err(|_| spdk_rpc::params::DecodeError("uuid".into()))?;
+    let mut uu = spdk_util::ffi::uuid::spdk_uuid {
+        u: spdk_util::ffi::uuid::spdk_uuid_u { raw: [0; 16] },
+    };
+    // SAFETY: valid pointers.
+    if unsafe { spdk_util::ffi::uuid::spdk_uuid_parse(&mut uu, c.as_ptr()) } != 0 {
+        return Err(spdk_rpc::params::DecodeError("uuid".into()));
+    }
+    // SAFETY: raw view of the union.
+    Ok(Some(unsafe { uu.u.raw }))
+}
+
+fn u32_param(d: &mut Decoder, name: &str) -> Result<Option<u32>, spdk_rpc::params::DecodeError> {
+    match d.opt_u64(name)? {
+        None => Ok(None),
+        Some(v) => u32::try_from(v)
+            .map(Some)
+            .map_err(|_| spdk_rpc::params::DecodeError(name.into())),
+    }
+}
+
+fn bdev_malloc_create(req: Request, params: Option<Value>) {
+    let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
+        let mut o = malloc::MallocOpts {
+            name: d.opt_str("name")?,
+            uuid: uuid_param(&mut d)?,
+            ..Default::default()
+        };
+        o.num_blocks = d
+            .opt_u64("num_blocks")?
+            .ok_or_else(|| spdk_rpc::params::DecodeError("num_blocks".into()))?;
+        o.block_size = u32_param(&mut d, "block_size")?
+            .ok_or_else(|| spdk_rpc::params::DecodeError("block_size".into()))?;
+        o.physical_block_size = u32_param(&mut d, "physical_block_size")?.unwrap_or(0);
+        o.optimal_io_boundary = u32_param(&mut d, "optimal_io_boundary")?.unwrap_or(0);
+        o.md_size = u32_param(&mut d, "md_size")?.unwrap_or(0);
+        let md_interleave = d.opt_bool("md_interleave")?.unwrap_or(false);
+        let dif_type = d.opt_i64("dif_type")?.unwrap_or(0);
+        let _ = d.opt_bool("dif_is_head_of_md")?;
+        let _ = u32_param(&mut d, "dif_pi_format")?;
+        let numa_id = d.opt_i64("numa_id")?.unwrap_or(-1);
+        d.finish()?;
+        Ok((o, md_interleave, dif_type, numa_id))
+    });
+    let (o, md_interleave, dif_type, numa_id) = match parsed {
+        Ok(v) => v,
+        Err(_) => return decode_failed(req),
+    };
+    if md_interleave || dif_type != 0 || (numa_id != -1 && numa_id != 0) {
+        // Metadata, protection information and NUMA placement need
+        // libraries not provided yet.
+        return req.errno(-libc::EINVAL);
+    }
+    match malloc::create(&o) {
+        Ok(b) => {
+            // SAFETY: just registered.
+            let name = unsafe { (*b).name_bytes().to_vec() };
+            req.result(&Value::String(String::from_utf8_lossy(&name).into_owned()))
+        }
+        Err(rc) => req.errno(rc),
+    }
+}
+
+fn bdev_malloc_delete(req: Request, params: Option<Value>) {
+    let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
+        let n = d.req_str("name")?;
+        d.finish()?;
+        Ok(n)
+    });
+    let name = match parsed {
+        Ok(n) => n,
+        Err(_) => return decode_failed(req),
+    };
+    let arg = Box::into_raw(Box::new(req));
+    // SAFETY: RPC handlers run on an SPDK thread; arg is the boxed request.
+    if let Err(rc) = unsafe { malloc::delete(name.as_bytes(), Some(null_delete_done), arg.cast()) }
+    {
+        // SAFETY: not handed to anyone.
+        let req = unsafe { Box::from_raw(arg) };
+        req.errno(rc);
+    }
 }

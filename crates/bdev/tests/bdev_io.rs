@@ -534,6 +534,59 @@ fn null_bdev_io_end_to_end() {
         assert!(spdk_bdev_get_by_name(c"null0".as_ptr()).is_null());
         assert!(spdk_bdev_first().is_null());
 
+        // Malloc: data written is read back; unmap zeroes.
+        let mo = ::spdk_bdev::malloc::MallocOpts {
+            num_blocks: 64,
+            block_size: 512,
+            ..Default::default()
+        };
+        let mb = ::spdk_bdev::malloc::create(&mo).expect("malloc");
+        assert_eq!(
+            CStr::from_ptr(spdk_bdev_get_name(mb)).to_bytes(),
+            b"Malloc0"
+        );
+        let mut md = ptr::null_mut();
+        assert_eq!(
+            spdk_bdev_open_ext(
+                c"Malloc0".as_ptr(),
+                true,
+                Some(event_cb),
+                ptr::null_mut(),
+                &mut md
+            ),
+            0
+        );
+        let mch = spdk_bdev_get_io_channel(md);
+        let mut wbuf: Vec<u8> = (0..2048).map(|i| (i * 7 % 251) as u8).collect();
+        let mut rbuf = vec![0u8; 2048];
+        assert_eq!(
+            spdk_bdev_write_blocks(md, mch, wbuf.as_mut_ptr().cast(), 3, 4, cb, ptr::null_mut()),
+            0
+        );
+        poll(t);
+        assert_eq!(
+            spdk_bdev_read_blocks(md, mch, rbuf.as_mut_ptr().cast(), 3, 4, cb, ptr::null_mut()),
+            0
+        );
+        poll(t);
+        assert_eq!(wbuf, rbuf);
+        assert_eq!(
+            spdk_bdev_unmap_blocks(md, mch, 4, 1, cb, ptr::null_mut()),
+            0
+        );
+        poll(t);
+        assert_eq!(
+            spdk_bdev_read_blocks(md, mch, rbuf.as_mut_ptr().cast(), 3, 4, cb, ptr::null_mut()),
+            0
+        );
+        poll(t);
+        assert_eq!(&rbuf[..512], &wbuf[..512]);
+        assert!(rbuf[512..1024].iter().all(|&x| x == 0));
+        assert_eq!(&rbuf[1024..], &wbuf[1024..]);
+        spdk_put_io_channel(mch);
+        spdk_bdev_close(md);
+        poll(t);
+
         // A bdev left registered is unregistered by fini.
         no.name = "null1".into();
         null::create(&no).expect("null1");
