@@ -470,7 +470,10 @@ fn io_dev(b: *mut spdk_bdev) -> *mut c_void {
 }
 
 pub unsafe fn find(name: &[u8]) -> *mut spdk_bdev {
-    let r = lock(&REGISTRY);
+    find_locked(&lock(&REGISTRY), name)
+}
+
+unsafe fn find_locked(r: &[BdevPtr], name: &[u8]) -> *mut spdk_bdev {
     for b in r.iter() {
         if (*b.0).name_bytes() == name {
             return b.0;
@@ -1197,7 +1200,7 @@ unsafe fn account(stat: &mut spdk_bdev_io_stat, ty: u8, bytes: u64, ticks: u64) 
             &mut stat.max_read_latency_ticks,
             &mut stat.min_read_latency_ticks,
         ),
-        2 | 9 => (
+        2 => (
             &mut stat.bytes_written,
             &mut stat.num_write_ops,
             &mut stat.write_latency_ticks,
