@@ -237,6 +237,25 @@ start(void *ctx)
 	CHECK(spdk_bdev_open_ext("null0", false, event_cb, NULL, &g_null_ro) == 0);
 	CHECK(spdk_bdev_open_ext("ram0", true, event_cb, &g_ram_bdev, &g_ram_desc) == 0);
 	CHECK(spdk_bdev_desc_get_bdev(g_null_rw) == null0);
+
+	/* A v1 claim: no more writers, not a leaf; readers still welcome. */
+	{
+		struct spdk_bdev_desc *d = NULL;
+		int leaves = 0;
+
+		CHECK(spdk_bdev_module_claim_bdev(&g_ram_bdev, NULL, &g_ram_module) == 0);
+		CHECK(spdk_bdev_module_claim_bdev(&g_ram_bdev, NULL, &g_ram_module) == -EPERM);
+		CHECK(spdk_bdev_open_ext("ram0", true, event_cb, NULL, &d) == -EPERM);
+		CHECK(spdk_bdev_open_ext("ram0", false, event_cb, NULL, &d) == 0);
+		spdk_bdev_close(d);
+		for (b = spdk_bdev_first_leaf(); b != NULL; b = spdk_bdev_next_leaf(b)) {
+			leaves++;
+		}
+		CHECK(leaves == 1);
+		spdk_bdev_module_release_bdev(&g_ram_bdev);
+		CHECK(spdk_bdev_first_leaf() != NULL && spdk_bdev_next_leaf(spdk_bdev_first_leaf()) != NULL);
+		CHECK(strcmp(spdk_bdev_claim_get_name(SPDK_BDEV_CLAIM_EXCL_WRITE), "exclusive_write") == 0);
+	}
 	g_null_ch = spdk_bdev_get_io_channel(g_null_rw);
 	g_ram_ch = spdk_bdev_get_io_channel(g_ram_desc);
 	CHECK(g_null_ch != NULL && g_ram_ch != NULL);

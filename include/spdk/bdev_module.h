@@ -131,6 +131,20 @@ enum spdk_bdev_io_status {
 };
 
 /**
+ * Kinds of claim a module may hold on a bdev.
+ */
+enum spdk_bdev_claim_type {
+  /**
+   * Not claimed (never requested).
+   */
+  SPDK_BDEV_CLAIM_NONE = 0,
+  SPDK_BDEV_CLAIM_EXCL_WRITE,
+  SPDK_BDEV_CLAIM_READ_MANY_WRITE_ONE,
+  SPDK_BDEV_CLAIM_READ_MANY_WRITE_NONE,
+  SPDK_BDEV_CLAIM_READ_MANY_WRITE_SHARED,
+};
+
+/**
  * Private to the bdev library.
  */
 struct spdk_bdev_module_internal_fields {
@@ -305,6 +319,25 @@ void spdk_bdev_module_init_done(struct spdk_bdev_module *module);
  * An async_fini module reports that its finalization finished.
  */
 void spdk_bdev_module_fini_done(void);
+
+/**
+ * The name of a claim type, as bdev_get_bdevs shows it.
+ */
+const char *spdk_bdev_claim_get_name(enum spdk_bdev_claim_type claim_type);
+
+/**
+ * Claims `bdev` for `module` (exclusive write): nobody else may open it
+ * for writing, and it is no longer a leaf. `desc` (optional) becomes
+ * writable. -EPERM when already claimed.
+ */
+int spdk_bdev_module_claim_bdev(struct spdk_bdev *bdev,
+                                struct spdk_bdev_desc *desc,
+                                struct spdk_bdev_module *module);
+
+/**
+ * Releases the claim of spdk_bdev_module_claim_bdev().
+ */
+void spdk_bdev_module_release_bdev(struct spdk_bdev *bdev);
 
 /**
  * Registers a bdev filled in by its module. 0, -EINVAL (bad fields),

@@ -459,6 +459,8 @@ pub struct BdevState {
     io_dev_name: std::ffi::CString,
     /// Statistics of the channels already destroyed.
     closed_stat: Mutex<spdk_bdev_io_stat>,
+    /// The module holding a v1 (exclusive write) claim, or NULL.
+    claim_module: *mut spdk_bdev_module,
 }
 
 unsafe fn state_of(b: *mut spdk_bdev) -> *mut BdevState {
@@ -489,14 +491,61 @@ unsafe fn find_locked(r: &[BdevPtr], name: &[u8]) -> *mut spdk_bdev {
 
 /// The bdev after `prev` (the first for NULL); `leaf`: unclaimed only
 /// (claims do not exist yet, so every bdev is a leaf).
-pub fn next_of(prev: *mut spdk_bdev, _leaf: bool) -> *mut spdk_bdev {
+pub fn next_of(prev: *mut spdk_bdev, leaf: bool) -> *mut spdk_bdev {
     let r = lock(&REGISTRY);
-    if prev.is_null() {
-        return r.first().map_or(ptr::null_mut(), |b| b.0);
+    let start = if prev.is_null() {
+        0
+    } else {
+        match r.iter().position(|b| b.0 == prev) {
+            Some(i) => i + 1,
+            None => return ptr::null_mut(),
+        }
+    };
+    r[start..]
+        .iter()
+        // SAFETY: registered bdevs have their state.
+        .find(|b| !leaf || unsafe { (*state_of(b.0)).claim_module.is_null() })
+        .map_or(ptr::null_mut(), |b| b.0)
+}
+
+/// The module claiming `bdev` (v1), or NULL.
+pub unsafe fn claim_of(bdev: *mut spdk_bdev) -> *mut spdk_bdev_module {
+    let _r = lock(&REGISTRY);
+    let st = state_of(bdev);
+    if st.is_null() {
+        return ptr::null_mut();
     }
-    match r.iter().position(|b| b.0 == prev) {
-        Some(i) => r.get(i + 1).map_or(ptr::null_mut(), |b| b.0),
-        None => ptr::null_mut(),
+    (*st).claim_module
+}
+
+/// spdk_bdev_module_claim_bdev(): -EPERM when already claimed; a
+/// read-only `desc` becomes writable.
+pub unsafe fn claim(bdev: *mut spdk_bdev, desc: *mut Desc, module: *mut spdk_bdev_module) -> c_int {
+    let _r = lock(&REGISTRY);
+    let st = state_of(bdev);
+    if st.is_null() {
+        return -libc::ENODEV;
+    }
+    if !(*st).claim_module.is_null() {
+        spdk_log::errlog!(
+            "bdev {} already claimed: type exclusive_write by module {}",
+            String::from_utf8_lossy((*bdev).name_bytes()),
+            CStr::from_ptr((*(*st).claim_module).name).to_string_lossy()
+        );
+        return -libc::EPERM;
+    }
+    if !desc.is_null() {
+        (*desc).write = true;
+    }
+    (*st).claim_module = module;
+    0
+}
+
+pub unsafe fn release(bdev: *mut spdk_bdev) {
+    let _r = lock(&REGISTRY);
+    let st = state_of(bdev);
+    if !st.is_null() {
+        (*st).claim_module = ptr::null_mut();
     }
 }
 
@@ -588,6 +637,7 @@ pub unsafe fn register(bdev: *mut spdk_bdev) -> c_int {
             uuid_str,
             io_dev_name,
             closed_stat: Mutex::new(spdk_bdev_io_stat::new()),
+            claim_module: ptr::null_mut(),
         }));
         r.push(BdevPtr(bdev));
     }
@@ -637,6 +687,14 @@ pub unsafe fn open(
     let st = &mut *state_of(bdev);
     if st.removing {
         return Err(-libc::ENODEV);
+    }
+    if write && !st.claim_module.is_null() {
+        spdk_log::errlog!(
+            "bdev {} already claimed: type exclusive_write by module {}",
+            String::from_utf8_lossy((*bdev).name_bytes()),
+            CStr::from_ptr((*st.claim_module).name).to_string_lossy()
+        );
+        return Err(-libc::EPERM);
     }
     let d = Box::into_raw(Box::new(Desc {
         bdev,

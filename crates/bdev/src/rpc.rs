@@ -122,7 +122,11 @@ pub unsafe fn dump_bdev(w: &mut JsonWriter, bdev: *mut spdk_bdev) {
         let _ = w.named_uint64(k, 0);
     }
     let _ = w.object_end();
-    let _ = w.named_bool("claimed", false);
+    let claimed = !core::claim_of(bdev).is_null();
+    let _ = w.named_bool("claimed", claimed);
+    if claimed {
+        let _ = w.named_string("claim_type", "exclusive_write");
+    }
     let _ = w.named_bool("zoned", b.zoned());
     if b.zoned() {
         let _ = w.named_uint64("zone_size", b.zone_size);

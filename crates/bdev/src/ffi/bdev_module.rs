@@ -70,6 +70,23 @@ pub type spdk_bdev_io_get_buf_cb = Option<
     unsafe extern "C" fn(ch: *mut spdk_io_channel, bdev_io: *mut spdk_bdev_io, success: bool),
 >;
 
+/// Kinds of claim a module may hold on a bdev.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum spdk_bdev_claim_type {
+    /// Not claimed (never requested).
+    SPDK_BDEV_CLAIM_NONE = 0,
+    SPDK_BDEV_CLAIM_EXCL_WRITE,
+    SPDK_BDEV_CLAIM_READ_MANY_WRITE_ONE,
+    SPDK_BDEV_CLAIM_READ_MANY_WRITE_NONE,
+    SPDK_BDEV_CLAIM_READ_MANY_WRITE_SHARED,
+}
+
+#[doc(hidden)]
+#[repr(transparent)]
+#[derive(Clone, Copy)]
+pub struct ClaimTypeArg(pub c_int);
+
 /// Called when spdk_bdev_unregister() finishes.
 pub type spdk_bdev_unregister_cb = Option<unsafe extern "C" fn(cb_arg: *mut c_void, rc: c_int)>;
 
@@ -353,6 +370,45 @@ pub unsafe extern "C" fn spdk_bdev_module_init_done(module: *mut spdk_bdev_modul
 #[no_mangle]
 pub extern "C" fn spdk_bdev_module_fini_done() {
     core::module_fini_done();
+}
+
+// ---- claims (v1) ----
+
+/// The name of a claim type, as bdev_get_bdevs shows it.
+#[no_mangle]
+pub extern "C" fn spdk_bdev_claim_get_name(claim_type: ClaimTypeArg) -> *const c_char {
+    match claim_type.0 {
+        0 => c"not_claimed".as_ptr(),
+        1 => c"exclusive_write".as_ptr(),
+        2 => c"read_many_write_one".as_ptr(),
+        3 => c"read_many_write_none".as_ptr(),
+        4 => c"read_many_write_shared".as_ptr(),
+        _ => c"invalid_claim".as_ptr(),
+    }
+}
+
+/// Claims `bdev` for `module` (exclusive write): nobody else may open it
+/// for writing, and it is no longer a leaf. `desc` (optional) becomes
+/// writable. -EPERM when already claimed.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_module_claim_bdev(
+    bdev: *mut spdk_bdev,
+    desc: *mut crate::ffi::bdev::spdk_bdev_desc,
+    module: *mut spdk_bdev_module,
+) -> c_int {
+    if bdev.is_null() || module.is_null() {
+        return -libc::EINVAL;
+    }
+    core::claim(bdev, desc.cast(), module)
+}
+
+/// Releases the claim of spdk_bdev_module_claim_bdev().
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_module_release_bdev(bdev: *mut spdk_bdev) {
+    if bdev.is_null() {
+        return;
+    }
+    core::release(bdev);
 }
 
 // ---- bdevs ----
