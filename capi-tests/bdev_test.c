@@ -30,13 +30,47 @@ static struct spdk_bdev g_ram_bdev;
 static int ram_init(void);
 static void ram_fini(void);
 static int ram_ctx_size(void) { return sizeof(struct ram_io); }
+static void ram_examine_config(struct spdk_bdev *bdev);
+static void ram_examine_disk(struct spdk_bdev *bdev);
 
 static struct spdk_bdev_module g_ram_module = {
 	.name = "ctest_ram",
 	.module_init = ram_init,
 	.module_fini = ram_fini,
 	.get_ctx_size = ram_ctx_size,
+	.examine_config = ram_examine_config,
+	.examine_disk = ram_examine_disk,
 };
+
+static int g_examine_configs, g_examine_disks, g_examine_waited;
+
+static void
+ram_examine_config(struct spdk_bdev *bdev)
+{
+	g_examine_configs++;
+	spdk_bdev_module_examine_done(&g_ram_module);
+}
+
+static void
+ram_examine_disk_done(void *ctx)
+{
+	g_examine_disks++;
+	spdk_bdev_module_examine_done(&g_ram_module);
+}
+
+static void
+ram_examine_disk(struct spdk_bdev *bdev)
+{
+	/* Asynchronous, as a module reading labels would be. */
+	spdk_thread_send_msg(spdk_get_thread(), ram_examine_disk_done, NULL);
+}
+
+static void
+examine_waited(void *arg)
+{
+	CHECK(g_examine_disks == g_examine_configs);
+	g_examine_waited++;
+}
 SPDK_BDEV_MODULE_REGISTER(ctest_ram, &g_ram_module)
 
 static int ram_ch_create(void *dev, void *ctx) { return 0; }
@@ -197,6 +231,7 @@ start(void *ctx)
 	null0 = spdk_bdev_get_by_name("null0");
 	CHECK(null0 != NULL);
 	CHECK(g_ram_inits == 1);
+	CHECK(g_examine_configs == 1); /* null0, from the JSON configuration */
 
 	/* The C module's bdev. */
 	g_ram_bdev.name = "ram0";
@@ -208,6 +243,10 @@ start(void *ctx)
 	g_ram_bdev.module = &g_ram_module;
 	g_ram_bdev.split_on_optimal_io_boundary = 0;
 	CHECK(spdk_bdev_register(&g_ram_bdev) == 0);
+	CHECK(g_examine_configs == 2); /* examine_config runs inside the registration */
+	CHECK(spdk_bdev_wait_for_examine(examine_waited, NULL) == 0);
+	CHECK(g_examine_waited == 0); /* ram0's examine_disk is still running */
+	CHECK(spdk_bdev_wait_for_examine(NULL, NULL) == -EINVAL);
 	CHECK(spdk_bdev_register(&g_ram_bdev) == -EEXIST);
 	CHECK(spdk_bdev_register(NULL) == -EINVAL);
 	CHECK(spdk_bdev_module_list_find("ctest_ram") == &g_ram_module);
@@ -334,6 +373,7 @@ stage_errors(void)
 	CHECK(memcmp(g_buf, g_buf2 + 4096, 4096) == 0);
 	CHECK(g_ram_submits == 3);
 	CHECK(g_get_bufs == 1 && g_iov_matches == 1);
+	CHECK(g_examine_waited == 1 && g_examine_disks == 2);
 
 	/* Out of range, misaligned, NULL descriptor, read-only descriptor. */
 	CHECK(spdk_bdev_read_blocks(g_null_ro, g_null_ch, g_buf, 1024, 1, io_done, NULL) == -EINVAL);

@@ -86,6 +86,11 @@ enum spdk_bdev_reset_stat_mode {
 struct spdk_bdev_desc;
 
 /**
+ * Called when no examine is in progress any more.
+ */
+typedef void (*spdk_bdev_wait_for_examine_cb)(void *arg);
+
+/**
  * Library-wide options (spdk_bdev_get_opts()/spdk_bdev_set_opts()).
  */
 struct __attribute__((packed)) spdk_bdev_opts {
@@ -235,6 +240,12 @@ union spdk_bdev_nvme_ctratt {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Calls `cb_fn(cb_arg)` (on the app thread) once every examine started so
+ * far has finished; at once when none is in progress. 0, or -EINVAL.
+ */
+int spdk_bdev_wait_for_examine(spdk_bdev_wait_for_examine_cb cb_fn, void *cb_arg);
 
 /**
  * Copies the library options into `opts` (as many bytes as `opts_size`).

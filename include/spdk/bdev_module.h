@@ -316,6 +316,11 @@ struct spdk_bdev_module *spdk_bdev_module_list_find(const char *name);
 void spdk_bdev_module_init_done(struct spdk_bdev_module *module);
 
 /**
+ * A module's examine_config or examine_disk of a bdev is finished.
+ */
+void spdk_bdev_module_examine_done(struct spdk_bdev_module *module);
+
+/**
  * An async_fini module reports that its finalization finished.
  */
 void spdk_bdev_module_fini_done(void);

@@ -125,7 +125,6 @@ pub type DoneFn = unsafe fn(c_int);
 struct Lib {
     initialized: bool,
     init_cb: Option<DoneFn>,
-    init_pending: u32,
     init_looping: bool,
     fini_cb: Option<DoneFn>,
     fini_index: usize,
@@ -139,7 +138,6 @@ unsafe impl Send for Lib {}
 static LIB: Mutex<Lib> = Mutex::new(Lib {
     initialized: false,
     init_cb: None,
-    init_pending: 0,
     init_looping: false,
     fini_cb: None,
     fini_index: 0,
@@ -267,14 +265,12 @@ pub unsafe fn initialize(done: DoneFn) {
         let mut l = lock(&LIB);
         l.ctx_size = ctx;
         l.init_cb = Some(done);
-        l.init_pending = 0;
         l.init_looping = true;
     }
     for m in &mods {
         let m = m.0;
         if (*m).async_init {
-            lock(&LIB).init_pending += 1;
-            (*m).internal.action_in_progress = 1;
+            (*m).internal.action_in_progress += 1;
         }
         if let Some(f) = (*m).module_init {
             let rc = f();
@@ -300,10 +296,17 @@ pub unsafe fn initialize(done: DoneFn) {
     init_maybe_done();
 }
 
+/// Whether no module has an init or examine in progress.
+unsafe fn all_actions_done() -> bool {
+    lock(&MODULES)
+        .iter()
+        .all(|m| (*m.0).internal.action_in_progress == 0)
+}
+
 unsafe fn init_maybe_done() {
     let cb = {
         let mut l = lock(&LIB);
-        if l.init_looping || l.init_pending > 0 {
+        if l.init_looping || l.init_cb.is_none() || !all_actions_done() {
             return;
         }
         l.initialized = true;
@@ -319,16 +322,93 @@ unsafe fn init_maybe_done() {
     }
 }
 
-pub unsafe fn module_init_done(m: *mut spdk_bdev_module) {
-    if (*m).internal.action_in_progress == 0 {
+/// An init or examine of module `m` finished (spdk_bdev_module_init_done,
+/// spdk_bdev_module_examine_done): counted on the app thread.
+pub unsafe fn action_done(m: *mut spdk_bdev_module) {
+    let app = ::spdk_thread::ffi::thread::spdk_thread_get_app_thread();
+    if !app.is_null() && app != spdk_get_thread() {
+        spdk_thread_send_msg(app, Some(action_done_msg), m.cast());
         return;
     }
-    (*m).internal.action_in_progress = 0;
-    {
-        let mut l = lock(&LIB);
-        l.init_pending = l.init_pending.saturating_sub(1);
+    action_done_msg(m.cast());
+}
+
+unsafe extern "C" fn action_done_msg(arg: *mut c_void) {
+    let m = arg.cast::<spdk_bdev_module>();
+    if (*m).internal.action_in_progress == 0 {
+        spdk_log::errlog!(
+            "module {} reported an action done with none in progress",
+            CStr::from_ptr((*m).name).to_string_lossy()
+        );
+        return;
     }
+    (*m).internal.action_in_progress -= 1;
     init_maybe_done();
+    examine_waiters_maybe_done();
+}
+
+#[derive(Clone, Copy)]
+struct Waiter(unsafe extern "C" fn(*mut c_void), *mut c_void);
+// SAFETY: called back on the app thread with the caller's own argument.
+unsafe impl Send for Waiter {}
+
+static EXAMINE_WAITERS: Mutex<Vec<Waiter>> = Mutex::new(Vec::new());
+
+unsafe fn examine_waiters_maybe_done() {
+    if !all_actions_done() {
+        return;
+    }
+    let w = std::mem::take(&mut *lock(&EXAMINE_WAITERS));
+    for Waiter(f, a) in w {
+        f(a);
+    }
+}
+
+/// spdk_bdev_wait_for_examine(): `cb(arg)` once no examine is in progress
+/// (at once when none is).
+pub unsafe fn wait_for_examine(cb: unsafe extern "C" fn(*mut c_void), arg: *mut c_void) {
+    if all_actions_done() {
+        cb(arg);
+        return;
+    }
+    lock(&EXAMINE_WAITERS).push(Waiter(cb, arg));
+}
+
+/// SPDK's examine of a new bdev: every module's examine_config (which
+/// must report done before returning), then examine_disk of every module
+/// (of the claiming module only when the bdev got claimed).
+unsafe fn examine(bdev: *mut spdk_bdev) {
+    if !opts().bdev_auto_examine
+        || !io_type_supported(bdev, spdk_bdev_io_type::SPDK_BDEV_IO_TYPE_READ)
+    {
+        return;
+    }
+    let mods = modules();
+    for m in &mods {
+        let m = m.0;
+        if let Some(f) = (*m).examine_config {
+            (*m).internal.action_in_progress += 1;
+            let before = (*m).internal.action_in_progress;
+            f(bdev);
+            if (*m).internal.action_in_progress == before {
+                spdk_log::errlog!(
+                    "examine_config for module {} did not call spdk_bdev_module_examine_done()",
+                    CStr::from_ptr((*m).name).to_string_lossy()
+                );
+            }
+        }
+    }
+    let claimer = claim_of(bdev);
+    for m in &mods {
+        let m = m.0;
+        if !claimer.is_null() && claimer != m {
+            continue;
+        }
+        if let Some(f) = (*m).examine_disk {
+            (*m).internal.action_in_progress += 1;
+            f(bdev);
+        }
+    }
 }
 
 /// Unregisters every bdev, finalizes the modules and frees the pool.
@@ -648,6 +728,7 @@ pub unsafe fn register(bdev: *mut spdk_bdev) -> c_int {
         std::mem::size_of::<BdevChannel>() as u32,
         (*state_of(bdev)).io_dev_name.as_ptr(),
     );
+    examine(bdev);
     0
 }
 

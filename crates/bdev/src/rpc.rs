@@ -221,8 +221,13 @@ fn bdev_wait_for_examine(req: Request, params: Option<Value>) {
     {
         return decode_failed(req);
     }
-    // Examine is not provided yet: nothing is ever in progress.
-    req.ok()
+    let arg = Box::into_raw(Box::new(req));
+    // SAFETY: RPC handlers run on the app thread; arg is the boxed request.
+    unsafe { core::wait_for_examine(examine_waited, arg.cast()) };
+}
+
+unsafe extern "C" fn examine_waited(arg: *mut c_void) {
+    Box::from_raw(arg.cast::<Request>()).ok();
 }
 
 fn bdev_null_create(req: Request, params: Option<Value>) {

@@ -166,6 +166,23 @@ impl Default for spdk_bdev_io_stat {
     }
 }
 
+/// Called when no examine is in progress any more.
+pub type spdk_bdev_wait_for_examine_cb = Option<unsafe extern "C" fn(arg: *mut c_void)>;
+
+/// Calls `cb_fn(cb_arg)` (on the app thread) once every examine started so
+/// far has finished; at once when none is in progress. 0, or -EINVAL.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_wait_for_examine(
+    cb_fn: spdk_bdev_wait_for_examine_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    let Some(f) = cb_fn else {
+        return -libc::EINVAL;
+    };
+    core::wait_for_examine(f, cb_arg);
+    0
+}
+
 /// What spdk_bdev_get_io_stat() and friends reset after reading.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -363,7 +363,20 @@ pub unsafe extern "C" fn spdk_bdev_module_init_done(module: *mut spdk_bdev_modul
     if module.is_null() {
         return;
     }
-    core::module_init_done(module);
+    if !(*module).async_init {
+        spdk_log::errlog!("spdk_bdev_module_init_done: module is not async_init");
+        return;
+    }
+    core::action_done(module);
+}
+
+/// A module's examine_config or examine_disk of a bdev is finished.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_module_examine_done(module: *mut spdk_bdev_module) {
+    if module.is_null() {
+        return;
+    }
+    core::action_done(module);
 }
 
 /// An async_fini module reports that its finalization finished.
