@@ -36,6 +36,7 @@ use ::spdk_thread::ffi::thread::iobuf::{
 const IO_SIZE: usize = std::mem::size_of::<spdk_bdev_io>();
 const STATUS_SUCCESS: i8 = 1;
 const STATUS_PENDING: i8 = 0;
+const STATUS_NOMEM: i8 = -4;
 
 // ---- options ----
 
@@ -941,6 +942,12 @@ pub struct BdevChannel {
     thread: *mut spdk_thread,
     io_outstanding: u64,
     stat: spdk_bdev_io_stat,
+    /// I/Os the module completed with SPDK_BDEV_IO_STATUS_NOMEM, to submit
+    /// again when another I/O completes (or from `nomem_poller` when none
+    /// is outstanding).
+    nomem_head: *mut spdk_bdev_io,
+    nomem_tail: *mut spdk_bdev_io,
+    nomem_poller: *mut ::spdk_thread::ffi::thread::spdk_poller,
 }
 
 unsafe extern "C" fn channel_create(dev: *mut c_void, ctx: *mut c_void) -> c_int {
@@ -969,12 +976,28 @@ unsafe extern "C" fn channel_create(dev: *mut c_void, ctx: *mut c_void) -> c_int
         thread: spdk_get_thread(),
         io_outstanding: 0,
         stat,
+        nomem_head: ptr::null_mut(),
+        nomem_tail: ptr::null_mut(),
+        nomem_poller: ptr::null_mut(),
     });
     0
 }
 
 unsafe extern "C" fn channel_destroy(_dev: *mut c_void, ctx: *mut c_void) {
     let ch = ctx.cast::<BdevChannel>();
+    if !(*ch).nomem_poller.is_null() {
+        ::spdk_thread::ffi::thread::spdk_poller_unregister(&mut (*ch).nomem_poller);
+    }
+    // I/Os still waiting for module resources fail.
+    let mut io = std::mem::replace(&mut (*ch).nomem_head, ptr::null_mut());
+    (*ch).nomem_tail = ptr::null_mut();
+    while !io.is_null() {
+        let next = (*io).internal.next;
+        (*io).internal.status = -1;
+        (*ch).io_outstanding += 1;
+        finish_io(io);
+        io = next;
+    }
     if (*ch).io_outstanding != 0 {
         spdk_log::errlog!(
             "bdev channel destroyed with {} I/O outstanding",
@@ -1366,10 +1389,58 @@ unsafe fn account(stat: &mut spdk_bdev_io_stat, ty: u8, bytes: u64, ticks: u64) 
     }
 }
 
+/// The module ran out of resources for `io`: keep it for a retry.
+#[cold]
+unsafe fn queue_nomem(c: *mut BdevChannel, io: *mut spdk_bdev_io) {
+    (*io).internal.next = ptr::null_mut();
+    if (*c).nomem_tail.is_null() {
+        (*c).nomem_head = io;
+    } else {
+        (*(*c).nomem_tail).internal.next = io;
+    }
+    (*c).nomem_tail = io;
+    if (*c).io_outstanding == 0 && (*c).nomem_poller.is_null() {
+        // Nothing in flight will trigger the retry: poll for it.
+        (*c).nomem_poller =
+            ::spdk_thread::ffi::thread::spdk_poller_register(Some(nomem_poll), c.cast(), 1000);
+    }
+}
+
+unsafe extern "C" fn nomem_poll(arg: *mut c_void) -> c_int {
+    let c = arg.cast::<BdevChannel>();
+    ::spdk_thread::ffi::thread::spdk_poller_unregister(&mut (*c).nomem_poller);
+    retry_nomem(c);
+    1
+}
+
+/// Submits the I/Os of the NOMEM queue again, in order.
+#[cold]
+unsafe fn retry_nomem(c: *mut BdevChannel) {
+    let mut io = std::mem::replace(&mut (*c).nomem_head, ptr::null_mut());
+    (*c).nomem_tail = ptr::null_mut();
+    while !io.is_null() {
+        let next = (*io).internal.next;
+        (*io).num_retries = (*io).num_retries.wrapping_add(1);
+        (*io).internal.status = STATUS_PENDING;
+        (*io).internal.in_submit_request = 1;
+        (*c).io_outstanding += 1;
+        ((*c).submit)((*c).module_ch, io);
+        (*io).internal.in_submit_request = 0;
+        io = next;
+    }
+}
+
 #[inline]
 unsafe fn finish_io(io: *mut spdk_bdev_io) {
     let c = (*io).internal.ch.cast::<BdevChannel>();
     (*c).io_outstanding -= 1;
+    if (*io).internal.status == STATUS_NOMEM {
+        queue_nomem(c, io);
+        return;
+    }
+    if !(*c).nomem_head.is_null() {
+        retry_nomem(c);
+    }
     let ok = (*io).internal.status == STATUS_SUCCESS;
     if ok {
         let now = spdk_env::ticks::ticks();

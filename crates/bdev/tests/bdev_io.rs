@@ -623,7 +623,15 @@ unsafe extern "C" fn x_complete_msg(arg: *mut c_void) {
     spdk_bdev_io_complete_nvme_status(arg.cast(), 7, 0, 0);
 }
 
+static NOMEM_LEFT: AtomicUsize = AtomicUsize::new(0);
+
 unsafe extern "C" fn x_submit(_ch: *mut spdk_io_channel, io: *mut spdk_bdev_io) {
+    if NOMEM_LEFT.load(Ordering::SeqCst) > 0 {
+        // Out of module resources: the bdev layer submits it again later.
+        NOMEM_LEFT.fetch_sub(1, Ordering::SeqCst);
+        spdk_bdev_io_complete(io, IoStatusArg(-4));
+        return;
+    }
     if HOLD.load(Ordering::SeqCst) {
         HELD.lock().unwrap().push(io as usize);
         return;
@@ -769,6 +777,21 @@ fn cross_thread_completion_and_hot_remove_with_io_in_flight() {
             "callbacks on the submitting thread"
         );
 
+        // SPDK_BDEV_IO_STATUS_NOMEM from the module: retried, not completed.
+        NOMEM_LEFT.store(3, Ordering::SeqCst);
+        assert_eq!(
+            spdk_bdev_read_blocks(desc, ch, p, 0, 1, Some(x_io_done), ptr::null_mut()),
+            0
+        );
+        let start = std::time::Instant::now();
+        while X_DONE.load(Ordering::SeqCst) < 9 && start.elapsed().as_secs() < 5 {
+            poll(app);
+            poll(dev_t);
+        }
+        assert_eq!(X_DONE.load(Ordering::SeqCst), 9);
+        assert_eq!(X_FAILED.load(Ordering::SeqCst), 0);
+        assert_eq!(NOMEM_LEFT.load(Ordering::SeqCst), 0);
+
         // Hot remove while I/O is in flight: the descriptor gets the remove
         // event, the module fails what it holds, then the owner closes.
         HOLD.store(true, Ordering::SeqCst);
@@ -796,7 +819,7 @@ fn cross_thread_completion_and_hot_remove_with_io_in_flight() {
             spdk_bdev_io_complete(io as *mut spdk_bdev_io, IoStatusArg(-1));
         }
         poll(app);
-        assert_eq!(X_DONE.load(Ordering::SeqCst), 12);
+        assert_eq!(X_DONE.load(Ordering::SeqCst), 13);
         assert_eq!(X_FAILED.load(Ordering::SeqCst), 4);
         spdk_put_io_channel(ch);
         spdk_bdev_close(desc);
