@@ -5,7 +5,6 @@
 //! A counting global allocator shows that steady-state I/O (submit,
 //! complete, free) allocates nothing.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::ffi::{c_int, c_void, CStr};
 use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -15,31 +14,8 @@ use ::spdk_bdev::ffi::bdev_module::*;
 use ::spdk_bdev::{core, null};
 use ::spdk_thread::ffi::thread::*;
 
-struct Counting;
-static COUNTING: AtomicBool = AtomicBool::new(false);
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if COUNTING.load(Ordering::Relaxed) {
-            ALLOCS.fetch_add(1, Ordering::Relaxed);
-        }
-        System.alloc(layout)
-    }
-    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
-        System.dealloc(p, layout)
-    }
-    unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if COUNTING.load(Ordering::Relaxed) {
-            ALLOCS.fetch_add(1, Ordering::Relaxed);
-        }
-        System.realloc(p, layout, new_size)
-    }
-}
-
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: spdk_util::alloc_count::CountingAlloc = spdk_util::alloc_count::CountingAlloc;
 
 static INIT_RC: AtomicUsize = AtomicUsize::new(usize::MAX);
 static FINI_DONE: AtomicBool = AtomicBool::new(false);
@@ -483,17 +459,16 @@ fn null_bdev_io_end_to_end() {
             }
             poll(t);
         }
-        ALLOCS.store(0, Ordering::SeqCst);
-        COUNTING.store(true, Ordering::SeqCst);
-        for _ in 0..100 {
-            for i in 0..32 {
-                let r = spdk_bdev_read_blocks(ro, ch, p, i * 8, 8, cb, ptr::null_mut());
-                assert_eq!(r, 0);
+        let allocs = spdk_util::alloc_count::count_allocations(|| {
+            for _ in 0..100 {
+                for i in 0..32 {
+                    let r = spdk_bdev_read_blocks(ro, ch, p, i * 8, 8, cb, ptr::null_mut());
+                    assert_eq!(r, 0);
+                }
+                poll(t);
             }
-            poll(t);
-        }
-        COUNTING.store(false, Ordering::SeqCst);
-        assert_eq!(ALLOCS.load(Ordering::SeqCst), 0, "the I/O path allocated");
+        });
+        assert_eq!(allocs, 0, "the I/O path allocated");
 
         // A rough single-thread figure (debug or release, whatever the test build is).
         let total = 2_000_000u64;

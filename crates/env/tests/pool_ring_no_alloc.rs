@@ -2,36 +2,10 @@
 //! wrapping global allocator during get/put and enqueue/dequeue after a
 //! warm-up (which may allocate the thread's cache once).
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::ptr;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-
-struct Counting;
-
-static COUNTING: AtomicBool = AtomicBool::new(false);
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if COUNTING.load(Ordering::Relaxed) {
-            ALLOCS.fetch_add(1, Ordering::Relaxed);
-        }
-        System.alloc(layout)
-    }
-    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
-        System.dealloc(p, layout)
-    }
-    unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if COUNTING.load(Ordering::Relaxed) {
-            ALLOCS.fetch_add(1, Ordering::Relaxed);
-        }
-        System.realloc(p, layout, new_size)
-    }
-}
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: spdk_util::alloc_count::CountingAlloc = spdk_util::alloc_count::CountingAlloc;
 
 #[test]
 fn hot_paths_do_not_allocate() {
@@ -68,13 +42,7 @@ fn hot_paths_do_not_allocate() {
         }
     };
     run(1000); // warm-up: the per-thread cache is allocated here
-    COUNTING.store(true, Ordering::SeqCst);
-    run(100_000);
-    COUNTING.store(false, Ordering::SeqCst);
-    assert_eq!(
-        ALLOCS.load(Ordering::SeqCst),
-        0,
-        "allocations on the hot path"
-    );
+    let allocs = spdk_util::alloc_count::count_allocations(|| run(100_000));
+    assert_eq!(allocs, 0, "allocations on the hot path");
     assert_eq!(pool.count(), 4096);
 }

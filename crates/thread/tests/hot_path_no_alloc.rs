@@ -4,37 +4,12 @@
 //! warm-up that may allocate once (caches, the channel itself).
 
 use ::spdk_thread::ffi::thread::*;
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::ffi::{c_int, c_void};
 use std::ptr;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-
-struct Counting;
-
-static COUNTING: AtomicBool = AtomicBool::new(false);
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if COUNTING.load(Ordering::Relaxed) {
-            ALLOCS.fetch_add(1, Ordering::Relaxed);
-        }
-        System.alloc(layout)
-    }
-    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
-        System.dealloc(p, layout)
-    }
-    unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if COUNTING.load(Ordering::Relaxed) {
-            ALLOCS.fetch_add(1, Ordering::Relaxed);
-        }
-        System.realloc(p, layout, new_size)
-    }
-}
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: spdk_util::alloc_count::CountingAlloc = spdk_util::alloc_count::CountingAlloc;
 
 static MSGS: AtomicUsize = AtomicUsize::new(0);
 static POLLS: AtomicUsize = AtomicUsize::new(0);
@@ -85,14 +60,8 @@ fn messages_pollers_and_channels_do_not_allocate() {
             }
         };
         run(1000);
-        COUNTING.store(true, Ordering::SeqCst);
-        run(100_000);
-        COUNTING.store(false, Ordering::SeqCst);
-        assert_eq!(
-            ALLOCS.load(Ordering::SeqCst),
-            0,
-            "allocations on the hot path"
-        );
+        let allocs = spdk_util::alloc_count::count_allocations(|| run(100_000));
+        assert_eq!(allocs, 0, "allocations on the hot path");
         assert!(MSGS.load(Ordering::Relaxed) >= 100_000);
         assert!(POLLS.load(Ordering::Relaxed) >= 100_000);
 

@@ -3,6 +3,7 @@
 //! plus the header-only parts (likely.h, assert.h, queue.h, stdinc.h,
 //! version.h, endian.h).
 
+pub mod alloc_count;
 pub mod bit_array;
 pub mod cpuset;
 pub mod crc;
