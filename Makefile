@@ -38,7 +38,9 @@ deps:
 		command -v $${t%%:*} >/dev/null || missing="$$missing $${t#*:}"; done; \
 	if [ -n "$$missing" ]; then apt-get update -q && apt-get install -y -q $$missing; fi
 	@rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
-	@python3 -c 'import spdk.rpc' 2>/dev/null || python3 -m pip install -q spdk
+	@python3 -m pip --version >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q python3-pip; }
+	@python3 -c 'import spdk.rpc' 2>/dev/null || python3 -m pip install -q spdk 2>/dev/null || \
+		python3 -m pip install -q --break-system-packages spdk
 
 lib:
 	$(CARGO) build --release -p spdk -p spdk_tgt
@@ -123,6 +125,7 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(MAKE) --no-print-directory check-headers
+	python3 scripts/gen-struct-size-test.py --check
 
 rust-test:
 	$(CARGO) test --workspace
