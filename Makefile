@@ -28,7 +28,7 @@ STAGE      := $(BUILD)/stage
 
 RPC_SOCK   ?= /var/tmp/spdk.sock
 
-.PHONY: bdevperf bdevperf-test bench-bdev rpc-client-test struct-size-test deps all lib headers check-headers pc install uninstall stage examples run test lint rust-test capi-test bench clean
+.PHONY: module-test bdevperf bdevperf-test bench-bdev rpc-client-test struct-size-test deps all lib headers check-headers pc install uninstall stage examples run test lint rust-test capi-test bench clean
 
 all: lib pc
 
@@ -110,6 +110,10 @@ run: examples
 rpc-client-test:
 	scripts/rpc-client-test.sh
 
+# Each bdev module's test with SPDK's client (scripts/module-tests/*.sh).
+module-test:
+	@set -e; for t in scripts/module-tests/*.sh; do [ -e "$$t" ] || continue; echo "== $$t"; $$t; done
+
 # bdevperf (release build), its test on null bdevs, and the null-bdev
 # figures (4 KiB, QD 128, randread/randwrite, 10 s each on one core).
 bdevperf:
@@ -135,7 +139,7 @@ capi-test: stage
 	scripts/run-capi-tests.sh $(STAGE)
 	scripts/install-test.sh
 
-test: lint rust-test capi-test examples rpc-client-test bdevperf-test
+test: lint rust-test capi-test examples rpc-client-test module-test bdevperf-test
 
 # C benchmarks through the installed library (what SPDK programs pay;
 # each bench/*.c runs once per "bench-run:" line), then the Rust-side ones.

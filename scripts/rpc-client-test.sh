@@ -5,60 +5,7 @@
 # spdk_kill_instance. Everything in a temporary directory, bounded in time.
 # usage: rpc-client-test.sh [path/to/spdk_tgt]
 set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-tgt=${1:-}
-if [ -z "$tgt" ]; then
-	${CARGO:-cargo} build -q -p spdk_tgt || exit 1
-	tgt=${CARGO_TARGET_DIR:-$root/target}/debug/spdk_tgt
-fi
-if ! command -v spdk-rpc >/dev/null; then
-	pip install -q spdk >/dev/null 2>&1 || pip install -q --break-system-packages spdk || exit 1
-fi
-tmp=$(mktemp -d)
-sock=$tmp/spdk.sock
-pid=
-passed=0 failed=0
-cleanup() {
-	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-mask=0x1
-[ "$(nproc)" -ge 2 ] && mask=0x3
-
-ok() { passed=$((passed + 1)); }
-bad() { echo "FAILED: $*" >&2; failed=$((failed + 1)); }
-rpc() { timeout 10 spdk-rpc -s "$sock" "$@"; }
-check() { # description, command...
-	local d=$1; shift
-	if "$@" >"$tmp/last" 2>&1; then ok; else bad "$d"; cat "$tmp/last" >&2; fi
-}
-start() { # args...
-	"$tgt" -m $mask -r "$sock" "$@" >"$tmp/tgt.log" 2>&1 &
-	pid=$!
-	for _ in $(seq 100); do
-		[ -S "$sock" ] && rpc spdk_get_version >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	bad "spdk_tgt did not start ($*)"; cat "$tmp/tgt.log" >&2
-	return 1
-}
-stop() { # signal name
-	check "spdk_kill_instance $1" rpc spdk_kill_instance "$1"
-	for _ in $(seq 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		bad "spdk_tgt still running after $1"
-	else
-		wait "$pid"; rc=$?
-		[ $rc = 0 ] && ok || bad "spdk_tgt exit status $rc after $1"
-		[ -e "$sock" ] && bad "socket left behind" || ok
-	fi
-	pid=
-}
-has() { grep -q -- "$1" "$tmp/last" || { bad "expected '$1' in: $(head -c 300 "$tmp/last")"; return 1; }; ok; }
+. "$(dirname "$0")/lib/tgt-rpc.sh"
 
 # 1. --wait-for-rpc: startup state, then framework_start_init.
 start --wait-for-rpc || exit 1
@@ -190,5 +137,4 @@ check "bdev_get_bdevs after delete" rpc bdev_get_bdevs
 has '"name": "Null1"'
 stop SIGINT
 
-echo "rpc-client: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish rpc-client
