@@ -3,14 +3,20 @@
 //! provides a subsystem adds its registration function here, as SPDK links
 //! its `event_<name>` subsystem libraries.
 
+/// Registration functions of the bdev modules that live in crates of their
+/// own (`crates/bdev-<name>`): each adds its module and RPC methods, once.
+/// They run before the bdev subsystem initializes, as SPDK's module
+/// constructors do.
+const BDEV_MODULES: &[fn()] = &[];
+
 /// Registration functions of the built-in subsystems, in registration
 /// order (dependencies are declared by the functions themselves).
 const BUILTIN: &[fn()] = &[spdk_bdev::register_subsystem];
 
-/// Registers the built-in subsystems (idempotent: registering a name again
-/// does nothing).
+/// Registers the bdev modules and the built-in subsystems (idempotent:
+/// registering a name again does nothing).
 pub fn register_builtin() {
-    for f in BUILTIN {
+    for f in BDEV_MODULES.iter().chain(BUILTIN) {
         f();
     }
 }
