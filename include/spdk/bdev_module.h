@@ -181,6 +181,34 @@ struct spdk_bdev_module {
 typedef void (*spdk_bdev_unregister_cb)(void *cb_arg, int rc);
 
 /**
+ * Zero-copy flags of a block I/O (populate, commit, start bits).
+ */
+struct spdk_bdev_io_zcopy_params {
+  uint8_t flags;
+};
+
+/**
+ * The abort an I/O was submitted for: the caller context to match.
+ */
+struct spdk_bdev_io_abort_cb_params {
+  void *bio_cb_arg;
+};
+
+/**
+ * Where a seek (data/hole) ended.
+ */
+struct spdk_bdev_io_seek_params {
+  uint64_t offset;
+};
+
+/**
+ * The source of a copy.
+ */
+struct spdk_bdev_io_copy_params {
+  uint64_t src_offset_blocks;
+};
+
+/**
  * Scatter-list parameters of block I/O (read, write, unmap, ...).
  */
 struct spdk_bdev_io_block_params {
@@ -197,10 +225,14 @@ struct spdk_bdev_io_block_params {
   uint32_t dif_check_flags;
   uint32_t nvme_cdw12;
   uint32_t nvme_cdw13;
+  struct spdk_bdev_io_zcopy_params zcopy;
+  struct spdk_bdev_io_abort_cb_params abort;
+  struct spdk_bdev_io_seek_params seek;
+  struct spdk_bdev_io_copy_params copy;
   /**
-   * Parameters of I/O types not provided yet.
+   * DIF context and error (not provided yet).
    */
-  uint64_t reserved[16];
+  uint64_t reserved[12];
 };
 
 /**
@@ -252,7 +284,39 @@ struct spdk_bdev_io_internal_fields {
   int16_t err_sc;
   int err_aio;
   uint32_t reserved1;
-  uint64_t reserved[25];
+  /**
+   * Splitting, on a parent I/O: the next block to submit, the blocks
+   * left to submit, the cursor in the parent's iovs, the children in
+   * flight and the child_iov slots they hold.
+   */
+  uint64_t split_offset;
+  uint64_t split_remaining;
+  uint64_t split_iov_off;
+  uint32_t split_iov_idx;
+  uint32_t split_outstanding;
+  uint32_t split_iov_used;
+  /**
+   * A child failed: the parent fails.
+   */
+  uint8_t split_failed;
+  /**
+   * This I/O is a child of a split one (not counted in the statistics).
+   */
+  uint8_t child;
+  uint8_t reserved2[2];
+  /**
+   * A split parent waiting for a free spdk_bdev_io.
+   */
+  struct spdk_bdev_io_wait_entry wait;
+  /**
+   * Bounce buffer: the caller's iovs while the module works on
+   * bounce_iov (a buffer with the alignment the bdev requires).
+   */
+  struct iovec *orig_iovs;
+  int orig_iovcnt;
+  uint32_t reserved3;
+  struct iovec bounce_iov;
+  uint64_t reserved[11];
 };
 
 /**

@@ -36,6 +36,7 @@ use ::spdk_thread::ffi::thread::iobuf::{
 const IO_SIZE: usize = std::mem::size_of::<spdk_bdev_io>();
 const STATUS_SUCCESS: i8 = 1;
 const STATUS_PENDING: i8 = 0;
+const STATUS_FAILED: i8 = -1;
 const STATUS_NOMEM: i8 = -4;
 
 // ---- options ----
@@ -1323,13 +1324,86 @@ pub unsafe fn submit(d: &Desc, ch: *mut spdk_io_channel, a: IoArgs) -> c_int {
     i.caller_ctx = a.cb_arg;
     i.submit_tsc = spdk_env::ticks::ticks();
     i.status = STATUS_PENDING;
-    i.in_submit_request = 1;
     i.has_buf = 0;
     i.err_cdw0 = 0;
+    i.child = 0;
+    if crate::split::rw_limited(b) || a.ty as u32 >= SPDK_BDEV_IO_TYPE_UNMAP as u32 {
+        match crate::split::needed(io) {
+            Ok(false) => {}
+            Ok(true) => {
+                (*c).io_outstanding += 1;
+                (*io).internal.in_submit_request = 1;
+                crate::split::start(io);
+                (*io).internal.in_submit_request = 0;
+                return 0;
+            }
+            Err(e) => {
+                release_unused(c, io);
+                return e;
+            }
+        }
+    }
+    dispatch(c, io);
+    0
+}
+
+/// Hands a set-up I/O to the module.
+#[inline]
+unsafe fn dispatch(c: *mut BdevChannel, io: *mut spdk_bdev_io) {
+    (*io).internal.in_submit_request = 1;
     (*c).io_outstanding += 1;
     ((*c).submit)((*c).module_ch, io);
     (*io).internal.in_submit_request = 0;
-    0
+}
+
+/// A bdev_io from the channel's thread cache or the pool (NULL: none).
+pub unsafe fn alloc_io(c: *mut BdevChannel) -> *mut spdk_bdev_io {
+    get_io((*c).mgmt)
+}
+
+/// Gives back a bdev_io of channel `c` that was never submitted.
+pub unsafe fn release_unused(c: *mut BdevChannel, io: *mut spdk_bdev_io) {
+    (*io).internal.ch = c.cast();
+    (*io).internal.has_buf = 0;
+    free_io(io)
+}
+
+/// Submits one child of a split parent to the module: same bdev, channel
+/// and descriptor, the given range and iovecs; `cb` gets the parent.
+pub unsafe fn submit_child(
+    parent: *mut spdk_bdev_io,
+    child: *mut spdk_bdev_io,
+    offset_blocks: u64,
+    num_blocks: u64,
+    iovs: *mut libc::iovec,
+    iovcnt: c_int,
+    cb: unsafe extern "C" fn(*mut spdk_bdev_io, bool, *mut c_void),
+) {
+    (*child).bdev = (*parent).bdev;
+    (*child).r#type = (*parent).r#type;
+    (*child).num_retries = 0;
+    let mut params = (*parent).u.bdev;
+    params.iovs = iovs;
+    params.iovcnt = iovcnt;
+    params.offset_blocks = offset_blocks;
+    params.num_blocks = num_blocks;
+    (*child).u.bdev = params;
+    let (pi, ci) = (&(*parent).internal, &mut (*child).internal);
+    ci.ch = pi.ch;
+    ci.desc = pi.desc;
+    ci.cb = Some(cb);
+    ci.caller_ctx = parent.cast();
+    ci.submit_tsc = pi.submit_tsc;
+    ci.status = STATUS_PENDING;
+    ci.has_buf = 0;
+    ci.err_cdw0 = 0;
+    ci.child = 1;
+    dispatch(pi.ch.cast(), child);
+}
+
+/// Completes an I/O the library itself finished (a split parent).
+pub unsafe fn complete_now(io: *mut spdk_bdev_io, ok: bool) {
+    complete(io, if ok { STATUS_SUCCESS } else { STATUS_FAILED });
 }
 
 /// Completes an I/O: on the submitting thread, never from inside the
@@ -1442,7 +1516,7 @@ unsafe fn finish_io(io: *mut spdk_bdev_io) {
         retry_nomem(c);
     }
     let ok = (*io).internal.status == STATUS_SUCCESS;
-    if ok {
+    if ok && (*io).internal.child == 0 {
         let now = spdk_env::ticks::ticks();
         let bytes = (*io).u.bdev.num_blocks * (*(*io).bdev).blocklen as u64;
         account(

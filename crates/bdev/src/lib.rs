@@ -15,6 +15,9 @@ pub mod core;
 pub mod malloc;
 pub mod null;
 pub mod rpc;
+/// Same contract as `core`.
+#[allow(clippy::missing_safety_doc)]
+pub mod split;
 
 /// The C ABI. Its unsafe functions take C pointers; their contract is the
 /// one documented in the header, so no `# Safety` sections.

@@ -17,8 +17,8 @@ use spdk_util::ffi::uuid::spdk_uuid;
 
 use crate::core;
 use crate::ffi::bdev::{
-    spdk_bdev_io_completion_cb, spdk_bdev_io_stat, spdk_bdev_io_type, spdk_bdev_nvme_ctratt,
-    ResetStatModeArg,
+    spdk_bdev_io_completion_cb, spdk_bdev_io_stat, spdk_bdev_io_type, spdk_bdev_io_wait_entry,
+    spdk_bdev_nvme_ctratt, ResetStatModeArg,
 };
 
 /// A bdev module: its callbacks and name.
@@ -264,8 +264,40 @@ pub struct spdk_bdev_io_block_params {
     pub dif_check_flags: u32,
     pub nvme_cdw12: u32,
     pub nvme_cdw13: u32,
-    /// Parameters of I/O types not provided yet.
-    pub reserved: [u64; 16],
+    pub zcopy: spdk_bdev_io_zcopy_params,
+    pub abort: spdk_bdev_io_abort_cb_params,
+    pub seek: spdk_bdev_io_seek_params,
+    pub copy: spdk_bdev_io_copy_params,
+    /// DIF context and error (not provided yet).
+    pub reserved: [u64; 12],
+}
+
+/// Zero-copy flags of a block I/O (populate, commit, start bits).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct spdk_bdev_io_zcopy_params {
+    pub flags: u8,
+}
+
+/// The abort an I/O was submitted for: the caller context to match.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct spdk_bdev_io_abort_cb_params {
+    pub bio_cb_arg: *mut c_void,
+}
+
+/// Where a seek (data/hole) ended.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct spdk_bdev_io_seek_params {
+    pub offset: u64,
+}
+
+/// The source of a copy.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct spdk_bdev_io_copy_params {
+    pub src_offset_blocks: u64,
 }
 
 /// Per-type parameters of an spdk_bdev_io.
@@ -301,7 +333,29 @@ pub struct spdk_bdev_io_internal_fields {
     pub err_sc: i16,
     pub err_aio: c_int,
     pub reserved1: u32,
-    pub reserved: [u64; 25],
+    /// Splitting, on a parent I/O: the next block to submit, the blocks
+    /// left to submit, the cursor in the parent's iovs, the children in
+    /// flight and the child_iov slots they hold.
+    pub split_offset: u64,
+    pub split_remaining: u64,
+    pub split_iov_off: u64,
+    pub split_iov_idx: u32,
+    pub split_outstanding: u32,
+    pub split_iov_used: u32,
+    /// A child failed: the parent fails.
+    pub split_failed: u8,
+    /// This I/O is a child of a split one (not counted in the statistics).
+    pub child: u8,
+    pub reserved2: [u8; 2],
+    /// A split parent waiting for a free spdk_bdev_io.
+    pub wait: spdk_bdev_io_wait_entry,
+    /// Bounce buffer: the caller's iovs while the module works on
+    /// bounce_iov (a buffer with the alignment the bdev requires).
+    pub orig_iovs: *mut iovec,
+    pub orig_iovcnt: c_int,
+    pub reserved3: u32,
+    pub bounce_iov: iovec,
+    pub reserved: [u64; 11],
 }
 
 /// One I/O: what a module's submit_request receives.

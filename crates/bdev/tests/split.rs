@@ -1,0 +1,314 @@
+//! Splitting: a RAM module with I/O limits records what it is given and
+//! checks every request against them; data goes through scattered buffers
+//! and is read back without limits.
+
+use std::ffi::{c_int, c_void};
+use std::ptr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ::spdk_bdev::core;
+use ::spdk_bdev::ffi::bdev::*;
+use ::spdk_bdev::ffi::bdev_module::*;
+use ::spdk_thread::ffi::thread::*;
+use libc::iovec;
+
+const BS: u64 = 512;
+const BLOCKS: u64 = 256;
+
+static mut DISK: [u8; (BS * BLOCKS) as usize] = [0; (BS * BLOCKS) as usize];
+static SUBMITS: AtomicUsize = AtomicUsize::new(0);
+static VIOLATIONS: AtomicUsize = AtomicUsize::new(0);
+static DONE: AtomicUsize = AtomicUsize::new(0);
+static OK: AtomicUsize = AtomicUsize::new(0);
+static INIT_RC: AtomicUsize = AtomicUsize::new(usize::MAX);
+static DEV: u8 = 0;
+
+struct Cell<T>(std::cell::UnsafeCell<T>);
+// SAFETY: used from the test's one thread.
+unsafe impl<T> Sync for Cell<T> {}
+
+static MODULE: Cell<spdk_bdev_module> = Cell(std::cell::UnsafeCell::new(spdk_bdev_module {
+    module_init: Some(rec_init),
+    init_complete: None,
+    fini_start: None,
+    module_fini: None,
+    config_json: None,
+    name: c"rec".as_ptr(),
+    get_ctx_size: None,
+    examine_config: None,
+    examine_disk: None,
+    async_init: false,
+    async_fini: false,
+    async_fini_start: false,
+    internal: spdk_bdev_module_internal_fields::new(),
+}));
+
+static FN_TABLE: spdk_bdev_fn_table = spdk_bdev_fn_table {
+    destruct: Some(rec_destruct),
+    submit_request: Some(rec_submit),
+    io_type_supported: Some(rec_supported),
+    get_io_channel: Some(rec_channel),
+    dump_info_json: None,
+    write_config_json: None,
+    get_spin_time: None,
+    get_module_ctx: None,
+    get_memory_domains: None,
+    reset_device_stat: None,
+    dump_device_stat_json: None,
+    accel_sequence_supported: None,
+};
+
+unsafe extern "C" fn rec_init() -> c_int {
+    spdk_io_device_register(
+        ptr::addr_of!(DEV) as *mut c_void,
+        Some(ch_noop),
+        Some(ch_noop_destroy),
+        8,
+        c"rec".as_ptr(),
+    );
+    0
+}
+unsafe extern "C" fn ch_noop(_d: *mut c_void, _c: *mut c_void) -> c_int {
+    0
+}
+unsafe extern "C" fn ch_noop_destroy(_d: *mut c_void, _c: *mut c_void) {}
+unsafe extern "C" fn rec_destruct(_c: *mut c_void) -> c_int {
+    0
+}
+unsafe extern "C" fn rec_channel(_c: *mut c_void) -> *mut spdk_io_channel {
+    spdk_get_io_channel(ptr::addr_of!(DEV) as *mut c_void)
+}
+unsafe extern "C" fn rec_supported(_c: *mut c_void, t: spdk_bdev_io_type) -> bool {
+    use spdk_bdev_io_type::*;
+    matches!(
+        t,
+        SPDK_BDEV_IO_TYPE_READ | SPDK_BDEV_IO_TYPE_WRITE | SPDK_BDEV_IO_TYPE_UNMAP
+    )
+}
+
+/// Checks the request against the bdev's limits, then copies.
+unsafe extern "C" fn rec_submit(_ch: *mut spdk_io_channel, io: *mut spdk_bdev_io) {
+    SUBMITS.fetch_add(1, Ordering::Relaxed);
+    let b = &*(*io).bdev;
+    let p = &(*io).u.bdev;
+    let bad = |c: bool| {
+        if c {
+            VIOLATIONS.fetch_add(1, Ordering::Relaxed);
+        }
+    };
+    if (*io).r#type == spdk_bdev_io_type::SPDK_BDEV_IO_TYPE_UNMAP as u8 {
+        // Unmaps are split by size only, as SPDK's.
+        bad(b.max_unmap != 0 && p.num_blocks > b.max_unmap as u64);
+        spdk_bdev_io_complete(io, IoStatusArg(1));
+        return;
+    }
+    let last = p.offset_blocks + p.num_blocks - 1;
+    let stripe = |x: u64| x.checked_div(b.optimal_io_boundary as u64);
+    bad(stripe(p.offset_blocks) != stripe(last));
+    bad(b.max_rw_size != 0 && p.num_blocks > b.max_rw_size as u64);
+    bad(b.max_num_segments != 0 && p.iovcnt as u32 > b.max_num_segments);
+    let iovs = std::slice::from_raw_parts(p.iovs, p.iovcnt as usize);
+    let total: usize = iovs.iter().map(|v| v.iov_len).sum();
+    bad(total as u64 != p.num_blocks * BS);
+    bad(b.max_segment_size != 0 && iovs.iter().any(|v| v.iov_len > b.max_segment_size as usize));
+    let disk = ptr::addr_of_mut!(DISK).cast::<u8>();
+    let mut off = (p.offset_blocks * BS) as usize;
+    let write = (*io).r#type == spdk_bdev_io_type::SPDK_BDEV_IO_TYPE_WRITE as u8;
+    for v in iovs {
+        if write {
+            ptr::copy_nonoverlapping(v.iov_base.cast::<u8>(), disk.add(off), v.iov_len);
+        } else {
+            ptr::copy_nonoverlapping(disk.add(off), v.iov_base.cast::<u8>(), v.iov_len);
+        }
+        off += v.iov_len;
+    }
+    spdk_bdev_io_complete(io, IoStatusArg(1));
+}
+
+unsafe fn init_done(rc: c_int) {
+    INIT_RC.store(rc as usize, Ordering::SeqCst);
+}
+
+unsafe extern "C" fn done(io: *mut spdk_bdev_io, ok: bool, _arg: *mut c_void) {
+    DONE.fetch_add(1, Ordering::SeqCst);
+    if ok {
+        OK.fetch_add(1, Ordering::SeqCst);
+    }
+    spdk_bdev_free_io(io);
+}
+
+unsafe extern "C" fn ev(_t: spdk_bdev_event_type, _b: *mut spdk_bdev, _c: *mut c_void) {}
+
+unsafe fn poll(t: *mut spdk_thread) {
+    for _ in 0..64 {
+        spdk_thread_poll(t, 0, 0);
+    }
+}
+
+/// Splits `len` bytes into uneven pieces (not block multiples) of `buf`.
+fn scatter(buf: &mut [u8], sizes: &[usize]) -> Vec<iovec> {
+    let mut v = Vec::new();
+    let mut at = 0;
+    let mut i = 0;
+    while at < buf.len() {
+        let n = sizes[i % sizes.len()].min(buf.len() - at);
+        v.push(iovec {
+            iov_base: buf[at..].as_mut_ptr().cast(),
+            iov_len: n,
+        });
+        at += n;
+        i += 1;
+    }
+    v
+}
+
+#[test]
+fn limits_split_io_and_data_survives() {
+    unsafe {
+        assert_eq!(spdk_thread_lib_init(None, 0), 0);
+        let t = spdk_thread_create(c"split".as_ptr(), ptr::null());
+        spdk_set_thread(t);
+        spdk_bdev_module_list_add(MODULE.0.get());
+        core::initialize(init_done);
+        poll(t);
+        assert_eq!(INIT_RC.load(Ordering::SeqCst), 0);
+
+        let bdev = Box::into_raw(Box::new(spdk_bdev::zeroed()));
+        (*bdev).name = c"rec0".as_ptr() as *mut _;
+        (*bdev).product_name = c"rec".as_ptr() as *mut _;
+        (*bdev).blocklen = BS as u32;
+        (*bdev).blockcnt = BLOCKS;
+        (*bdev).module = MODULE.0.get();
+        (*bdev).fn_table = &FN_TABLE;
+        (*bdev).optimal_io_boundary = 16;
+        (*bdev).flags |= BDEV_FLAG_SPLIT_ON_OPTIMAL_IO_BOUNDARY;
+        (*bdev).max_rw_size = 6;
+        (*bdev).max_segment_size = 700;
+        (*bdev).max_num_segments = 5;
+        (*bdev).max_unmap = 10;
+        assert_eq!(spdk_bdev_register(bdev), 0);
+
+        let mut desc = ptr::null_mut();
+        assert_eq!(
+            spdk_bdev_open_ext(c"rec0".as_ptr(), true, Some(ev), ptr::null_mut(), &mut desc),
+            0
+        );
+        let ch = spdk_bdev_get_io_channel(desc);
+
+        // 100 blocks from block 10: crosses boundaries, exceeds every
+        // limit; buffers in odd-sized pieces, more than 32 of them.
+        let n = 100u64;
+        let mut src: Vec<u8> = (0..n * BS).map(|i| (i * 7 % 251) as u8).collect();
+        let mut iov = scatter(&mut src, &[300, 1000, 77, 1200]);
+        assert!(iov.len() > 32);
+        let r = spdk_bdev_writev_blocks(
+            desc,
+            ch,
+            iov.as_mut_ptr(),
+            iov.len() as c_int,
+            10,
+            n,
+            Some(done),
+            ptr::null_mut(),
+        );
+        assert_eq!(r, 0);
+        assert_eq!(DONE.load(Ordering::SeqCst), 0, "completed inside submit");
+        poll(t);
+        assert_eq!(
+            (DONE.load(Ordering::SeqCst), OK.load(Ordering::SeqCst)),
+            (1, 1)
+        );
+        assert!(SUBMITS.load(Ordering::Relaxed) >= 17);
+        assert_eq!(VIOLATIONS.load(Ordering::Relaxed), 0);
+
+        let mut dst = vec![0u8; (n * BS) as usize];
+        let mut iov = scatter(&mut dst, &[512 * 3, 100, 4000]);
+        let r = spdk_bdev_readv_blocks(
+            desc,
+            ch,
+            iov.as_mut_ptr(),
+            iov.len() as c_int,
+            10,
+            n,
+            Some(done),
+            ptr::null_mut(),
+        );
+        assert_eq!(r, 0);
+        poll(t);
+        assert_eq!(
+            (DONE.load(Ordering::SeqCst), OK.load(Ordering::SeqCst)),
+            (2, 2)
+        );
+        assert_eq!(VIOLATIONS.load(Ordering::Relaxed), 0);
+        assert!(src == dst, "data read back differs");
+        let disk = &*ptr::addr_of!(DISK);
+        assert!(disk[(10 * BS) as usize..((10 + n) * BS) as usize] == src[..]);
+
+        // A read with no buffer gets one, then is split.
+        let r = spdk_bdev_read_blocks(
+            desc,
+            ch,
+            ptr::null_mut(),
+            0,
+            40,
+            Some(done),
+            ptr::null_mut(),
+        );
+        assert_eq!(r, 0);
+        poll(t);
+        assert_eq!(
+            (DONE.load(Ordering::SeqCst), OK.load(Ordering::SeqCst)),
+            (3, 3)
+        );
+
+        // Buffers shorter than the I/O: the I/O fails, nothing crashes.
+        let mut short = vec![0u8; 1000];
+        let mut iov = [iovec {
+            iov_base: short.as_mut_ptr().cast(),
+            iov_len: short.len(),
+        }];
+        let r = spdk_bdev_readv_blocks(
+            desc,
+            ch,
+            iov.as_mut_ptr(),
+            1,
+            0,
+            20,
+            Some(done),
+            ptr::null_mut(),
+        );
+        assert_eq!(r, 0);
+        poll(t);
+        assert_eq!(
+            (DONE.load(Ordering::SeqCst), OK.load(Ordering::SeqCst)),
+            (4, 3)
+        );
+
+        // Unmap beyond max_unmap.
+        let before = SUBMITS.load(Ordering::Relaxed);
+        let r = spdk_bdev_unmap_blocks(desc, ch, 0, 95, Some(done), ptr::null_mut());
+        assert_eq!(r, 0);
+        poll(t);
+        assert_eq!(
+            (DONE.load(Ordering::SeqCst), OK.load(Ordering::SeqCst)),
+            (5, 4)
+        );
+        assert!(SUBMITS.load(Ordering::Relaxed) - before >= 10);
+        assert_eq!(VIOLATIONS.load(Ordering::Relaxed), 0);
+
+        // Only the parents are counted.
+        let mut st: spdk_bdev_io_stat = std::mem::zeroed();
+        core::channel_stat(
+            ch,
+            &mut st,
+            spdk_bdev_reset_stat_mode::SPDK_BDEV_RESET_STAT_NONE,
+        );
+        assert_eq!(st.num_write_ops, 1);
+        assert_eq!(st.num_read_ops, 2);
+        assert_eq!(st.bytes_written, n * BS);
+
+        spdk_put_io_channel(ch);
+        spdk_bdev_close(desc);
+        poll(t);
+    }
+}
