@@ -1327,6 +1327,7 @@ pub unsafe fn submit(d: &Desc, ch: *mut spdk_io_channel, a: IoArgs) -> c_int {
     i.has_buf = 0;
     i.err_cdw0 = 0;
     i.child = 0;
+    i.orig_iovs = ptr::null_mut();
     if crate::split::rw_limited(b) || a.ty as u32 >= SPDK_BDEV_IO_TYPE_UNMAP as u32 {
         match crate::split::needed(io) {
             Ok(false) => {}
@@ -1398,6 +1399,7 @@ pub unsafe fn submit_child(
     ci.has_buf = 0;
     ci.err_cdw0 = 0;
     ci.child = 1;
+    ci.orig_iovs = ptr::null_mut();
     dispatch(pi.ch.cast(), child);
 }
 
@@ -1516,6 +1518,9 @@ unsafe fn finish_io(io: *mut spdk_bdev_io) {
         retry_nomem(c);
     }
     let ok = (*io).internal.status == STATUS_SUCCESS;
+    if !(*io).internal.orig_iovs.is_null() {
+        crate::bounce::finish(io, ok);
+    }
     if ok && (*io).internal.child == 0 {
         let now = spdk_env::ticks::ticks();
         let bytes = (*io).u.bdev.num_blocks * (*(*io).bdev).blocklen as u64;
@@ -1624,11 +1629,20 @@ unsafe fn attach_buf(io: *mut spdk_bdev_io, buf: *mut c_void) {
     let len = (*io).internal.buf_len;
     (*io).internal.buf = buf;
     (*io).internal.has_buf = 1;
-    (*io).iov = libc::iovec {
+    let iov = libc::iovec {
         iov_base: buf,
         iov_len: len as usize,
     };
-    (*io).u.bdev.iovs = ptr::addr_of_mut!((*io).iov);
+    if (*io).internal.orig_iovs.is_null() {
+        (*io).iov = iov;
+        (*io).u.bdev.iovs = ptr::addr_of_mut!((*io).iov);
+    } else {
+        (*io).internal.bounce_iov = iov;
+        (*io).u.bdev.iovs = ptr::addr_of_mut!((*io).internal.bounce_iov);
+        if (*io).r#type != spdk_bdev_io_type::SPDK_BDEV_IO_TYPE_READ as u8 {
+            crate::bounce::gather(&mut (*io).internal);
+        }
+    }
     (*io).u.bdev.iovcnt = 1;
 }
 
@@ -1655,7 +1669,9 @@ pub unsafe fn get_buf(io: *mut spdk_bdev_io, cb: spdk_bdev_io_get_buf_cb, len: u
     let m = (*c).mgmt;
     (*io).internal.get_buf_cb = cb;
     let p = &(*io).u.bdev;
-    if !p.iovs.is_null() && p.iovcnt > 0 && !(*p.iovs).iov_base.is_null() {
+    let has = !p.iovs.is_null() && p.iovcnt > 0 && !(*p.iovs).iov_base.is_null();
+    let align = 1usize << (*(*io).bdev).required_alignment;
+    if has && crate::bounce::aligned(p.iovs, p.iovcnt, align) {
         buf_done(io, true);
         return;
     }
@@ -1663,6 +1679,12 @@ pub unsafe fn get_buf(io: *mut spdk_bdev_io, cb: spdk_bdev_io_get_buf_cb, len: u
         spdk_log::errlog!("Length {} is larger than allowed buffer size", len);
         buf_done(io, false);
         return;
+    }
+    if has {
+        // The caller's buffers are misaligned for this bdev: the module
+        // gets an aligned one, copied in now or out on completion.
+        (*io).internal.orig_iovs = p.iovs;
+        (*io).internal.orig_iovcnt = p.iovcnt;
     }
     (*io).internal.buf_len = len;
     let buf = spdk_iobuf_get(

@@ -12,6 +12,9 @@ use std::sync::Once;
 /// function's contract is that of the C call it serves.
 #[allow(clippy::missing_safety_doc)]
 pub mod core;
+/// Same contract as `core`.
+#[allow(clippy::missing_safety_doc)]
+pub mod bounce;
 pub mod malloc;
 pub mod null;
 pub mod rpc;
