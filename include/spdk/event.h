@@ -202,10 +202,11 @@ void spdk_app_stop(int rc);
 int spdk_app_get_shm_id(void);
 
 /**
- * Parses `mask` into `cpumask` and checks that it only names cores of the
- * application.
+ * Parses `mask` into `cpumask`, keeping only the cores of the
+ * application (as SPDK: cores outside its mask are dropped, not refused;
+ * the result may be empty).
  *
- * \return 0, or -1 on a bad mask or cores outside the application's.
+ * \return 0, or a negative value on a bad mask (or before spdk_app_start).
  */
 int spdk_app_parse_core_mask(const char *mask, struct spdk_cpuset *cpumask);
 
@@ -228,7 +229,10 @@ struct spdk_event *spdk_event_allocate(uint32_t lcore, spdk_event_fn fn_, void *
 void spdk_event_call(struct spdk_event *event);
 
 /**
- * Turns the reactors' context switch monitor on or off.
+ * Turns the reactors' context switch monitor on or off (on by default).
+ * While on, each reactor reads its OS thread's voluntary and involuntary
+ * context switch counts once a second and, when they changed, logs them
+ * at INFO level under the "reactor" log flag.
  */
 void spdk_framework_enable_context_switch_monitor(bool enabled);
 

@@ -105,6 +105,9 @@ pub unsafe fn start(o: &spdk_app_opts, start_fn: StartFn, arg: *mut c_void) -> c
             rpc_log: (o.rpc_log_file as usize, o.rpc_log_level.0),
         };
     }
+    if crate::opts_check::check(o).is_err() {
+        return 1;
+    }
     RC.store(0, Ordering::Release);
     SHM_ID.store(o.shm_id, Ordering::Release);
     spdk_rpc::set_state(SPDK_RPC_STARTUP);
@@ -135,6 +138,14 @@ pub unsafe fn start(o: &spdk_app_opts, start_fn: StartFn, arg: *mut c_void) -> c
         spdk_util::ffi::cpuset::spdk_cpuset_set_cpu(&mut *mask, c, true);
     }
     *CORE_MASK.lock().unwrap_or_else(|e| e.into_inner()) = Some(mask);
+    if !o.disable_cpumask_locks {
+        if crate::core_locks::claim().is_err() {
+            spdk_log::errlog!("Unable to acquire lock on assigned core mask - exiting.");
+            return 1;
+        }
+    } else {
+        spdk_log::noticelog!("CPU core locks deactivated.");
+    }
     spdk_log::noticelog!("Total cores available: {}", spdk_env::cores::count());
 
     let cores = spdk_env::cores::count() as usize;
@@ -149,6 +160,12 @@ pub unsafe fn start(o: &spdk_app_opts, start_fn: StartFn, arg: *mut c_void) -> c
     }
     crate::subsystems::register_builtin();
     crate::rpcs::register();
+    // As SPDK: tracing is set up unless disabled with 0 trace entries; we
+    // have no trace library, so asking for tracepoints fails here.
+    let mut copy = *o;
+    if o.num_entries != 0 && crate::ffi::event::spdk_app_setup_trace(&mut copy) != 0 {
+        return 1;
+    }
 
     let mut main_mask: spdk_cpuset = std::mem::zeroed();
     spdk_util::ffi::cpuset::spdk_cpuset_set_cpu(&mut main_mask, spdk_env::cores::main_core(), true);
@@ -365,6 +382,7 @@ fn setup_signals() -> Result<(), ()> {
 pub fn fini() {
     crate::reactor::fini();
     spdk_env::init::fini();
+    let _ = crate::core_locks::unclaim();
 }
 
 /// framework_start_init's completion.

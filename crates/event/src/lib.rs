@@ -6,6 +6,8 @@
 use std::ffi::CString;
 
 pub mod app;
+pub(crate) mod core_locks;
+pub(crate) mod opts_check;
 pub mod reactor;
 pub mod rpcs;
 pub mod subsystems;

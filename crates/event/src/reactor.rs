@@ -35,6 +35,57 @@ static EVENTS: AtomicPtr<Mempool> = AtomicPtr::new(ptr::null_mut());
 const EVENT_POOL_SIZE: usize = 65535;
 static NEXT: AtomicUsize = AtomicUsize::new(0);
 
+/// Whether reactors log their context switches (spdk_framework_enable_
+/// context_switch_monitor; on by default, as in SPDK).
+pub static CONTEXT_SWITCH_MONITOR: AtomicBool = AtomicBool::new(true);
+
+spdk_log::log_flag!(pub static LOG_REACTOR = "reactor");
+
+/// The context switch monitor of one reactor: once a second, the OS
+/// thread's context switch counts, logged when they changed.
+struct SwitchMonitor {
+    period: u64,
+    last_tsc: u64,
+    voluntary: i64,
+    involuntary: i64,
+}
+
+impl SwitchMonitor {
+    fn new(now: u64) -> Self {
+        SwitchMonitor {
+            period: spdk_env::ticks_hz(),
+            last_tsc: now,
+            voluntary: 0,
+            involuntary: 0,
+        }
+    }
+
+    fn tick(&mut self, lcore: u32, now: u64) {
+        if now.saturating_sub(self.last_tsc) <= self.period
+            || !CONTEXT_SWITCH_MONITOR.load(Ordering::Relaxed)
+        {
+            return;
+        }
+        self.last_tsc = now;
+        // SAFETY: getrusage fills the struct it is given.
+        let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut ru) } != 0 {
+            return;
+        }
+        if ru.ru_nvcsw != self.voluntary || ru.ru_nivcsw != self.involuntary {
+            spdk_log::infolog!(
+                LOG_REACTOR,
+                "Reactor {}: {} voluntary context switches and {} involuntary context switches in the last second.",
+                lcore,
+                ru.ru_nvcsw - self.voluntary,
+                ru.ru_nivcsw - self.involuntary
+            );
+        }
+        self.voluntary = ru.ru_nvcsw;
+        self.involuntary = ru.ru_nivcsw;
+    }
+}
+
 /// Idle iterations before a reactor starts napping.
 const IDLE_SPINS: u32 = 2000;
 /// Longest nap, in microseconds.
@@ -309,6 +360,7 @@ fn run(r: &Reactor) {
     let mut last = spdk_env::ticks();
     let mut busy_total = r.busy_tsc.load(Ordering::Relaxed);
     let mut idle_total = r.idle_tsc.load(Ordering::Relaxed);
+    let mut switches = SwitchMonitor::new(last);
     loop {
         let mut busy = run_events(r) > 0;
         take_incoming(r, &mut threads);
@@ -347,6 +399,7 @@ fn run(r: &Reactor) {
             idle_spins = idle_spins.saturating_add(1);
         }
         last = end;
+        switches.tick(r.lcore, end);
         if STATE.load(Ordering::Acquire) != STATE_RUNNING {
             break;
         }

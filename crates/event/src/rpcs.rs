@@ -45,6 +45,21 @@ pub fn register() {
         spdk_rpc::register("log_clear_flag", log_clear_flag, both);
         spdk_rpc::register("log_get_flags", log_get_flags, both);
         spdk_rpc::register("spdk_kill_instance", spdk_kill_instance, both);
+        spdk_rpc::register(
+            "framework_monitor_context_switch",
+            framework_monitor_context_switch,
+            SPDK_RPC_RUNTIME,
+        );
+        spdk_rpc::register(
+            "framework_enable_cpumask_locks",
+            framework_enable_cpumask_locks,
+            both,
+        );
+        spdk_rpc::register(
+            "framework_disable_cpumask_locks",
+            framework_disable_cpumask_locks,
+            both,
+        );
     });
 }
 
@@ -431,5 +446,57 @@ fn spdk_kill_instance(req: Request, params: Option<Value>) {
     // SAFETY: signals this process, as asked.
     unsafe {
         libc::kill(libc::getpid(), sig);
+    }
+}
+
+fn framework_monitor_context_switch(req: Request, params: Option<Value>) {
+    if params.is_some() {
+        let enabled = Decoder::new(params.as_ref()).and_then(|mut d| {
+            let e = d.opt_bool("enabled")?;
+            d.finish()?;
+            Ok(e)
+        });
+        match enabled {
+            Ok(Some(e)) => crate::ffi::event::spdk_framework_enable_context_switch_monitor(e),
+            Ok(None) | Err(_) => {
+                return req.error(SPDK_JSONRPC_ERROR_INVALID_PARAMS, "Invalid parameters");
+            }
+        }
+    }
+    req.result(&json!({
+        "enabled": crate::ffi::event::spdk_framework_context_switch_monitor_enabled()
+    }));
+}
+
+fn framework_enable_cpumask_locks(req: Request, params: Option<Value>) {
+    if params.is_some() {
+        // SPDK's message, its missing space included.
+        return req.error(
+            SPDK_JSONRPC_ERROR_INVALID_PARAMS,
+            "framework_enable_cpumask_locksrequires no arguments",
+        );
+    }
+    match crate::core_locks::claim() {
+        Ok(()) => req.ok(),
+        Err(core) => req.error(
+            spdk_rpc::SPDK_JSONRPC_ERROR_INTERNAL_ERROR,
+            &format!("Failed to claim CPU core: {core}"),
+        ),
+    }
+}
+
+fn framework_disable_cpumask_locks(req: Request, params: Option<Value>) {
+    if params.is_some() {
+        return req.error(
+            SPDK_JSONRPC_ERROR_INVALID_PARAMS,
+            "framework_disable_cpumask_locksrequires no arguments",
+        );
+    }
+    match crate::core_locks::unclaim() {
+        Ok(()) => req.ok(),
+        Err(core) => req.error(
+            spdk_rpc::SPDK_JSONRPC_ERROR_INTERNAL_ERROR,
+            &format!("Failed to unclaim CPU core: {core}"),
+        ),
     }
 }

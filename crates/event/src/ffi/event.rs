@@ -3,7 +3,7 @@
 
 use ::spdk_thread as sth;
 use std::ffi::{c_char, c_int, c_void};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 
 use spdk_util::ffi::cpuset::{spdk_cpuset, spdk_cpuset_parse};
 use sth::ffi::thread::spdk_msg_fn;
@@ -89,37 +89,28 @@ pub extern "C" fn spdk_app_get_shm_id() -> c_int {
     crate::app::SHM_ID.load(Ordering::Acquire)
 }
 
-/// Parses `mask` into `cpumask` and checks that it only names cores of the
-/// application.
+/// Parses `mask` into `cpumask`, keeping only the cores of the
+/// application (as SPDK: cores outside its mask are dropped, not refused;
+/// the result may be empty).
 ///
-/// \return 0, or -1 on a bad mask or cores outside the application's.
+/// \return 0, or a negative value on a bad mask (or before spdk_app_start).
 #[no_mangle]
 pub unsafe extern "C" fn spdk_app_parse_core_mask(
     mask: *const c_char,
     cpumask: *mut spdk_cpuset,
 ) -> c_int {
     if mask.is_null() || cpumask.is_null() {
-        return -1;
+        return -libc::EINVAL;
     }
-    if spdk_cpuset_parse(cpumask, mask) < 0 {
-        spdk_log::errlog!(
-            "invalid cpumask {}",
-            std::ffi::CStr::from_ptr(mask).to_string_lossy()
-        );
-        return -1;
+    let rc = spdk_cpuset_parse(cpumask, mask);
+    if rc < 0 {
+        return rc;
     }
     let app = spdk_app_get_core_mask();
     if app.is_null() {
-        return -1;
+        return -libc::EINVAL;
     }
-    for cpu in 0..1024u32 {
-        if spdk_util::ffi::cpuset::spdk_cpuset_get_cpu(cpumask, cpu)
-            && !spdk_util::ffi::cpuset::spdk_cpuset_get_cpu(app, cpu)
-        {
-            spdk_log::errlog!("cpumask has cores outside the application's core mask");
-            return -1;
-        }
-    }
+    spdk_util::ffi::cpuset::spdk_cpuset_and(cpumask, app);
     0
 }
 
@@ -167,18 +158,19 @@ pub unsafe extern "C" fn spdk_event_call(event: *mut spdk_event) {
     }
 }
 
-static CONTEXT_SWITCH_MONITOR: AtomicBool = AtomicBool::new(true);
-
-/// Turns the reactors' context switch monitor on or off.
+/// Turns the reactors' context switch monitor on or off (on by default).
+/// While on, each reactor reads its OS thread's voluntary and involuntary
+/// context switch counts once a second and, when they changed, logs them
+/// at INFO level under the "reactor" log flag.
 #[no_mangle]
 pub extern "C" fn spdk_framework_enable_context_switch_monitor(enabled: bool) {
-    CONTEXT_SWITCH_MONITOR.store(enabled, Ordering::Relaxed)
+    crate::reactor::CONTEXT_SWITCH_MONITOR.store(enabled, Ordering::Relaxed)
 }
 
 /// \return whether the context switch monitor is on.
 #[no_mangle]
 pub extern "C" fn spdk_framework_context_switch_monitor_enabled() -> bool {
-    CONTEXT_SWITCH_MONITOR.load(Ordering::Relaxed)
+    crate::reactor::CONTEXT_SWITCH_MONITOR.load(Ordering::Relaxed)
 }
 
 /// Sets up tracing from the options. This library has no trace buffers
@@ -193,7 +185,10 @@ pub unsafe extern "C" fn spdk_app_setup_trace(opts: *mut spdk_app_opts) -> c_int
     }
     let mask = std::ptr::addr_of!((*opts).tpoint_group_mask).read_unaligned();
     if !mask.is_null() {
-        spdk_log::errlog!("tracepoints are not supported by this SPDK yet");
+        spdk_log::errlog!(
+            "Tracepoint group mask '{}' (-e/--tpoint-group) asked for, but this SPDK has no trace library",
+            std::ffi::CStr::from_ptr(mask).to_string_lossy()
+        );
         return -libc::ENOTSUP;
     }
     0

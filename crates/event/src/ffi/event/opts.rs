@@ -233,7 +233,7 @@ pub(crate) fn usage(app_usage: Option<unsafe extern "C" fn()>) {
     line("                           groups in '(' ')', '-' for ranges, ',' between numbers,");
     line("                           '@CPUs' omitted when the CPUs are the lcores themselves");
     line("     --disable-cpumask-locks    do not take the per-core lock files");
-    line("     --interrupt-mode      run the reactors in interrupt mode");
+    line("     --interrupt-mode      run the reactors in interrupt mode (not supported: refused)");
     line(" -p, --main-core <id>      core of the app thread (default: first core of the mask)");
     line("\nConfiguration options:");
     line(" -c, --config, --json  <config>     JSON config file");
@@ -263,9 +263,9 @@ pub(crate) fn usage(app_usage: Option<unsafe extern "C" fn()>) {
     line(" -g, --single-file-segments   force creating just one hugetlbfs file");
     line("\nPCI options:");
     line(
-        " -A, --pci-allowed <bdf>   pci addr to allow (-B and -A cannot be used at the same time)",
+        " -A, --pci-allowed <bdf>   pci addr to allow (-B and -A cannot be used at the same time; not supported yet: refused)",
     );
-    line(" -B, --pci-blocked <bdf>   pci addr to block (can be used more than once)");
+    line(" -B, --pci-blocked <bdf>   pci addr to block (can be used more than once; not supported yet: refused)");
     line(" -u, --no-pci              disable PCI access");
     line(
         "     --vfio-vf-token       VF token (UUID) shared between SR-IOV PF and VFs for vfio_pci",
@@ -286,6 +286,7 @@ pub(crate) fn usage(app_usage: Option<unsafe extern "C" fn()>) {
         "                                 0 to disable trace (default {DEFAULT_NUM_TRACE_ENTRIES})"
     ));
     line(" -e, --tpoint-group <group-name>[:<tpoint_mask>]   tracepoint groups to enable");
+    line("                                 (no trace library here: refused)");
     line("\nOther options:");
     line(" -h, --help                show this usage");
     line(" -v, --version             print SPDK version");
