@@ -77,7 +77,7 @@ unsafe extern "C" fn aligned_buf_ready(ch: *mut spdk_io_channel, io: *mut spdk_b
     let p = &(*io).u.bdev;
     let align = spdk_bdev_get_buf_align((*io).bdev);
     let iovs = std::slice::from_raw_parts(p.iovs, p.iovcnt as usize);
-    if iovs.iter().any(|v| v.iov_base as usize % align != 0) {
+    if iovs.iter().any(|v| !(v.iov_base as usize).is_multiple_of(align)) {
         VIOLATIONS.fetch_add(1, Ordering::Relaxed);
     }
     rec_submit(ch, io);
