@@ -36,7 +36,7 @@ if [ -n "$bench" ]; then
 	[ "$secs" = 1 ] && secs=10
 	for cfg in null malloc; do
 		for w in randread randwrite; do
-			timeout $((secs + 30)) "$bp" -m 0x1 -r "$tmp/s.sock" --json "$tmp/$cfg.json" -q 128 -o 4096 -w $w -t "$secs" 2>/dev/null | grep -E 'Job:|Total'
+			timeout $((secs + 30)) "$bp" -m 0x1 --disable-cpumask-locks -r "$tmp/s.sock" --json "$tmp/$cfg.json" -q 128 -o 4096 -w $w -t "$secs" 2>/dev/null | grep -E 'Job:|Total'
 		done
 	done
 	exit 0
@@ -53,7 +53,7 @@ ok() { passed=$((passed + 1)); }
 bad() { echo "FAILED: $*" >&2; failed=$((failed + 1)); }
 run() { # description, config, args...
 	local d=$1 cfg=$2; shift 2
-	if timeout 60 "$bp" -m 0x1 -r "$tmp/s.sock" --json "$cfg" "$@" >"$tmp/out" 2>"$tmp/err"; then ok; else bad "$d"; cat "$tmp/out" "$tmp/err" >&2; return 1; fi
+	if timeout 60 "$bp" -m 0x1 --disable-cpumask-locks -r "$tmp/s.sock" --json "$cfg" "$@" >"$tmp/out" 2>"$tmp/err"; then ok; else bad "$d"; cat "$tmp/out" "$tmp/err" >&2; return 1; fi
 	grep -q 'Device Information' "$tmp/out" && ok || bad "$d: no results table"
 	tr -d '\r' <"$tmp/out" | awk '$1 == "Total" { if ($3 + 0 > 0) found = 1 } END { exit !found }' && ok || bad "$d: no IOPS"
 	grep -E '^\s+(Null|Malloc)' "$tmp/out" | awk '{ if ($6 + 0 != 0) exit 1 }' && ok || bad "$d: failed I/O"

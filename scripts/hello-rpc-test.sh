@@ -69,7 +69,8 @@ PY
 }
 start() { # args...
 	rm -f "$sock"
-	"${as[@]}" "$app" -m $mask -r "$sock" "$@" >"$tmp/app.log" 2>&1 &
+	# No per-core lock files: other test instances may share the cores.
+	"${as[@]}" "$app" -m $mask -r "$sock" --disable-cpumask-locks "$@" >"$tmp/app.log" 2>&1 &
 	pid=$!
 	for _ in $(seq 100); do
 		[ -S "$sock" ] && rpc spdk_get_version >/dev/null 2>&1 && return 0
