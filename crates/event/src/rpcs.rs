@@ -8,6 +8,7 @@ use std::sync::{Mutex, Once};
 
 use serde_json::{json, Value};
 use spdk_rpc::params::Decoder;
+use spdk_util::ffi::cpuset::spdk_cpuset;
 use spdk_rpc::{Request, SPDK_JSONRPC_ERROR_INVALID_PARAMS, SPDK_RPC_RUNTIME, SPDK_RPC_STARTUP};
 use sth::ffi::thread::{
     spdk_for_each_thread, spdk_get_thread, spdk_poller, spdk_poller_register_named,
@@ -117,13 +118,22 @@ unsafe fn thread_name(t: *mut spdk_thread) -> String {
         .into_owned()
 }
 
+/// The thread's cpumask as SPDK's RPCs write it: limited to the
+/// application's cores, in spdk_cpuset_fmt's bare hex (no "0x").
 unsafe fn thread_cpumask(t: *mut spdk_thread) -> String {
-    let m = sth::ffi::thread::spdk_thread_get_cpumask(t);
-    if m.is_null() {
-        return String::new();
+    use spdk_util::ffi::cpuset::{spdk_cpuset_and, spdk_cpuset_copy, spdk_cpuset_fmt};
+    let mut m: spdk_cpuset = std::mem::zeroed();
+    let app = crate::ffi::event::spdk_app_get_core_mask();
+    if !app.is_null() {
+        spdk_cpuset_copy(&mut m, app);
     }
-    let s = spdk_util::ffi::cpuset::spdk_cpuset_fmt(m);
-    format!("0x{}", CStr::from_ptr(s).to_string_lossy())
+    let tm = sth::ffi::thread::spdk_thread_get_cpumask(t);
+    if !tm.is_null() {
+        spdk_cpuset_and(&mut m, tm);
+    }
+    CStr::from_ptr(spdk_cpuset_fmt(&mut m))
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// (user, system, irq) jiffies of a CPU from /proc/stat.
