@@ -45,7 +45,7 @@ pub fn register() {
         spdk_rpc::register("log_set_flag", log_set_flag, both);
         spdk_rpc::register("log_clear_flag", log_clear_flag, both);
         spdk_rpc::register("log_get_flags", log_get_flags, both);
-        spdk_rpc::register("spdk_kill_instance", spdk_kill_instance, both);
+        spdk_rpc::register("spdk_kill_instance", spdk_kill_instance, SPDK_RPC_RUNTIME);
         spdk_rpc::register(
             "framework_monitor_context_switch",
             framework_monitor_context_switch,
@@ -434,6 +434,19 @@ fn log_get_flags(req: Request, params: Option<Value>) {
     }
 }
 
+/// The signals spdk_kill_instance may send, as SPDK's table. The app
+/// framework handles SIGINT and SIGTERM (orderly shutdown); the others get
+/// their default action unless the application installed a handler: as in
+/// SPDK, SIGUSR1 then terminates the process.
+const KILL_SIGNALS: [(&str, i32); 6] = [
+    ("SIGINT", libc::SIGINT),
+    ("SIGTERM", libc::SIGTERM),
+    ("SIGQUIT", libc::SIGQUIT),
+    ("SIGHUP", libc::SIGHUP),
+    ("SIGKILL", libc::SIGKILL),
+    ("SIGUSR1", libc::SIGUSR1),
+];
+
 fn spdk_kill_instance(req: Request, params: Option<Value>) {
     let name = Decoder::new(params.as_ref()).and_then(|mut d| {
         let n = d.req_str("sig_name")?;
@@ -443,13 +456,13 @@ fn spdk_kill_instance(req: Request, params: Option<Value>) {
     let Ok(name) = name else {
         return req.invalid_params();
     };
-    let sig = match name.as_str() {
-        "SIGINT" | "2" => libc::SIGINT,
-        "SIGTERM" | "15" => libc::SIGTERM,
-        "SIGQUIT" | "3" => libc::SIGQUIT,
-        "SIGHUP" | "1" => libc::SIGHUP,
-        "SIGKILL" | "9" => libc::SIGKILL,
-        _ => return req.invalid_params(),
+    // A name, or the signal's number in decimal.
+    let number = name.trim().parse::<i32>().ok();
+    let Some(&(_, sig)) = KILL_SIGNALS
+        .iter()
+        .find(|(n, s)| *n == name || number == Some(*s))
+    else {
+        return req.invalid_params();
     };
     spdk_log::debuglog!(spdk_jsonrpc::LOG_RPC, "sending signal {sig}");
     req.ok();
