@@ -2,6 +2,8 @@
 //! here is what links its `#[no_mangle]` functions into libspdk.a/.so.
 
 pub use spdk_bdev as bdev;
+pub use spdk_bdev_aio as bdev_aio;
+pub use spdk_bdev_uring as bdev_uring;
 pub use spdk_env as env;
 pub use spdk_event as event;
 pub use spdk_init as init;

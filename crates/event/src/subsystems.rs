@@ -7,7 +7,7 @@
 /// own (`crates/bdev-<name>`): each adds its module and RPC methods, once.
 /// They run before the bdev subsystem initializes, as SPDK's module
 /// constructors do.
-const BDEV_MODULES: &[fn()] = &[];
+const BDEV_MODULES: &[fn()] = &[spdk_bdev_aio::register, spdk_bdev_uring::register];
 
 /// Registration functions of the built-in subsystems, in registration
 /// order (dependencies are declared by the functions themselves).
