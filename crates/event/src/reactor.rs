@@ -165,15 +165,45 @@ fn free_event(p: NonNull<Event>) {
     }
 }
 
+/// What the framework keeps in each thread's context (SPDK's
+/// spdk_lw_thread): only the reactor running the thread touches it.
+#[repr(C)]
+pub struct LwThread {
+    /// spdk_thread_set_cpumask asked for a move to a core of the new mask.
+    resched: bool,
+    /// Tick the thread was handed to its current reactor (read by
+    /// framework_get_reactors from the app thread).
+    pub tsc_start: AtomicU64,
+}
+
+/// The framework's part of a thread's context.
+pub fn lw_thread(t: ThreadHandle) -> *mut LwThread {
+    t.ctx().cast()
+}
+
 unsafe extern "C" fn thread_op(thread: *mut spdk_thread, op: spdk_thread_op) -> c_int {
     match op {
         spdk_thread_op::SPDK_THREAD_OP_NEW => schedule(thread),
-        _ => -libc::ENOTSUP,
+        spdk_thread_op::SPDK_THREAD_OP_RESCHED => {
+            // Called on the thread itself, so on the reactor running it:
+            // that reactor moves it after this poll.
+            let Some(lw) = ThreadHandle::from_raw(thread)
+                .map(lw_thread)
+                .filter(|p| !p.is_null())
+            else {
+                return -libc::EINVAL;
+            };
+            (*lw).resched = true;
+            0
+        }
     }
 }
 
 unsafe extern "C" fn thread_op_supported(op: spdk_thread_op) -> bool {
-    matches!(op, spdk_thread_op::SPDK_THREAD_OP_NEW)
+    matches!(
+        op,
+        spdk_thread_op::SPDK_THREAD_OP_NEW | spdk_thread_op::SPDK_THREAD_OP_RESCHED
+    )
 }
 
 fn cpuset_has(mask: *const spdk_cpuset, cpu: u32) -> bool {
@@ -181,11 +211,19 @@ fn cpuset_has(mask: *const spdk_cpuset, cpu: u32) -> bool {
     unsafe { spdk_util::ffi::cpuset::spdk_cpuset_get_cpu(mask, cpu) }
 }
 
-/// Hands a new thread to a reactor of its cpumask, round robin.
+/// Hands a new or rescheduled thread to a reactor of its cpumask, round
+/// robin (any reactor when the mask names none of the application's).
 unsafe fn schedule(thread: *mut spdk_thread) -> c_int {
     let Some(h) = ThreadHandle::from_raw(thread) else {
         return -libc::EINVAL;
     };
+    let lw = lw_thread(h);
+    if !lw.is_null() {
+        lw.write(LwThread {
+            resched: false,
+            tsc_start: AtomicU64::new(spdk_env::ticks()),
+        });
+    }
     let all = reactors();
     if all.is_empty() {
         return -libc::ENOTSUP;
@@ -240,7 +278,7 @@ pub fn init(msg_mempool_size: usize) -> Result<(), c_int> {
     let rc = sth::ffi::thread::spdk_thread_lib_init_ext(
         Some(thread_op),
         Some(thread_op_supported),
-        0,
+        std::mem::size_of::<LwThread>(),
         msg_mempool_size,
     );
     if rc != 0 {
@@ -365,20 +403,24 @@ fn run(r: &Reactor) {
         let mut busy = run_events(r) > 0;
         take_incoming(r, &mut threads);
         let now = spdk_env::ticks();
-        let mut exited = false;
+        let mut leaving = false;
         for t in &threads {
             if t.poll(0, now) > 0 {
                 busy = true;
             }
-            if t.state() == ThreadState::Exited {
-                exited = true;
+            if t.state() == ThreadState::Exited || wants_move(*t) {
+                leaving = true;
             }
         }
-        if exited {
+        if leaving {
             threads.retain(|t| {
                 if t.state() == ThreadState::Exited {
                     // SAFETY: exited and no longer polled.
                     let _ = unsafe { t.destroy() };
+                    false
+                } else if wants_move(*t) {
+                    // SAFETY: a live thread this reactor stops polling.
+                    unsafe { schedule(t.as_raw()) };
                     false
                 } else {
                     true
@@ -430,7 +472,14 @@ fn run(r: &Reactor) {
                 true
             }
         });
-        if threads.is_empty() {
+        // A thread another reactor moved here just before it stopped is
+        // still ours to finish.
+        if threads.is_empty()
+            && r.incoming
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .is_empty()
+        {
             break;
         }
         std::thread::yield_now();
@@ -449,6 +498,17 @@ fn run(r: &Reactor) {
         }
     }
     r.threads.lock().unwrap_or_else(|e| e.into_inner()).clear();
+}
+
+/// Whether `t` asked to move (spdk_thread_set_cpumask) and may: not while
+/// bound to its core, and not once the reactors stop.
+fn wants_move(t: ThreadHandle) -> bool {
+    let lw = lw_thread(t);
+    // SAFETY: the context of a thread this reactor runs.
+    !lw.is_null()
+        && unsafe { (*lw).resched }
+        && !t.is_bound()
+        && STATE.load(Ordering::Acquire) == STATE_RUNNING
 }
 
 /// Sleeps until the next timed poller is due, at most MAX_NAP_US.

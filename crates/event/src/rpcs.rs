@@ -4,12 +4,13 @@
 
 use ::spdk_thread as sth;
 use std::ffi::{c_void, CStr};
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Mutex, Once};
 
 use serde_json::{json, Value};
 use spdk_rpc::params::Decoder;
-use spdk_util::ffi::cpuset::spdk_cpuset;
 use spdk_rpc::{Request, SPDK_JSONRPC_ERROR_INVALID_PARAMS, SPDK_RPC_RUNTIME, SPDK_RPC_STARTUP};
+use spdk_util::ffi::cpuset::spdk_cpuset;
 use sth::ffi::thread::{
     spdk_for_each_thread, spdk_get_thread, spdk_poller, spdk_poller_register_named,
     spdk_poller_unregister, spdk_thread, spdk_thread_poller_rc,
@@ -46,6 +47,7 @@ pub fn register() {
         spdk_rpc::register("log_clear_flag", log_clear_flag, both);
         spdk_rpc::register("log_get_flags", log_get_flags, both);
         spdk_rpc::register("spdk_kill_instance", spdk_kill_instance, SPDK_RPC_RUNTIME);
+        spdk_rpc::register("thread_set_cpumask", thread_set_cpumask, SPDK_RPC_RUNTIME);
         spdk_rpc::register(
             "framework_monitor_context_switch",
             framework_monitor_context_switch,
@@ -184,6 +186,7 @@ fn framework_get_reactors(req: Request, params: Option<Value>) {
     let Some(req) = no_params(req, &params, "framework_get_reactors") else {
         return;
     };
+    let now = spdk_env::ticks();
     let mut reactors = Vec::new();
     for r in crate::reactor::reactors() {
         let (usr, sys, irq) = cpu_time_since_start(r.lcore);
@@ -193,13 +196,14 @@ fn framework_get_reactors(req: Request, params: Option<Value>) {
             .map(|t| {
                 // SAFETY: threads of a running reactor.
                 unsafe {
-                    // Ticks the thread has been polled for.
-                    let st = t.stats();
+                    // Ticks since the thread came to this reactor.
+                    let lw = crate::reactor::lw_thread(*t);
+                    let start = lw.as_ref().map_or(now, |l| l.tsc_start.load(Relaxed));
                     json!({
                         "name": thread_name(t.as_raw()),
                         "id": t.id(),
                         "cpumask": thread_cpumask(t.as_raw()),
-                        "elapsed": st.busy_tsc + st.idle_tsc,
+                        "elapsed": now.saturating_sub(start),
                     })
                 }
             })
@@ -521,5 +525,107 @@ fn framework_disable_cpumask_locks(req: Request, params: Option<Value>) {
             spdk_rpc::SPDK_JSONRPC_ERROR_INTERNAL_ERROR,
             &format!("Failed to unclaim CPU core: {core}"),
         ),
+    }
+}
+
+/// thread_set_cpumask: the request travels to the thread, which sets its
+/// own mask (the reactor moves it after that poll), and back.
+struct SetMask {
+    req: Option<Request>,
+    mask: spdk_cpuset,
+    status: std::ffi::c_int,
+    orig: *mut spdk_thread,
+}
+
+unsafe extern "C" fn set_mask_on_thread(arg: *mut c_void) {
+    let c = arg.cast::<SetMask>();
+    (*c).status = sth::ffi::thread::spdk_thread_set_cpumask(&mut (*c).mask);
+    if sth::ffi::thread::spdk_thread_send_msg((*c).orig, Some(set_mask_done), arg) != 0 {
+        spdk_log::errlog!("thread_set_cpumask: could not answer from the thread");
+    }
+}
+
+unsafe extern "C" fn set_mask_done(arg: *mut c_void) {
+    let mut c = Box::from_raw(arg.cast::<SetMask>());
+    let Some(req) = c.req.take() else {
+        return;
+    };
+    if c.status == 0 {
+        req.ok();
+    } else {
+        req.error(
+            spdk_rpc::SPDK_JSONRPC_ERROR_INTERNAL_ERROR,
+            &spdk_util::string::strerror_message(-c.status),
+        );
+    }
+}
+
+fn thread_set_cpumask(req: Request, params: Option<Value>) {
+    let p = Decoder::new(params.as_ref()).and_then(|mut d| {
+        let id = d.opt_u64("id")?;
+        let mask = d.req_str("cpumask")?;
+        d.finish()?;
+        Ok((id, mask))
+    });
+    let Ok((Some(id), mask)) = p else {
+        spdk_log::errlog!("spdk_json_decode_object failed");
+        return req.error(
+            SPDK_JSONRPC_ERROR_INVALID_PARAMS,
+            "spdk_json_decode_object failed",
+        );
+    };
+    let thread = sth::ffi::thread::spdk_thread_get_by_id(id);
+    if thread.is_null() {
+        spdk_log::errlog!("Thread {id} does not exist");
+        return req.error(
+            SPDK_JSONRPC_ERROR_INVALID_PARAMS,
+            &format!("Thread {id} does not exist"),
+        );
+    }
+    // SAFETY: a zeroed cpuset is valid; the C string lives across the call.
+    let mut set: spdk_cpuset = unsafe { std::mem::zeroed() };
+    let cmask = crate::cstring(&mask);
+    if unsafe { crate::ffi::event::spdk_app_parse_core_mask(cmask.as_ptr(), &mut set) } != 0 {
+        spdk_log::errlog!("Invalid cpumask {mask}");
+        return req.error(
+            spdk_rpc::SPDK_JSONRPC_ERROR_INTERNAL_ERROR,
+            &format!("Invalid cpumask {mask}"),
+        );
+    }
+    // SAFETY: a valid cpuset; the app's mask exists at runtime.
+    unsafe {
+        if spdk_util::ffi::cpuset::spdk_cpuset_count(&set) == 0 {
+            let mut app: spdk_cpuset = std::mem::zeroed();
+            spdk_util::ffi::cpuset::spdk_cpuset_copy(
+                &mut app,
+                crate::ffi::event::spdk_app_get_core_mask(),
+            );
+            let fmt = CStr::from_ptr(spdk_util::ffi::cpuset::spdk_cpuset_fmt(&mut app));
+            return req.error(
+                spdk_rpc::SPDK_JSONRPC_ERROR_INTERNAL_ERROR,
+                &format!(
+                    "No CPU is selected from reactor mask {}",
+                    fmt.to_string_lossy()
+                ),
+            );
+        }
+    }
+    let c = Box::into_raw(Box::new(SetMask {
+        req: Some(req),
+        mask: set,
+        status: 0,
+        orig: spdk_get_thread(),
+    }));
+    // SAFETY: c lives until set_mask_done.
+    unsafe {
+        if sth::ffi::thread::spdk_thread_send_msg(thread, Some(set_mask_on_thread), c.cast()) != 0 {
+            let mut c = Box::from_raw(c);
+            if let Some(req) = c.req.take() {
+                req.error(
+                    spdk_rpc::SPDK_JSONRPC_ERROR_INTERNAL_ERROR,
+                    "Unable to send the message to the thread",
+                );
+            }
+        }
     }
 }
