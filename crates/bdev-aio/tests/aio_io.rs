@@ -1,6 +1,7 @@
 //! The aio module end to end on one SPDK thread: bdevs on temporary files
 //! (and on a loop device when one can be attached), data written then read
-//! back and compared (also from the file itself), readv/writev, flush,
+//! back and compared (also from the file itself), readv/writev, buffers
+//! that miss the alignment (bounced by the library), flush,
 //! reset, unmap/write_zeroes through fallocate, read-only bdevs, more I/O
 //! in flight than one AIO context holds, SPDK's errors for bad input, no
 //! allocation per I/O, delete and library fini.
@@ -359,6 +360,7 @@ fn aio_bdev_end_to_end() {
         assert!(!spdk_bdev_io_type_supported(b, IoTypeArg(9)));
         let (d, ch) = open(c"aio0", true);
         data_round_trip(t, d, ch, 512, Some(&f0));
+        misaligned(t, d, ch, 512);
         assert_eq!(
             spdk_bdev_write_zeroes_blocks(d, ch, 0, 1, cb, ptr::null_mut()),
             -libc::ENOTSUP
@@ -436,6 +438,7 @@ fn aio_bdev_end_to_end() {
         assert!(spdk_bdev_io_type_supported(b1, IoTypeArg(9)));
         let (d1, ch1) = open(c"aio1", true);
         data_round_trip(t, d1, ch1, 4096, Some(&f0));
+        misaligned(t, d1, ch1, 4096);
         let rb = Buf::new(8 * 4096, 0xff);
         assert_eq!(
             one(t, || spdk_bdev_write_zeroes_blocks(
@@ -522,6 +525,7 @@ fn aio_bdev_end_to_end() {
             delete(t, "aio_loop_nw");
             let (d3, ch3) = open(c"aio_loop", true);
             data_round_trip(t, d3, ch3, 512, None);
+            misaligned(t, d3, ch3, 512);
             spdk_put_io_channel(ch3);
             spdk_bdev_close(d3);
             poll(t);
@@ -562,4 +566,51 @@ impl Drop for LoopDev {
             .args(["-d", &self.0])
             .status();
     }
+}
+
+/// Misaligned buffers: the library bounces them through aligned ones.
+unsafe fn misaligned(
+    t: *mut spdk_thread,
+    d: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    bs: usize,
+) {
+    let cb = Some(io_done as unsafe extern "C" fn(_, _, _));
+    let wu = Buf::new(8 * bs + 64, 0);
+    let ru = Buf::new(8 * bs + 64, 0);
+    for (i, x) in std::slice::from_raw_parts_mut(wu.0, wu.1)
+        .iter_mut()
+        .enumerate()
+    {
+        *x = (i * 31 + 1) as u8;
+    }
+    let (wp, rp) = (wu.0.add(8), ru.0.add(24));
+    assert_eq!(
+        one(t, || spdk_bdev_write_blocks(
+            d,
+            ch,
+            wp.cast(),
+            200,
+            8,
+            cb,
+            ptr::null_mut()
+        )),
+        (true, 0)
+    );
+    assert_eq!(
+        one(t, || spdk_bdev_read_blocks(
+            d,
+            ch,
+            rp.cast(),
+            200,
+            8,
+            cb,
+            ptr::null_mut()
+        )),
+        (true, 0)
+    );
+    assert_eq!(
+        std::slice::from_raw_parts(rp, 8 * bs),
+        std::slice::from_raw_parts(wp, 8 * bs)
+    );
 }

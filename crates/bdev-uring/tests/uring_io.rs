@@ -1,6 +1,7 @@
 //! The uring module end to end on one SPDK thread: bdevs on temporary
 //! files (and on a loop device when one can be attached), data written
 //! then read back and compared (also from the file itself), readv/writev,
+//! misaligned buffers (bounced by the library),
 //! reads without a buffer, more I/O than a ring holds, SPDK's errors for
 //! bad input, no allocation per I/O, delete and library fini; and a
 //! thread where io_uring is forbidden (seccomp) gets an error, not a crash.
@@ -316,6 +317,7 @@ fn uring_bdev_end_to_end() {
         }
         let (d, ch) = open(c"uring0");
         data_round_trip(t, d, ch, 512, Some(&f0));
+        misaligned(t, d, ch, 512);
         assert_eq!(
             spdk_bdev_write_zeroes_blocks(d, ch, 0, 1, cb, ptr::null_mut()),
             -libc::ENOTSUP
@@ -391,6 +393,7 @@ fn uring_bdev_end_to_end() {
         spdk_bdev_uring::create(&opts("uring1", &p, 4096)).expect("uring1");
         let (d, ch) = open(c"uring1");
         data_round_trip(t, d, ch, 4096, Some(&f0));
+        misaligned(t, d, ch, 4096);
         close(t, d, ch);
 
         if let Some(dev) = LoopDev::attach(&f0) {
@@ -399,6 +402,7 @@ fn uring_bdev_end_to_end() {
             assert_eq!(spdk_bdev_get_num_blocks(b), 8192);
             let (d, ch) = open(c"uring_loop");
             data_round_trip(t, d, ch, 512, None);
+            misaligned(t, d, ch, 512);
             close(t, d, ch);
             delete(t, "uring_loop");
         } else {
@@ -492,4 +496,45 @@ impl Drop for LoopDev {
             .args(["-d", &self.0])
             .status();
     }
+}
+
+/// Misaligned buffers: the library bounces them through aligned ones.
+unsafe fn misaligned(
+    t: *mut spdk_thread,
+    d: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    bs: usize,
+) {
+    let cb = Some(io_done as unsafe extern "C" fn(_, _, _));
+    let wu = Buf::new(8 * bs + 64, 0);
+    let ru = Buf::new(8 * bs + 64, 0);
+    for (i, x) in std::slice::from_raw_parts_mut(wu.0, wu.1)
+        .iter_mut()
+        .enumerate()
+    {
+        *x = (i * 31 + 1) as u8;
+    }
+    let (wp, rp) = (wu.0.add(8), ru.0.add(24));
+    assert!(one(t, || spdk_bdev_write_blocks(
+        d,
+        ch,
+        wp.cast(),
+        200,
+        8,
+        cb,
+        ptr::null_mut()
+    )));
+    assert!(one(t, || spdk_bdev_read_blocks(
+        d,
+        ch,
+        rp.cast(),
+        200,
+        8,
+        cb,
+        ptr::null_mut()
+    )));
+    assert_eq!(
+        std::slice::from_raw_parts(rp, 8 * bs),
+        std::slice::from_raw_parts(wp, 8 * bs)
+    );
 }
