@@ -646,6 +646,60 @@ int spdk_bdev_queue_io_wait(struct spdk_bdev *bdev,
                             struct spdk_io_channel *ch,
                             struct spdk_bdev_io_wait_entry *entry);
 
+/**
+ * Compares `num_blocks` blocks with `buf`: the completion fails with
+ * SPDK_BDEV_IO_STATUS_MISCOMPARE when they differ. Emulated with a read
+ * when the module has no compare.
+ */
+int spdk_bdev_compare_blocks(struct spdk_bdev_desc *desc,
+                             struct spdk_io_channel *ch,
+                             void *buf,
+                             uint64_t offset_blocks,
+                             uint64_t num_blocks,
+                             spdk_bdev_io_completion_cb cb,
+                             void *cb_arg);
+
+/**
+ * spdk_bdev_compare_blocks() with a scatter list.
+ */
+int spdk_bdev_comparev_blocks(struct spdk_bdev_desc *desc,
+                              struct spdk_io_channel *ch,
+                              struct iovec *iov,
+                              int iovcnt,
+                              uint64_t offset_blocks,
+                              uint64_t num_blocks,
+                              spdk_bdev_io_completion_cb cb,
+                              void *cb_arg);
+
+/**
+ * Compares the range with `compare_iov` and, only when equal, writes
+ * `write_iov` to it, atomically. At most the bdev's atomic compare and
+ * write unit (-EINVAL beyond); -ENOTSUP when the module cannot do it.
+ */
+int spdk_bdev_comparev_and_writev_blocks(struct spdk_bdev_desc *desc,
+                                         struct spdk_io_channel *ch,
+                                         struct iovec *compare_iov,
+                                         int compare_iovcnt,
+                                         struct iovec *write_iov,
+                                         int write_iovcnt,
+                                         uint64_t offset_blocks,
+                                         uint64_t num_blocks,
+                                         spdk_bdev_io_completion_cb cb,
+                                         void *cb_arg);
+
+/**
+ * Copies `num_blocks` blocks from `src_offset_blocks` to
+ * `dst_offset_blocks` of the same bdev (overlapping ranges allowed).
+ * Emulated with reads and writes when the module has no copy.
+ */
+int spdk_bdev_copy_blocks(struct spdk_bdev_desc *desc,
+                          struct spdk_io_channel *ch,
+                          uint64_t dst_offset_blocks,
+                          uint64_t src_offset_blocks,
+                          uint64_t num_blocks,
+                          spdk_bdev_io_completion_cb cb,
+                          void *cb_arg);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -303,7 +303,12 @@ struct spdk_bdev_io_internal_fields {
    * This I/O is a child of a split one (not counted in the statistics).
    */
   uint8_t child;
-  uint8_t reserved2[2];
+  /**
+   * An emulated copy walks its range from the end (dst overlaps src
+   * from above).
+   */
+  uint8_t emu_backward;
+  uint8_t reserved2;
   /**
    * A split parent waiting for a free spdk_bdev_io.
    */
@@ -316,7 +321,11 @@ struct spdk_bdev_io_internal_fields {
   int orig_iovcnt;
   uint32_t reserved3;
   struct iovec bounce_iov;
-  uint64_t reserved[11];
+  /**
+   * The read half of an emulated compare or copy step.
+   */
+  struct spdk_bdev_io *emu_child;
+  uint64_t reserved[10];
 };
 
 /**

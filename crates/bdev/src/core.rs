@@ -1200,6 +1200,8 @@ pub unsafe fn nvme_status(io: *const spdk_bdev_io) -> (u32, c_int, c_int) {
         STATUS_SUCCESS => (NVME_SCT_GENERIC, 0),
         -2 => (i.err_sct as c_int, i.err_sc as c_int),
         -7 => (NVME_SCT_GENERIC, NVME_SC_ABORTED_BY_REQUEST),
+        // Media and data integrity errors: compare failure.
+        -5 => (2, 0x85),
         _ => (NVME_SCT_GENERIC, NVME_SC_INTERNAL_DEVICE_ERROR),
     };
     (i.err_cdw0, sct, sc)
@@ -1238,6 +1240,10 @@ pub struct IoArgs {
     pub num_blocks: u64,
     pub cb: spdk_bdev_io_completion_cb,
     pub cb_arg: *mut c_void,
+    /// The write half of a compare-and-write; the source of a copy.
+    pub fused_iovs: *mut libc::iovec,
+    pub fused_iovcnt: c_int,
+    pub src_offset_blocks: u64,
 }
 
 #[inline]
@@ -1265,12 +1271,31 @@ pub unsafe fn submit(d: &Desc, ch: *mut spdk_io_channel, a: IoArgs) -> c_int {
     use spdk_bdev_io_type::*;
     let bdev = d.bdev;
     let b = &*bdev;
-    let is_write = !matches!(a.ty, SPDK_BDEV_IO_TYPE_READ | SPDK_BDEV_IO_TYPE_RESET);
+    let is_write = !matches!(
+        a.ty,
+        SPDK_BDEV_IO_TYPE_READ | SPDK_BDEV_IO_TYPE_RESET | SPDK_BDEV_IO_TYPE_COMPARE
+    );
     if is_write && !d.write {
         return -libc::EBADF;
     }
     if a.ty != SPDK_BDEV_IO_TYPE_RESET {
         match a.offset_blocks.checked_add(a.num_blocks) {
+            Some(end) if end <= b.blockcnt => {}
+            _ => return -libc::EINVAL,
+        }
+    }
+    if a.ty == SPDK_BDEV_IO_TYPE_COMPARE_AND_WRITE {
+        // Done by the module or not at all: SPDK's emulation needs LBA
+        // range locks across channels, which this library lacks yet.
+        if a.num_blocks > b.acwu as u64 {
+            return -libc::EINVAL;
+        }
+        if !io_type_supported(bdev, a.ty) {
+            return -libc::ENOTSUP;
+        }
+    }
+    if a.ty == SPDK_BDEV_IO_TYPE_COPY {
+        match a.src_offset_blocks.checked_add(a.num_blocks) {
             Some(end) if end <= b.blockcnt => {}
             _ => return -libc::EINVAL,
         }
@@ -1299,7 +1324,10 @@ pub unsafe fn submit(d: &Desc, ch: *mut spdk_io_channel, a: IoArgs) -> c_int {
             iov_len: len as usize,
         };
         p.iovs = ptr::addr_of_mut!((*io).iov);
-        p.iovcnt = if matches!(a.ty, SPDK_BDEV_IO_TYPE_READ | SPDK_BDEV_IO_TYPE_WRITE) {
+        p.iovcnt = if matches!(
+            a.ty,
+            SPDK_BDEV_IO_TYPE_READ | SPDK_BDEV_IO_TYPE_WRITE | SPDK_BDEV_IO_TYPE_COMPARE
+        ) {
             1
         } else {
             0
@@ -1314,8 +1342,9 @@ pub unsafe fn submit(d: &Desc, ch: *mut spdk_io_channel, a: IoArgs) -> c_int {
     p.memory_domain_ctx = ptr::null_mut();
     p.accel_sequence = ptr::null_mut();
     p.md_buf = ptr::null_mut();
-    p.fused_iovs = ptr::null_mut();
-    p.fused_iovcnt = 0;
+    p.fused_iovs = a.fused_iovs;
+    p.fused_iovcnt = a.fused_iovcnt;
+    p.copy.src_offset_blocks = a.src_offset_blocks;
     p.dif_check_flags = b.dif_check_flags;
     let i = &mut (*io).internal;
     i.ch = c.cast();
@@ -1328,6 +1357,15 @@ pub unsafe fn submit(d: &Desc, ch: *mut spdk_io_channel, a: IoArgs) -> c_int {
     i.err_cdw0 = 0;
     i.child = 0;
     i.orig_iovs = ptr::null_mut();
+    if (a.ty == SPDK_BDEV_IO_TYPE_COMPARE || a.ty == SPDK_BDEV_IO_TYPE_COPY)
+        && !io_type_supported(bdev, a.ty)
+    {
+        (*c).io_outstanding += 1;
+        (*io).internal.in_submit_request = 1;
+        crate::emulate::start(io);
+        (*io).internal.in_submit_request = 0;
+        return 0;
+    }
     if crate::split::rw_limited(b) || a.ty as u32 >= SPDK_BDEV_IO_TYPE_UNMAP as u32 {
         match crate::split::needed(io) {
             Ok(false) => {}
@@ -1406,6 +1444,11 @@ pub unsafe fn submit_child(
 /// Completes an I/O the library itself finished (a split parent).
 pub unsafe fn complete_now(io: *mut spdk_bdev_io, ok: bool) {
     complete(io, if ok { STATUS_SUCCESS } else { STATUS_FAILED });
+}
+
+/// The descriptor an I/O was submitted through.
+pub unsafe fn desc_of(io: *mut spdk_bdev_io) -> *mut crate::ffi::bdev::spdk_bdev_desc {
+    (*io).internal.desc.cast()
 }
 
 /// Completes an I/O: on the submitting thread, never from inside the
@@ -1616,6 +1659,11 @@ pub fn module_list() -> Vec<*mut spdk_bdev_module> {
 // ---- data buffers (spdk_bdev_io_get_buf) ----
 
 static LARGE_BUFSIZE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The size of the iobuf pool's large buffers.
+pub fn large_buf_size() -> u64 {
+    LARGE_BUFSIZE.load(Ordering::Relaxed)
+}
 
 fn load_large_bufsize() {
     // SAFETY: zeroed opts are valid; filled by the iobuf library.

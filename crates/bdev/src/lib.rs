@@ -8,13 +8,16 @@
 
 use std::sync::Once;
 
+/// Same contract as `core`.
+#[allow(clippy::missing_safety_doc)]
+pub mod bounce;
 /// The layer's internals work on the pointers the C ABI receives; each
 /// function's contract is that of the C call it serves.
 #[allow(clippy::missing_safety_doc)]
 pub mod core;
 /// Same contract as `core`.
 #[allow(clippy::missing_safety_doc)]
-pub mod bounce;
+pub mod emulate;
 pub mod malloc;
 pub mod null;
 pub mod rpc;

@@ -77,7 +77,10 @@ unsafe extern "C" fn aligned_buf_ready(ch: *mut spdk_io_channel, io: *mut spdk_b
     let p = &(*io).u.bdev;
     let align = spdk_bdev_get_buf_align((*io).bdev);
     let iovs = std::slice::from_raw_parts(p.iovs, p.iovcnt as usize);
-    if iovs.iter().any(|v| !(v.iov_base as usize).is_multiple_of(align)) {
+    if iovs
+        .iter()
+        .any(|v| !(v.iov_base as usize).is_multiple_of(align))
+    {
         VIOLATIONS.fetch_add(1, Ordering::Relaxed);
     }
     rec_submit(ch, io);
@@ -321,6 +324,8 @@ fn limits_split_io_and_data_survives() {
         assert!(SUBMITS.load(Ordering::Relaxed) - before >= 10);
         assert_eq!(VIOLATIONS.load(Ordering::Relaxed), 0);
 
+        compare_and_copy(t, desc, ch);
+
         // Only the parents are counted.
         let mut st: spdk_bdev_io_stat = std::mem::zeroed();
         core::channel_stat(
@@ -328,9 +333,13 @@ fn limits_split_io_and_data_survives() {
             &mut st,
             spdk_bdev_reset_stat_mode::SPDK_BDEV_RESET_STAT_NONE,
         );
-        assert_eq!(st.num_write_ops, 1);
-        assert_eq!(st.num_read_ops, 2);
-        assert_eq!(st.bytes_written, n * BS);
+        assert_eq!(st.num_write_ops, 1 + 2, "+ the emulated copies' writes");
+        assert_eq!(
+            st.num_read_ops,
+            2 + 4,
+            "+ the emulated compares' and copies' reads"
+        );
+        assert_eq!(st.bytes_written, (n + 20) * BS);
 
         spdk_put_io_channel(ch);
         spdk_bdev_close(desc);
@@ -390,4 +399,110 @@ fn limits_split_io_and_data_survives() {
         spdk_bdev_close(desc);
         poll(t);
     }
+}
+
+/// Compare and copy, emulated (the module has neither): a compare that
+/// matches, one that does not, a copy across split limits, an overlapping
+/// copy, and bad ranges.
+unsafe fn compare_and_copy(
+    t: *mut spdk_thread,
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+) {
+    let disk = ptr::addr_of_mut!(DISK).cast::<u8>();
+    let block =
+        |i: u64| std::slice::from_raw_parts(disk.add((i * BS) as usize), BS as usize).to_vec();
+    let status = || (DONE.load(Ordering::SeqCst), OK.load(Ordering::SeqCst));
+
+    let (d0, o0) = status();
+    let mut same = [block(10), block(11)].concat();
+    let r = spdk_bdev_compare_blocks(
+        desc,
+        ch,
+        same.as_mut_ptr().cast(),
+        10,
+        2,
+        Some(done),
+        ptr::null_mut(),
+    );
+    assert_eq!(r, 0);
+    poll(t);
+    assert_eq!(status(), (d0 + 1, o0 + 1), "equal data compares equal");
+    same[700] ^= 1;
+    let r = spdk_bdev_compare_blocks(
+        desc,
+        ch,
+        same.as_mut_ptr().cast(),
+        10,
+        2,
+        Some(done),
+        ptr::null_mut(),
+    );
+    assert_eq!(r, 0);
+    poll(t);
+    assert_eq!(status(), (d0 + 2, o0 + 1), "a changed byte miscompares");
+
+    // Copy blocks 10..20 to 200..210, then 10..20 onto 15..25 (overlap).
+    let want: Vec<Vec<u8>> = (10..20).map(block).collect();
+    let r = spdk_bdev_copy_blocks(desc, ch, 200, 10, 10, Some(done), ptr::null_mut());
+    assert_eq!(r, 0);
+    poll(t);
+    assert_eq!(status(), (d0 + 3, o0 + 2));
+    for (k, w) in want.iter().enumerate() {
+        assert!(block(200 + k as u64) == *w, "copied block {k}");
+    }
+    let r = spdk_bdev_copy_blocks(desc, ch, 15, 10, 10, Some(done), ptr::null_mut());
+    assert_eq!(r, 0);
+    poll(t);
+    assert_eq!(status(), (d0 + 4, o0 + 3));
+    for (k, w) in want.iter().enumerate() {
+        assert!(block(15 + k as u64) == *w, "overlapping copy, block {k}");
+    }
+
+    // Bad ranges and arguments are refused at submission.
+    assert_eq!(
+        spdk_bdev_copy_blocks(desc, ch, 250, 0, 10, Some(done), ptr::null_mut()),
+        -libc::EINVAL
+    );
+    assert_eq!(
+        spdk_bdev_copy_blocks(desc, ch, 0, 250, 10, Some(done), ptr::null_mut()),
+        -libc::EINVAL
+    );
+    assert_eq!(
+        spdk_bdev_copy_blocks(desc, ch, 0, 1, 0, Some(done), ptr::null_mut()),
+        -libc::EINVAL
+    );
+    assert_eq!(
+        spdk_bdev_compare_blocks(desc, ch, ptr::null_mut(), 0, 1, Some(done), ptr::null_mut()),
+        -libc::EINVAL
+    );
+    // No atomic compare-and-write in this module: refused, not faked.
+    let mut iv = [iovec {
+        iov_base: same.as_mut_ptr().cast(),
+        iov_len: BS as usize,
+    }];
+    let mut wv = [iovec {
+        iov_base: same.as_mut_ptr().cast(),
+        iov_len: BS as usize,
+    }];
+    let caw = |n: u64, iv: &mut [iovec], wv: &mut [iovec]| {
+        spdk_bdev_comparev_and_writev_blocks(
+            desc,
+            ch,
+            iv.as_mut_ptr(),
+            1,
+            wv.as_mut_ptr(),
+            1,
+            0,
+            n,
+            Some(done),
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(
+        caw(2, &mut iv, &mut wv),
+        -libc::EINVAL,
+        "beyond acwu (1 block by default)"
+    );
+    assert_eq!(caw(1, &mut iv, &mut wv), -libc::ENOTSUP);
 }

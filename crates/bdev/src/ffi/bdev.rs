@@ -795,6 +795,9 @@ unsafe fn rw(
             num_blocks,
             cb,
             cb_arg,
+            fused_iovs: ptr::null_mut(),
+            fused_iovcnt: 0,
+            src_offset_blocks: 0,
         },
     )
 }
@@ -1214,4 +1217,164 @@ pub unsafe extern "C" fn spdk_bdev_queue_io_wait(
         return -libc::EINVAL;
     }
     core::queue_io_wait(ch, entry)
+}
+
+// ---- compare, compare-and-write, copy ----
+
+/// Submits `a` through `desc` on `ch` (both checked).
+unsafe fn submit_args(desc: *mut spdk_bdev_desc, ch: *mut spdk_io_channel, a: IoArgs) -> c_int {
+    let Some(d) = desc_ref(desc) else {
+        return -libc::EINVAL;
+    };
+    if ch.is_null() {
+        return -libc::EINVAL;
+    }
+    core::submit(d, ch, a)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn args(
+    ty: spdk_bdev_io_type,
+    buf: *mut c_void,
+    iovs: *mut iovec,
+    iovcnt: c_int,
+    offset_blocks: u64,
+    num_blocks: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> IoArgs {
+    IoArgs {
+        ty,
+        buf,
+        iovs,
+        iovcnt,
+        offset_blocks,
+        num_blocks,
+        cb,
+        cb_arg,
+        fused_iovs: ptr::null_mut(),
+        fused_iovcnt: 0,
+        src_offset_blocks: 0,
+    }
+}
+
+/// Compares `num_blocks` blocks with `buf`: the completion fails with
+/// SPDK_BDEV_IO_STATUS_MISCOMPARE when they differ. Emulated with a read
+/// when the module has no compare.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_compare_blocks(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    buf: *mut c_void,
+    offset_blocks: u64,
+    num_blocks: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    if buf.is_null() {
+        return -libc::EINVAL;
+    }
+    let a = args(
+        SPDK_BDEV_IO_TYPE_COMPARE,
+        buf,
+        ptr::null_mut(),
+        0,
+        offset_blocks,
+        num_blocks,
+        cb,
+        cb_arg,
+    );
+    submit_args(desc, ch, a)
+}
+
+/// spdk_bdev_compare_blocks() with a scatter list.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_comparev_blocks(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    iov: *mut iovec,
+    iovcnt: c_int,
+    offset_blocks: u64,
+    num_blocks: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    if iov.is_null() || iovcnt <= 0 {
+        return -libc::EINVAL;
+    }
+    let a = args(
+        SPDK_BDEV_IO_TYPE_COMPARE,
+        ptr::null_mut(),
+        iov,
+        iovcnt,
+        offset_blocks,
+        num_blocks,
+        cb,
+        cb_arg,
+    );
+    submit_args(desc, ch, a)
+}
+
+/// Compares the range with `compare_iov` and, only when equal, writes
+/// `write_iov` to it, atomically. At most the bdev's atomic compare and
+/// write unit (-EINVAL beyond); -ENOTSUP when the module cannot do it.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_comparev_and_writev_blocks(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    compare_iov: *mut iovec,
+    compare_iovcnt: c_int,
+    write_iov: *mut iovec,
+    write_iovcnt: c_int,
+    offset_blocks: u64,
+    num_blocks: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    if compare_iov.is_null() || compare_iovcnt <= 0 || write_iov.is_null() || write_iovcnt <= 0 {
+        return -libc::EINVAL;
+    }
+    let mut a = args(
+        SPDK_BDEV_IO_TYPE_COMPARE_AND_WRITE,
+        ptr::null_mut(),
+        compare_iov,
+        compare_iovcnt,
+        offset_blocks,
+        num_blocks,
+        cb,
+        cb_arg,
+    );
+    a.fused_iovs = write_iov;
+    a.fused_iovcnt = write_iovcnt;
+    submit_args(desc, ch, a)
+}
+
+/// Copies `num_blocks` blocks from `src_offset_blocks` to
+/// `dst_offset_blocks` of the same bdev (overlapping ranges allowed).
+/// Emulated with reads and writes when the module has no copy.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_copy_blocks(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    dst_offset_blocks: u64,
+    src_offset_blocks: u64,
+    num_blocks: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    if num_blocks == 0 {
+        return -libc::EINVAL;
+    }
+    let mut a = args(
+        SPDK_BDEV_IO_TYPE_COPY,
+        ptr::null_mut(),
+        ptr::null_mut(),
+        0,
+        dst_offset_blocks,
+        num_blocks,
+        cb,
+        cb_arg,
+    );
+    a.src_offset_blocks = src_offset_blocks;
+    submit_args(desc, ch, a)
 }

@@ -346,7 +346,10 @@ pub struct spdk_bdev_io_internal_fields {
     pub split_failed: u8,
     /// This I/O is a child of a split one (not counted in the statistics).
     pub child: u8,
-    pub reserved2: [u8; 2],
+    /// An emulated copy walks its range from the end (dst overlaps src
+    /// from above).
+    pub emu_backward: u8,
+    pub reserved2: u8,
     /// A split parent waiting for a free spdk_bdev_io.
     pub wait: spdk_bdev_io_wait_entry,
     /// Bounce buffer: the caller's iovs while the module works on
@@ -355,7 +358,9 @@ pub struct spdk_bdev_io_internal_fields {
     pub orig_iovcnt: c_int,
     pub reserved3: u32,
     pub bounce_iov: iovec,
-    pub reserved: [u64; 11],
+    /// The read half of an emulated compare or copy step.
+    pub emu_child: *mut spdk_bdev_io,
+    pub reserved: [u64; 10],
 }
 
 /// One I/O: what a module's submit_request receives.
