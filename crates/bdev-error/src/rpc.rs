@@ -1,0 +1,136 @@
+//! The error injection RPC methods (SPDK's vbdev_error_rpc.c).
+
+use std::ffi::{c_int, c_void};
+
+use serde_json::Value;
+use spdk_rpc::params::{DecodeError, Decoder};
+use spdk_rpc::{Request, SPDK_JSONRPC_ERROR_INTERNAL_ERROR, SPDK_RPC_RUNTIME};
+
+use crate::vbdev::{self, ErrorType, InjectOpts, IoType};
+
+pub fn register() {
+    spdk_rpc::register("bdev_error_create", bdev_error_create, SPDK_RPC_RUNTIME);
+    spdk_rpc::register("bdev_error_delete", bdev_error_delete, SPDK_RPC_RUNTIME);
+    spdk_rpc::register(
+        "bdev_error_inject_error",
+        bdev_error_inject_error,
+        SPDK_RPC_RUNTIME,
+    );
+}
+
+fn decode_failed(req: Request) {
+    spdk_log::errlog!("spdk_json_decode_object failed");
+    req.error(
+        SPDK_JSONRPC_ERROR_INTERNAL_ERROR,
+        "spdk_json_decode_object failed",
+    );
+}
+
+fn bad(name: &str) -> DecodeError {
+    DecodeError(name.into())
+}
+
+fn bdev_error_create(req: Request, params: Option<Value>) {
+    let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
+        let base = d.req_str("base_name")?;
+        let uuid = match d.opt_str("uuid")? {
+            None => None,
+            Some(s) => Some(spdk_util::uuid::parse(s.as_bytes()).ok_or_else(|| bad("uuid"))?),
+        };
+        d.finish()?;
+        Ok((base, uuid))
+    });
+    let Ok((base, uuid)) = parsed else {
+        return decode_failed(req);
+    };
+    // SAFETY: RPC handlers run on an SPDK thread.
+    match unsafe { vbdev::create(&base, uuid) } {
+        Ok(()) => req.ok(),
+        Err(rc) => req.errno(rc),
+    }
+}
+
+unsafe extern "C" fn answer_bool(arg: *mut c_void, rc: c_int) {
+    let req = Box::from_raw(arg.cast::<Request>());
+    if rc == 0 {
+        req.ok()
+    } else {
+        req.errno(rc)
+    }
+}
+
+fn bdev_error_delete(req: Request, params: Option<Value>) {
+    let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
+        let n = d.req_str("name")?;
+        d.finish()?;
+        Ok(n)
+    });
+    let Ok(name) = parsed else {
+        return decode_failed(req);
+    };
+    let arg = Box::into_raw(Box::new(req));
+    // SAFETY: on an SPDK thread; the callback takes the request back.
+    unsafe { vbdev::delete(&name, Some(answer_bool), arg.cast()) };
+}
+
+fn decode_inject(d: &mut Decoder) -> Result<(String, InjectOpts), DecodeError> {
+    let name = d.req_str("name")?;
+    let io_type = match d.req_str("io_type")?.as_str() {
+        "read" => IoType::Read,
+        "write" => IoType::Write,
+        "flush" => IoType::Flush,
+        "unmap" => IoType::Unmap,
+        "all" => IoType::All,
+        "clear" => IoType::Clear,
+        _ => {
+            spdk_log::noticelog!("Invalid parameter value: io_type");
+            return Err(bad("io_type"));
+        }
+    };
+    let error_type = match d.req_str("error_type")?.as_str() {
+        "failure" => ErrorType::Failure,
+        "pending" => ErrorType::Pending,
+        "corrupt_data" => ErrorType::CorruptData,
+        "nomem" => ErrorType::Nomem,
+        _ => {
+            spdk_log::noticelog!("Invalid parameter value: error_type");
+            return Err(bad("error_type"));
+        }
+    };
+    let num = match d.opt_u64("num")? {
+        None => 1,
+        Some(v) => u32::try_from(v).map_err(|_| bad("num"))?,
+    };
+    let queue_depth = d.opt_u64("queue_depth")?.unwrap_or(0);
+    let corrupt_offset = d.opt_u64("corrupt_offset")?.unwrap_or(0);
+    let corrupt_value = match d.opt_u64("corrupt_value")? {
+        None => 0,
+        Some(v) => u8::try_from(v).map_err(|_| bad("corrupt_value"))?,
+    };
+    Ok((
+        name,
+        InjectOpts {
+            io_type,
+            error_type,
+            num,
+            queue_depth,
+            corrupt_offset,
+            corrupt_value,
+        },
+    ))
+}
+
+fn bdev_error_inject_error(req: Request, params: Option<Value>) {
+    let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
+        let r = decode_inject(&mut d)?;
+        d.finish()?;
+        Ok(r)
+    });
+    let Ok((name, opts)) = parsed else {
+        return decode_failed(req);
+    };
+    match vbdev::inject_error(&name, &opts) {
+        Ok(()) => req.ok(),
+        Err(rc) => req.errno(rc),
+    }
+}
