@@ -5,6 +5,7 @@
 
 #include "spdk/stdinc.h"
 #include "spdk/env.h"
+#include "spdk/nvme_spec.h"
 #include "spdk/nvmf_spec.h"
 #include "spdk/util.h"
 /** \file

@@ -5,9 +5,12 @@
 
 #include "spdk/stdinc.h"
 #include "spdk/assert.h"
+#include "spdk/nvme_spec.h"
 /** \file
- * NVMe over Fabrics definitions from the specification: for now the
- * transport types, address families and the length limits of transport IDs.
+ * Definitions of the NVMe over Fabrics specification: fabrics command and
+ * response capsules, connect data, the discovery log page, in-band
+ * authentication messages, and the RDMA and TCP transport structures.
+ * All of its structures are packed, as on the wire.
  */
 
 /** Prefix of an NQN built from a UUID; the UUID follows it. */
@@ -15,6 +18,34 @@
 
 /** The well-known NQN of a discovery controller. */
 #define SPDK_NVMF_DISCOVERY_NQN "nqn.2014-08.org.nvmexpress.discovery"
+
+/** Discovery log entry flags: duplicate returned information. */
+#define SPDK_NVMF_DISCOVERY_LOG_EFLAGS_DUPRETINFO (1u << 0u)
+/** Discovery log entry flags: explicit persistent connections supported. */
+#define SPDK_NVMF_DISCOVERY_LOG_EFLAGS_EPCSD (1u << 1u)
+
+/** NVMe/TCP common header flags: a header digest, a data digest follows. */
+#define SPDK_NVME_TCP_CH_FLAGS_HDGSTF (1u << 0)
+#define SPDK_NVME_TCP_CH_FLAGS_DDGSTF (1u << 1)
+
+/** Largest PDU data offset NVMe/TCP allows (from the largest CPDA). */
+#define SPDK_NVME_TCP_PDU_PDO_MAX_OFFSET ((SPDK_NVME_TCP_CPDA_MAX + 1) << 2)
+
+/** H2CData flags: last PDU of the data; (unused by hosts) success. */
+#define SPDK_NVME_TCP_H2C_DATA_FLAGS_LAST_PDU (1u << 2)
+#define SPDK_NVME_TCP_H2C_DATA_FLAGS_SUCCESS (1u << 3)
+/** H2CData PDU data offset granularity. */
+#define SPDK_NVME_TCP_H2C_DATA_PDO_MULT 8u
+
+/** C2HData flags: success (no response capsule follows); last PDU. */
+#define SPDK_NVME_TCP_C2H_DATA_FLAGS_SUCCESS (1u << 3)
+#define SPDK_NVME_TCP_C2H_DATA_FLAGS_LAST_PDU (1u << 2)
+/** C2HData PDU data offset granularity. */
+#define SPDK_NVME_TCP_C2H_DATA_PDO_MULT 8u
+
+/** Longest termination request PDU: its header and the error data. */
+#define SPDK_NVME_TCP_TERM_REQ_PDU_MAX_SIZE \
+	(SPDK_NVME_TCP_TERM_REQ_ERROR_DATA_MAX_SIZE + sizeof(struct spdk_nvme_tcp_term_req_hdr))
 
 /**
  * Shortest valid NQN: the "nqn.yyyy-mm." prefix the specification requires.
@@ -50,6 +81,61 @@
  * Longest transport service ID in a transport ID, without the terminator.
  */
 #define SPDK_NVMF_TRSVCID_MAX_LEN 32
+
+/**
+ * Length of a UUID in text form, without the terminator.
+ */
+#define SPDK_NVMF_UUID_STRING_LEN 36
+
+/**
+ * Opcode of every fabrics command (the command type is in fctype).
+ */
+#define SPDK_NVME_OPC_FABRIC 127
+
+/**
+ * Property Get/Set attribute size: 4 bytes.
+ */
+#define SPDK_NVMF_PROP_SIZE_4 0
+
+/**
+ * Property Get/Set attribute size: 8 bytes.
+ */
+#define SPDK_NVMF_PROP_SIZE_8 1
+
+/**
+ * Smallest admin submission queue a discovery log entry may announce.
+ */
+#define SPDK_NVMF_MIN_ADMIN_MAX_SQ_SIZE 32
+
+/**
+ * Security protocol of NVMe in-band authentication (SECP).
+ */
+#define SPDK_NVMF_AUTH_SECP_NVME 233
+
+/**
+ * Reason code of AUTH_Failure messages: authentication failed.
+ */
+#define SPDK_NVMF_AUTH_FAILURE 1
+
+/**
+ * SGL subtype of an RDMA keyed data block that invalidates its key.
+ */
+#define SPDK_NVME_SGL_SUBTYPE_INVALIDATE_KEY 15
+
+/**
+ * Largest host PDU data alignment (HPDA) of NVMe/TCP.
+ */
+#define SPDK_NVME_TCP_HPDA_MAX 31
+
+/**
+ * Largest controller PDU data alignment (CPDA) of NVMe/TCP.
+ */
+#define SPDK_NVME_TCP_CPDA_MAX 31
+
+/**
+ * Most bytes of the offending PDU header a TCP termination request carries.
+ */
+#define SPDK_NVME_TCP_TERM_REQ_ERROR_DATA_MAX_SIZE 128
 
 /**
  * Transport types of NVMe over Fabrics (the TRTYPE field).
@@ -98,5 +184,707 @@ enum spdk_nvmf_adrfam {
    */
   SPDK_NVMF_ADRFAM_INTRA_HOST = 254,
 };
+
+/**
+ * Fabrics command types (fctype of a fabrics command capsule).
+ */
+enum spdk_nvmf_fabric_cmd_types {
+  SPDK_NVMF_FABRIC_COMMAND_PROPERTY_SET = 0,
+  SPDK_NVMF_FABRIC_COMMAND_CONNECT = 1,
+  SPDK_NVMF_FABRIC_COMMAND_PROPERTY_GET = 4,
+  SPDK_NVMF_FABRIC_COMMAND_AUTHENTICATION_SEND = 5,
+  SPDK_NVMF_FABRIC_COMMAND_AUTHENTICATION_RECV = 6,
+  SPDK_NVMF_FABRIC_COMMAND_START_VENDOR_SPECIFIC = 192,
+};
+
+/**
+ * Command specific status codes of fabrics commands.
+ */
+enum spdk_nvmf_fabric_cmd_status_code {
+  SPDK_NVMF_FABRIC_SC_INCOMPATIBLE_FORMAT = 128,
+  SPDK_NVMF_FABRIC_SC_CONTROLLER_BUSY = 129,
+  SPDK_NVMF_FABRIC_SC_INVALID_PARAM = 130,
+  SPDK_NVMF_FABRIC_SC_RESTART_DISCOVERY = 131,
+  SPDK_NVMF_FABRIC_SC_INVALID_HOST = 132,
+  SPDK_NVMF_FABRIC_SC_LOG_RESTART_DISCOVERY = 144,
+  SPDK_NVMF_FABRIC_SC_AUTH_REQUIRED = 145,
+};
+
+/**
+ * RDMA queue pair service types.
+ */
+enum spdk_nvmf_rdma_qptype {
+  SPDK_NVMF_RDMA_QPTYPE_RELIABLE_CONNECTED = 1,
+  SPDK_NVMF_RDMA_QPTYPE_RELIABLE_DATAGRAM = 2,
+};
+
+/**
+ * RDMA provider types.
+ */
+enum spdk_nvmf_rdma_prtype {
+  SPDK_NVMF_RDMA_PRTYPE_NONE = 1,
+  SPDK_NVMF_RDMA_PRTYPE_IB = 2,
+  SPDK_NVMF_RDMA_PRTYPE_ROCE = 3,
+  SPDK_NVMF_RDMA_PRTYPE_ROCE2 = 4,
+  SPDK_NVMF_RDMA_PRTYPE_IWARP = 5,
+};
+
+/**
+ * RDMA connection management services.
+ */
+enum spdk_nvmf_rdma_cms {
+  /**
+   * rdma_cm (sockets-like addressing).
+   */
+  SPDK_NVMF_RDMA_CMS_RDMA_CM = 1,
+};
+
+/**
+ * Subsystem types of discovery log entries.
+ */
+enum spdk_nvmf_subtype {
+  /**
+   * A referral to another discovery service.
+   */
+  SPDK_NVMF_SUBTYPE_DISCOVERY = 1,
+  /**
+   * An NVM subsystem.
+   */
+  SPDK_NVMF_SUBTYPE_NVME = 2,
+  /**
+   * The discovery subsystem being asked.
+   */
+  SPDK_NVMF_SUBTYPE_DISCOVERY_CURRENT = 3,
+};
+
+/**
+ * Secure channel requirement of a discovery log entry (treq).
+ */
+enum spdk_nvmf_treq_secure_channel {
+  SPDK_NVMF_TREQ_SECURE_CHANNEL_NOT_SPECIFIED = 0,
+  SPDK_NVMF_TREQ_SECURE_CHANNEL_REQUIRED = 1,
+  SPDK_NVMF_TREQ_SECURE_CHANNEL_NOT_REQUIRED = 2,
+};
+
+/**
+ * Security types of NVMe/TCP (transport specific address subtype).
+ */
+enum spdk_nvme_tcp_secure_socket_type {
+  SPDK_NVME_TCP_SECURITY_NONE = 0,
+  SPDK_NVME_TCP_SECURITY_TLS_1_2 = 1,
+  SPDK_NVME_TCP_SECURITY_TLS_1_3 = 2,
+};
+
+/**
+ * Authentication message types.
+ */
+enum spdk_nvmf_auth_type {
+  SPDK_NVMF_AUTH_TYPE_COMMON_MESSAGE = 0,
+  SPDK_NVMF_AUTH_TYPE_DHCHAP = 1,
+};
+
+/**
+ * Authentication message identifiers.
+ */
+enum spdk_nvmf_auth_id {
+  SPDK_NVMF_AUTH_ID_NEGOTIATE = 0,
+  SPDK_NVMF_AUTH_ID_DHCHAP_CHALLENGE = 1,
+  SPDK_NVMF_AUTH_ID_DHCHAP_REPLY = 2,
+  SPDK_NVMF_AUTH_ID_DHCHAP_SUCCESS1 = 3,
+  SPDK_NVMF_AUTH_ID_DHCHAP_SUCCESS2 = 4,
+  SPDK_NVMF_AUTH_ID_FAILURE2 = 240,
+  SPDK_NVMF_AUTH_ID_FAILURE1 = 241,
+};
+
+/**
+ * DH-HMAC-CHAP hash functions.
+ */
+enum spdk_nvmf_dhchap_hash {
+  SPDK_NVMF_DHCHAP_HASH_NONE = 0,
+  SPDK_NVMF_DHCHAP_HASH_SHA256 = 1,
+  SPDK_NVMF_DHCHAP_HASH_SHA384 = 2,
+  SPDK_NVMF_DHCHAP_HASH_SHA512 = 3,
+};
+
+/**
+ * DH-HMAC-CHAP Diffie-Hellman groups.
+ */
+enum spdk_nvmf_dhchap_dhgroup {
+  SPDK_NVMF_DHCHAP_DHGROUP_NULL = 0,
+  SPDK_NVMF_DHCHAP_DHGROUP_2048 = 1,
+  SPDK_NVMF_DHCHAP_DHGROUP_3072 = 2,
+  SPDK_NVMF_DHCHAP_DHGROUP_4096 = 3,
+  SPDK_NVMF_DHCHAP_DHGROUP_6144 = 4,
+  SPDK_NVMF_DHCHAP_DHGROUP_8192 = 5,
+};
+
+/**
+ * Secure channel concatenation of AUTH_Negotiate.
+ */
+enum spdk_nvmf_auth_scc {
+  SPDK_NVMF_AUTH_SCC_DISABLED = 0,
+  /**
+   * With TLS (NVMe/TCP).
+   */
+  SPDK_NVMF_AUTH_SCC_TLS = 1,
+};
+
+/**
+ * Reason code explanations of AUTH_Failure messages.
+ */
+enum spdk_nvmf_auth_failure_reason {
+  SPDK_NVMF_AUTH_FAILED = 1,
+  SPDK_NVMF_AUTH_PROTOCOL_UNUSABLE = 2,
+  SPDK_NVMF_AUTH_SCC_MISMATCH = 3,
+  SPDK_NVMF_AUTH_HASH_UNUSABLE = 4,
+  SPDK_NVMF_AUTH_DHGROUP_UNUSABLE = 5,
+  SPDK_NVMF_AUTH_INCORRECT_PAYLOAD = 6,
+  SPDK_NVMF_AUTH_INCORRECT_PROTOCOL_MESSAGE = 7,
+};
+
+/**
+ * Status of an RDMA connection rejection (reject private data, sts).
+ */
+enum spdk_nvmf_rdma_transport_error {
+  SPDK_NVMF_RDMA_ERROR_INVALID_PRIVATE_DATA_LENGTH = 1,
+  SPDK_NVMF_RDMA_ERROR_INVALID_RECFMT = 2,
+  SPDK_NVMF_RDMA_ERROR_INVALID_QID = 3,
+  SPDK_NVMF_RDMA_ERROR_INVALID_HSQSIZE = 4,
+  SPDK_NVMF_RDMA_ERROR_INVALID_HRQSIZE = 5,
+  SPDK_NVMF_RDMA_ERROR_NO_RESOURCES = 6,
+  SPDK_NVMF_RDMA_ERROR_INVALID_IRD = 7,
+  SPDK_NVMF_RDMA_ERROR_INVALID_ORD = 8,
+};
+
+/**
+ * NVMe/TCP PDU types.
+ */
+enum spdk_nvme_tcp_pdu_type {
+  /**
+   * Initialize connection request (ICReq).
+   */
+  SPDK_NVME_TCP_PDU_TYPE_IC_REQ = 0,
+  /**
+   * Initialize connection response (ICResp).
+   */
+  SPDK_NVME_TCP_PDU_TYPE_IC_RESP = 1,
+  /**
+   * Termination request from the host.
+   */
+  SPDK_NVME_TCP_PDU_TYPE_H2C_TERM_REQ = 2,
+  /**
+   * Termination request from the controller.
+   */
+  SPDK_NVME_TCP_PDU_TYPE_C2H_TERM_REQ = 3,
+  /**
+   * Command capsule.
+   */
+  SPDK_NVME_TCP_PDU_TYPE_CAPSULE_CMD = 4,
+  /**
+   * Response capsule.
+   */
+  SPDK_NVME_TCP_PDU_TYPE_CAPSULE_RESP = 5,
+  /**
+   * Data from the host.
+   */
+  SPDK_NVME_TCP_PDU_TYPE_H2C_DATA = 6,
+  /**
+   * Data from the controller.
+   */
+  SPDK_NVME_TCP_PDU_TYPE_C2H_DATA = 7,
+  /**
+   * Ready to transfer.
+   */
+  SPDK_NVME_TCP_PDU_TYPE_R2T = 9,
+};
+
+/** Fatal error status of a TCP termination request (FES). Two names share
+ * the value 5. */
+enum spdk_nvme_tcp_term_req_fes {
+	SPDK_NVME_TCP_TERM_REQ_FES_INVALID_HEADER_FIELD			= 0x01,
+	SPDK_NVME_TCP_TERM_REQ_FES_PDU_SEQUENCE_ERROR			= 0x02,
+	SPDK_NVME_TCP_TERM_REQ_FES_HDGST_ERROR				= 0x03,
+	SPDK_NVME_TCP_TERM_REQ_FES_DATA_TRANSFER_OUT_OF_RANGE		= 0x04,
+	SPDK_NVME_TCP_TERM_REQ_FES_DATA_TRANSFER_LIMIT_EXCEEDED		= 0x05,
+	SPDK_NVME_TCP_TERM_REQ_FES_R2T_LIMIT_EXCEEDED			= 0x05,
+	SPDK_NVME_TCP_TERM_REQ_FES_INVALID_DATA_UNSUPPORTED_PARAMETER	= 0x06,
+};
+
+#pragma pack(push, 1)
+
+/*
+ * Fabrics commands and responses.
+ */
+
+/** A fabrics command capsule, generic view (opcode SPDK_NVME_OPC_FABRIC). */
+struct spdk_nvmf_capsule_cmd {
+	uint8_t		opcode;
+	uint8_t		reserved1;
+	uint16_t	cid;
+	uint8_t		fctype;		/**< enum spdk_nvmf_fabric_cmd_types */
+	uint8_t		reserved2[35];
+	uint8_t		fabric_specific[24];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_capsule_cmd) == 64, "size");
+
+/** Authentication Receive command. */
+struct spdk_nvmf_fabric_auth_recv_cmd {
+	uint8_t		opcode;
+	uint8_t		reserved1;
+	uint16_t	cid;
+	uint8_t		fctype;		/**< SPDK_NVMF_FABRIC_COMMAND_AUTHENTICATION_RECV */
+	uint8_t		reserved2[19];
+	struct spdk_nvme_sgl_descriptor sgl1;
+	uint8_t		reserved3;
+	uint8_t		spsp0;		/**< security protocol specific */
+	uint8_t		spsp1;
+	uint8_t		secp;		/**< security protocol (SPDK_NVMF_AUTH_SECP_NVME) */
+	uint32_t	al;		/**< allocation length */
+	uint8_t		reserved4[16];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_fabric_auth_recv_cmd) == 64, "size");
+
+/** Authentication Send command. */
+struct spdk_nvmf_fabric_auth_send_cmd {
+	uint8_t		opcode;
+	uint8_t		reserved1;
+	uint16_t	cid;
+	uint8_t		fctype;		/**< SPDK_NVMF_FABRIC_COMMAND_AUTHENTICATION_SEND */
+	uint8_t		reserved2[19];
+	struct spdk_nvme_sgl_descriptor sgl1;
+	uint8_t		reserved3;
+	uint8_t		spsp0;
+	uint8_t		spsp1;
+	uint8_t		secp;
+	uint32_t	tl;		/**< transfer length */
+	uint8_t		reserved4[16];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_fabric_auth_send_cmd) == 64, "size");
+
+/** Data of the Connect command. */
+struct spdk_nvmf_fabric_connect_data {
+	uint8_t		hostid[16];	/**< host identifier */
+	uint16_t	cntlid;		/**< controller to join (0xffff: any, dynamic model) */
+	uint8_t		reserved5[238];
+	uint8_t		subnqn[SPDK_NVME_NQN_FIELD_SIZE];
+	uint8_t		hostnqn[SPDK_NVME_NQN_FIELD_SIZE];
+	uint8_t		reserved6[256];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_fabric_connect_data) == 1024, "size");
+
+/** Connect command. */
+struct spdk_nvmf_fabric_connect_cmd {
+	uint8_t		opcode;
+	uint8_t		reserved1;
+	uint16_t	cid;
+	uint8_t		fctype;		/**< SPDK_NVMF_FABRIC_COMMAND_CONNECT */
+	uint8_t		reserved2[19];
+	struct spdk_nvme_sgl_descriptor sgl1;
+	uint16_t	recfmt;		/**< record format (0) */
+	uint16_t	qid;		/**< queue (0: admin) */
+	uint16_t	sqsize;		/**< submission queue size, 0's based */
+	uint8_t		cattr;		/**< connect attributes */
+	uint8_t		reserved3;
+	uint32_t	kato;		/**< keep alive timeout, ms */
+	uint8_t		reserved4[12];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_fabric_connect_cmd) == 64, "size");
+
+/** Response to Connect. */
+struct spdk_nvmf_fabric_connect_rsp {
+	union {
+		/** On success. */
+		struct {
+			uint16_t cntlid;	/**< controller ID */
+			struct {
+				uint16_t reserved1	: 1;
+				uint16_t atr		: 1;	/**< authentication required */
+				uint16_t ascr		: 1;	/**< secure channel concatenation required */
+				uint16_t reserved2	: 13;
+			} authreq;
+		} success;
+
+		/** On SPDK_NVMF_FABRIC_SC_INVALID_PARAM. */
+		struct {
+			uint16_t	ipo;	/**< offset of the invalid parameter */
+			uint8_t		iattr;	/**< 0: in the command, 1: in the data */
+			uint8_t		reserved;
+		} invalid;
+
+		uint32_t raw;
+	} status_code_specific;
+
+	uint32_t	reserved0;
+	uint16_t	sqhd;
+	uint16_t	reserved1;
+	uint16_t	cid;
+	struct spdk_nvme_status status;
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_fabric_connect_rsp) == 16, "size");
+
+/** Property Get command. */
+struct spdk_nvmf_fabric_prop_get_cmd {
+	uint8_t		opcode;
+	uint8_t		reserved1;
+	uint16_t	cid;
+	uint8_t		fctype;		/**< SPDK_NVMF_FABRIC_COMMAND_PROPERTY_GET */
+	uint8_t		reserved2[35];
+	struct {
+		uint8_t size		: 3;	/**< SPDK_NVMF_PROP_SIZE_4 or _8 */
+		uint8_t reserved	: 5;
+	} attrib;
+	uint8_t		reserved3[3];
+	uint32_t	ofst;		/**< property offset (controller register) */
+	uint8_t		reserved4[16];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_fabric_prop_get_cmd) == 64, "size");
+
+/** Response to Property Get. */
+struct spdk_nvmf_fabric_prop_get_rsp {
+	union {
+		uint64_t u64;
+		struct {
+			uint32_t low;
+			uint32_t high;
+		} u32;
+	} value;
+
+	uint16_t	sqhd;
+	uint16_t	reserved0;
+	uint16_t	cid;
+	struct spdk_nvme_status status;
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_fabric_prop_get_rsp) == 16, "size");
+
+/** Property Set command. */
+struct spdk_nvmf_fabric_prop_set_cmd {
+	uint8_t		opcode;
+	uint8_t		reserved0;
+	uint16_t	cid;
+	uint8_t		fctype;		/**< SPDK_NVMF_FABRIC_COMMAND_PROPERTY_SET */
+	uint8_t		reserved1[35];
+	struct {
+		uint8_t size		: 3;	/**< SPDK_NVMF_PROP_SIZE_4 or _8 */
+		uint8_t reserved	: 5;
+	} attrib;
+	uint8_t		reserved2[3];
+	uint32_t	ofst;		/**< property offset (controller register) */
+
+	union {
+		uint64_t u64;
+		struct {
+			uint32_t low;
+			uint32_t high;
+		} u32;
+	} value;
+
+	uint8_t		reserved4[8];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_fabric_prop_set_cmd) == 64, "size");
+
+/*
+ * Discovery log page.
+ */
+
+/** RDMA transport specific address subtype of a discovery log entry. */
+struct spdk_nvmf_rdma_transport_specific_address_subtype {
+	uint8_t		rdma_qptype;	/**< enum spdk_nvmf_rdma_qptype */
+	uint8_t		rdma_prtype;	/**< enum spdk_nvmf_rdma_prtype */
+	uint8_t		rdma_cms;	/**< enum spdk_nvmf_rdma_cms */
+	uint8_t		reserved0[5];
+	uint16_t	rdma_pkey;	/**< partition key (AF_IB) */
+	uint8_t		reserved2[246];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_rdma_transport_specific_address_subtype) == 256, "size");
+
+/** TCP transport specific address subtype of a discovery log entry. */
+struct spdk_nvme_tcp_transport_specific_address_subtype {
+	uint8_t		sectype;	/**< enum spdk_nvme_tcp_secure_socket_type */
+	uint8_t		reserved0[255];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvme_tcp_transport_specific_address_subtype) == 256, "size");
+
+/** Transport specific address subtype (TSAS) of a discovery log entry. */
+union spdk_nvmf_transport_specific_address_subtype {
+	uint8_t raw[256];
+	struct spdk_nvmf_rdma_transport_specific_address_subtype rdma;
+	struct spdk_nvme_tcp_transport_specific_address_subtype tcp;
+};
+SPDK_STATIC_ASSERT(sizeof(union spdk_nvmf_transport_specific_address_subtype) == 256, "size");
+
+/** One entry of the discovery log page: a subsystem port. Strings are
+ * space padded, not terminated. */
+struct spdk_nvmf_discovery_log_page_entry {
+	uint8_t		trtype;		/**< enum spdk_nvmf_trtype */
+	uint8_t		adrfam;		/**< enum spdk_nvmf_adrfam */
+	uint8_t		subtype;	/**< enum spdk_nvmf_subtype */
+	struct {
+		uint8_t secure_channel	: 2;	/**< enum spdk_nvmf_treq_secure_channel */
+		uint8_t reserved	: 6;
+	} treq;				/**< transport requirements */
+	uint16_t	portid;		/**< subsystem port */
+	uint16_t	cntlid;		/**< controller (0xffff: dynamic) */
+	uint16_t	asqsz;		/**< largest admin submission queue */
+	uint16_t	eflags;		/**< SPDK_NVMF_DISCOVERY_LOG_EFLAGS_* */
+	uint8_t		reserved0[20];
+	uint8_t		trsvcid[SPDK_NVMF_TRSVCID_MAX_LEN];	/**< transport service ID */
+	uint8_t		reserved1[192];
+	uint8_t		subnqn[256];				/**< subsystem NQN */
+	uint8_t		traddr[SPDK_NVMF_TRADDR_MAX_LEN];	/**< transport address */
+	union spdk_nvmf_transport_specific_address_subtype tsas;
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_discovery_log_page_entry) == 1024, "size");
+
+/** Header of the discovery log page; numrec entries follow. */
+struct spdk_nvmf_discovery_log_page {
+	uint64_t	genctr;		/**< generation counter */
+	uint64_t	numrec;		/**< number of records */
+	uint16_t	recfmt;		/**< record format (0) */
+	uint8_t		reserved0[1006];
+	struct spdk_nvmf_discovery_log_page_entry entries[0];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_discovery_log_page) == 1024, "size");
+
+/*
+ * In-band authentication (DH-HMAC-CHAP) messages.
+ */
+
+/** A protocol descriptor of AUTH_Negotiate. */
+struct spdk_nvmf_auth_descriptor {
+	uint8_t		auth_id;	/**< enum spdk_nvmf_auth_type */
+	uint8_t		reserved0;
+	uint8_t		halen;		/**< entries of hash_id_list */
+	uint8_t		dhlen;		/**< entries of dhg_id_list */
+	uint8_t		hash_id_list[30];	/**< enum spdk_nvmf_dhchap_hash */
+	uint8_t		dhg_id_list[30];	/**< enum spdk_nvmf_dhchap_dhgroup */
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_auth_descriptor) == 64, "size");
+
+/** AUTH_Negotiate; napd descriptors follow. */
+struct spdk_nvmf_auth_negotiate {
+	uint8_t		auth_type;	/**< enum spdk_nvmf_auth_type */
+	uint8_t		auth_id;	/**< enum spdk_nvmf_auth_id */
+	uint8_t		reserved0[2];
+	uint16_t	t_id;		/**< transaction */
+	uint8_t		sc_c;		/**< enum spdk_nvmf_auth_scc */
+	uint8_t		napd;		/**< number of descriptors */
+	struct spdk_nvmf_auth_descriptor descriptors[0];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_auth_negotiate) == 8, "size");
+
+/** DH-HMAC-CHAP_Challenge; the challenge (hl bytes) then the DH value
+ * (dhvlen bytes) follow. */
+struct spdk_nvmf_dhchap_challenge {
+	uint8_t		auth_type;
+	uint8_t		auth_id;
+	uint8_t		reserved0[2];
+	uint16_t	t_id;
+	uint8_t		hl;		/**< hash length */
+	uint8_t		reserved1;
+	uint8_t		hash_id;	/**< enum spdk_nvmf_dhchap_hash */
+	uint8_t		dhg_id;		/**< enum spdk_nvmf_dhchap_dhgroup */
+	uint16_t	dhvlen;		/**< DH value length */
+	uint32_t	seqnum;		/**< sequence number */
+	uint8_t		cval[0];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_dhchap_challenge) == 16, "size");
+
+/** DH-HMAC-CHAP_Reply; the response (hl bytes), the host's challenge (hl
+ * bytes) and its DH value (dhvlen bytes) follow. */
+struct spdk_nvmf_dhchap_reply {
+	uint8_t		auth_type;
+	uint8_t		auth_id;
+	uint8_t		reserved0[2];
+	uint16_t	t_id;
+	uint8_t		hl;		/**< hash length */
+	uint8_t		reserved1;
+	uint8_t		cvalid;		/**< a host challenge is present */
+	uint8_t		reserved2;
+	uint16_t	dhvlen;
+	uint32_t	seqnum;
+	uint8_t		rval[0];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_dhchap_reply) == 16, "size");
+
+/** DH-HMAC-CHAP_Success1; the controller's response (hl bytes) follows. */
+struct spdk_nvmf_dhchap_success1 {
+	uint8_t		auth_type;
+	uint8_t		auth_id;
+	uint8_t		reserved0[2];
+	uint16_t	t_id;
+	uint8_t		hl;
+	uint8_t		reserved1;
+	uint8_t		rvalid;		/**< a response is present */
+	uint8_t		reserved2[7];
+	uint8_t		rval[0];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_dhchap_success1) == 16, "size");
+
+/** DH-HMAC-CHAP_Success2. */
+struct spdk_nvmf_dhchap_success2 {
+	uint8_t		auth_type;
+	uint8_t		auth_id;
+	uint8_t		reserved0[2];
+	uint16_t	t_id;
+	uint8_t		reserved1[10];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_dhchap_success2) == 16, "size");
+
+/** AUTH_Failure1 and AUTH_Failure2. */
+struct spdk_nvmf_auth_failure {
+	uint8_t		auth_type;
+	uint8_t		auth_id;
+	uint8_t		reserved0[2];
+	uint16_t	t_id;
+	uint8_t		rc;		/**< reason code (SPDK_NVMF_AUTH_FAILURE) */
+	uint8_t		rce;		/**< enum spdk_nvmf_auth_failure_reason */
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_auth_failure) == 8, "size");
+
+/*
+ * RDMA transport: private data of the connection manager messages.
+ */
+
+/** Private data of an RDMA connection request. */
+struct spdk_nvmf_rdma_request_private_data {
+	uint16_t	recfmt;		/**< record format (0) */
+	uint16_t	qid;		/**< queue (0: admin) */
+	uint16_t	hrqsize;	/**< host receive queue size */
+	uint16_t	hsqsize;	/**< host send queue size */
+	uint16_t	cntlid;		/**< controller ID */
+	uint8_t		reserved[22];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_rdma_request_private_data) == 32, "size");
+
+/** Private data of an RDMA connection accept. */
+struct spdk_nvmf_rdma_accept_private_data {
+	uint16_t	recfmt;
+	uint16_t	crqsize;	/**< controller receive queue size */
+	uint8_t		reserved[28];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_rdma_accept_private_data) == 32, "size");
+
+/** Private data of an RDMA connection reject. */
+struct spdk_nvmf_rdma_reject_private_data {
+	uint16_t	recfmt;
+	uint16_t	sts;		/**< enum spdk_nvmf_rdma_transport_error */
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvmf_rdma_reject_private_data) == 4, "size");
+
+/** RDMA private data, any of the three. */
+union spdk_nvmf_rdma_private_data {
+	struct spdk_nvmf_rdma_request_private_data	pd_request;
+	struct spdk_nvmf_rdma_accept_private_data	pd_accept;
+	struct spdk_nvmf_rdma_reject_private_data	pd_reject;
+};
+SPDK_STATIC_ASSERT(sizeof(union spdk_nvmf_rdma_private_data) == 32, "size");
+
+/*
+ * TCP transport: PDU headers.
+ */
+
+/** The header common to every NVMe/TCP PDU. */
+struct spdk_nvme_tcp_common_pdu_hdr {
+	uint8_t		pdu_type;	/**< enum spdk_nvme_tcp_pdu_type */
+	uint8_t		flags;		/**< type specific flags */
+	uint8_t		hlen;		/**< header length, without the header digest */
+	uint8_t		pdo;		/**< offset of the data in the PDU */
+	uint32_t	plen;		/**< length of the whole PDU */
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvme_tcp_common_pdu_hdr) == 8, "size");
+
+/** Initialize connection request (ICReq). */
+struct spdk_nvme_tcp_ic_req {
+	struct spdk_nvme_tcp_common_pdu_hdr common;
+	uint16_t	pfv;		/**< PDU format version */
+	uint8_t		hpda;		/**< alignment of controller-to-host data, dwords, 0's based */
+	union {
+		uint8_t raw;
+		struct {
+			uint8_t hdgst_enable	: 1;
+			uint8_t ddgst_enable	: 1;
+			uint8_t reserved	: 6;
+		} bits;
+	} dgst;				/**< digests requested */
+	uint32_t	maxr2t;		/**< most outstanding R2Ts per command, 0's based */
+	uint8_t		reserved16[112];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvme_tcp_ic_req) == 128, "size");
+
+/** Initialize connection response (ICResp). */
+struct spdk_nvme_tcp_ic_resp {
+	struct spdk_nvme_tcp_common_pdu_hdr common;
+	uint16_t	pfv;		/**< PDU format version */
+	uint8_t		cpda;		/**< alignment of host-to-controller data, dwords, 0's based */
+	union {
+		uint8_t raw;
+		struct {
+			uint8_t hdgst_enable	: 1;
+			uint8_t ddgst_enable	: 1;
+			uint8_t reserved	: 6;
+		} bits;
+	} dgst;				/**< digests enabled */
+	uint32_t	maxh2cdata;	/**< most data bytes per H2CData PDU */
+	uint8_t		reserved16[112];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvme_tcp_ic_resp) == 128, "size");
+
+/** Termination request (either direction); error data follows. */
+struct spdk_nvme_tcp_term_req_hdr {
+	struct spdk_nvme_tcp_common_pdu_hdr common;
+	uint16_t	fes;		/**< enum spdk_nvme_tcp_term_req_fes */
+	uint8_t		fei[4];		/**< fatal error information */
+	uint8_t		reserved14[10];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvme_tcp_term_req_hdr) == 24, "size");
+
+/** Command capsule; in-capsule data may follow. */
+struct spdk_nvme_tcp_cmd {
+	struct spdk_nvme_tcp_common_pdu_hdr common;
+	struct spdk_nvme_cmd	ccsqe;	/**< the submission queue entry */
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvme_tcp_cmd) == 72, "size");
+
+/** Response capsule. */
+struct spdk_nvme_tcp_rsp {
+	struct spdk_nvme_tcp_common_pdu_hdr common;
+	struct spdk_nvme_cpl	rccqe;	/**< the completion queue entry */
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvme_tcp_rsp) == 24, "size");
+
+/** Host to controller data (H2CData). */
+struct spdk_nvme_tcp_h2c_data_hdr {
+	struct spdk_nvme_tcp_common_pdu_hdr common;
+	uint16_t	cccid;		/**< command capsule CID */
+	uint16_t	ttag;		/**< transfer tag of the R2T */
+	uint32_t	datao;		/**< offset in the command's data */
+	uint32_t	datal;		/**< length */
+	uint8_t		reserved20[4];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvme_tcp_h2c_data_hdr) == 24, "size");
+
+/** Controller to host data (C2HData). */
+struct spdk_nvme_tcp_c2h_data_hdr {
+	struct spdk_nvme_tcp_common_pdu_hdr common;
+	uint16_t	cccid;		/**< command capsule CID */
+	uint8_t		reserved10[2];
+	uint32_t	datao;		/**< offset in the command's data */
+	uint32_t	datal;		/**< length */
+	uint8_t		reserved20[4];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvme_tcp_c2h_data_hdr) == 24, "size");
+
+/** Ready to transfer (R2T). */
+struct spdk_nvme_tcp_r2t_hdr {
+	struct spdk_nvme_tcp_common_pdu_hdr common;
+	uint16_t	cccid;		/**< command capsule CID */
+	uint16_t	ttag;		/**< transfer tag for the H2CData PDUs */
+	uint32_t	r2to;		/**< offset in the command's data */
+	uint32_t	r2tl;		/**< length */
+	uint8_t		reserved20[4];
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvme_tcp_r2t_hdr) == 24, "size");
+
+#pragma pack(pop)
 
 #endif  /* SPDK_NVMF_SPEC_H */

@@ -12,6 +12,7 @@ pub mod trid;
 #[allow(non_camel_case_types, clippy::missing_safety_doc)]
 pub mod ffi {
     pub mod nvme;
+    pub mod nvme_spec;
     pub mod nvme_util;
     pub mod nvmf_spec;
 }
