@@ -7,7 +7,14 @@
 /// own (`crates/bdev-<name>`): each adds its module and RPC methods, once.
 /// They run before the bdev subsystem initializes, as SPDK's module
 /// constructors do.
-const BDEV_MODULES: &[fn()] = &[spdk_bdev_aio::register, spdk_bdev_uring::register];
+const BDEV_MODULES: &[fn()] = &[
+    spdk_bdev_aio::register,
+    spdk_bdev_uring::register,
+    spdk_bdev_split::register,
+    spdk_bdev_passthru::register,
+    spdk_bdev_delay::register,
+    spdk_bdev_error::register,
+];
 
 /// Registration functions of the built-in subsystems, in registration
 /// order (dependencies are declared by the functions themselves).
