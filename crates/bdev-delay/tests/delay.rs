@@ -27,7 +27,7 @@ fn lat(avg_read: u64, p99_read: u64, avg_write: u64, p99_write: u64) -> Latencie
 
 #[test]
 fn delay_end_to_end() {
-    let env = setup(delay::register);
+    let mut env = setup(delay::register);
     unsafe {
         let base = malloc_create("Mal0", 256, 512);
         delay::create("Mal0", "d0", None, lat(0, 0, 0, 0)).expect("create d0");
@@ -105,6 +105,22 @@ fn delay_end_to_end() {
         assert_eq!(r, Ok((true, vec![])));
         assert!(held.done && !held.ok, "aborted by the reset");
 
+        // A second thread gets its own channel, queues and poller.
+        delay::update_latency("d0", LatencyType::AvgWrite, 2000).unwrap();
+        delay::update_latency("d0", LatencyType::P99Write, 2000).unwrap();
+        let t2 = env.add_thread(c"second");
+        let mut o2 = env.on(t2, || Open::new("d0", true).expect("open on t2"));
+        let d2 = pattern(1024, 77);
+        assert!(env.on(t2, || write(&env, &o2, 50, &d2)));
+        assert!(
+            read(&env, &o, 50, 1024, false).unwrap() == d2,
+            "t2's write read on t1"
+        );
+        let back = env.on(t2, || read(&env, &o2, 50, 1024, true)).unwrap();
+        assert!(back == d2, "read back on t2");
+        env.on(t2, || o2.close());
+        env.poll();
+
         // Errors.
         assert_eq!(
             delay::create("Mal0", "d1", None, lat(10, 5, 0, 0)),
@@ -128,7 +144,7 @@ fn delay_end_to_end() {
         assert_eq!(d["base_bdev_name"], "Mal0");
         assert_eq!(d["avg_read_latency"], 7);
         assert_eq!(d["p99_read_latency"], 0);
-        assert_eq!(d["avg_write_latency"], 10_000_000);
+        assert_eq!(d["avg_write_latency"], 2000);
         assert_eq!(d["uuid"], info["uuid"]);
         assert_eq!(info["product_name"], "delay");
         let cfg = module_config(delay::module());

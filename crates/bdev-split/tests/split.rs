@@ -22,7 +22,7 @@ fn part_uuid(base: &[u8; 16], offset: u64, num: u64) -> [u8; 16] {
 
 #[test]
 fn split_end_to_end() {
-    let env = setup(split::register);
+    let mut env = setup(split::register);
     unsafe {
         // Configured before the base exists: split when it registers.
         assert_eq!(split::create("Mal0", 4, 0), Ok(vec![]));
@@ -86,6 +86,18 @@ fn split_end_to_end() {
             -libc::EINVAL,
             "a part ends at its size"
         );
+
+        // A part used from a second thread has its own base channel there.
+        let t2 = env.add_thread(c"second");
+        let mut o2 = env.on(t2, || Open::new("Mal0p2", true).expect("open on t2"));
+        let d2 = pattern(2048, 42);
+        assert!(env.on(t2, || write(&env, &o2, 100, &d2)));
+        assert!(
+            read(&env, &base_ro, 612, 2048, false).unwrap() == d2,
+            "at 512 + 100"
+        );
+        env.on(t2, || o2.close());
+        env.poll();
 
         // Sizes: 1 MiB parts of a 2 MiB base, count clamped to 2.
         malloc_create("Mal3", 4096, 512);

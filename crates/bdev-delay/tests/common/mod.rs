@@ -17,6 +17,8 @@ use spdk_json::JsonWriter;
 
 pub struct Env {
     pub t: *mut spdk_thread,
+    /// More SPDK threads, polled with `t`.
+    pub others: Vec<*mut spdk_thread>,
 }
 
 static INIT_RC: AtomicI64 = AtomicI64::new(i64::MIN);
@@ -40,7 +42,10 @@ pub fn setup(register: fn()) -> Env {
         ::spdk_bdev::register_builtin_modules();
         register();
         core::initialize(init_done);
-        let env = Env { t };
+        let env = Env {
+            t,
+            others: Vec::new(),
+        };
         env.poll_until(|| INIT_RC.load(Ordering::SeqCst) != i64::MIN);
         assert_eq!(INIT_RC.load(Ordering::SeqCst), 0);
         env
@@ -50,9 +55,29 @@ pub fn setup(register: fn()) -> Env {
 impl Env {
     pub fn poll(&self) {
         for _ in 0..4 {
-            // SAFETY: the test's own thread.
-            unsafe { spdk_thread_poll(self.t, 0, 0) };
+            for t in std::iter::once(&self.t).chain(&self.others) {
+                // SAFETY: the test's own threads.
+                unsafe { spdk_thread_poll(*t, 0, 0) };
+            }
         }
+    }
+
+    /// Another SPDK thread, polled with the first.
+    pub fn add_thread(&mut self, name: &std::ffi::CStr) -> *mut spdk_thread {
+        // SAFETY: a new thread owned by the test.
+        let t = unsafe { spdk_thread_create(name.as_ptr(), ptr::null()) };
+        assert!(!t.is_null());
+        self.others.push(t);
+        t
+    }
+
+    /// Runs `f` as SPDK thread `t`, then comes back to the first thread.
+    pub fn on<R>(&self, t: *mut spdk_thread, f: impl FnOnce() -> R) -> R {
+        // SAFETY: threads owned by the test, switched on its OS thread.
+        unsafe { spdk_set_thread(t) };
+        let r = f();
+        unsafe { spdk_set_thread(self.t) };
+        r
     }
 
     /// Polls until `f` holds (panics after 5 s).
