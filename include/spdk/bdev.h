@@ -81,6 +81,20 @@ enum spdk_bdev_reset_stat_mode {
 };
 
 /**
+ * The kinds of QoS rate limit, in the order of the limits arrays.
+ */
+enum spdk_bdev_qos_rate_limit_type {
+  SPDK_BDEV_QOS_RW_IOPS_RATE_LIMIT = 0,
+  SPDK_BDEV_QOS_RW_BPS_RATE_LIMIT,
+  SPDK_BDEV_QOS_R_BPS_RATE_LIMIT,
+  SPDK_BDEV_QOS_W_BPS_RATE_LIMIT,
+  /**
+   * Keep last.
+   */
+  SPDK_BDEV_QOS_NUM_RATE_LIMIT_TYPES,
+};
+
+/**
  * An open handle to a bdev.
  */
 struct spdk_bdev_desc;
@@ -699,6 +713,29 @@ int spdk_bdev_copy_blocks(struct spdk_bdev_desc *desc,
                           uint64_t num_blocks,
                           spdk_bdev_io_completion_cb cb,
                           void *cb_arg);
+
+/**
+ * The RPC parameter name of a limit ("rw_ios_per_sec", ...); NULL for
+ * an unknown type.
+ */
+const char *spdk_bdev_get_qos_rpc_type(enum spdk_bdev_qos_rate_limit_type type);
+
+/**
+ * Fills `limits` (SPDK_BDEV_QOS_NUM_RATE_LIMIT_TYPES entries) with the
+ * bdev's limits: I/O per second, MiB per second; 0 where none is set.
+ */
+void spdk_bdev_get_qos_rate_limits(struct spdk_bdev *bdev, uint64_t *limits);
+
+/**
+ * Sets the bdev's limits (I/O per second, MiB per second; 0 removes a
+ * limit, UINT64_MAX leaves it as it is), rounded up to multiples of 1000
+ * IO/s and 1 MiB/s. `cb_fn` gets 0 or a negative errno, on the calling
+ * thread after this call returns.
+ */
+void spdk_bdev_set_qos_rate_limits(struct spdk_bdev *bdev,
+                                   uint64_t *limits,
+                                   void (*cb_fn)(void *cb_arg, int status),
+                                   void *cb_arg);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -543,6 +543,8 @@ pub struct BdevState {
     closed_stat: Mutex<spdk_bdev_io_stat>,
     /// The module holding a v1 (exclusive write) claim, or NULL.
     claim_module: *mut spdk_bdev_module,
+    /// QoS rate limits (inactive until set).
+    pub qos: crate::qos::Qos,
 }
 
 unsafe fn state_of(b: *mut spdk_bdev) -> *mut BdevState {
@@ -720,6 +722,7 @@ pub unsafe fn register(bdev: *mut spdk_bdev) -> c_int {
             io_dev_name,
             closed_stat: Mutex::new(spdk_bdev_io_stat::new()),
             claim_module: ptr::null_mut(),
+            qos: Default::default(),
         }));
         r.push(BdevPtr(bdev));
     }
@@ -949,6 +952,8 @@ pub struct BdevChannel {
     nomem_head: *mut spdk_bdev_io,
     nomem_tail: *mut spdk_bdev_io,
     nomem_poller: *mut ::spdk_thread::ffi::thread::spdk_poller,
+    /// I/Os waiting for QoS quota.
+    qos_queue: crate::qos::ChannelQueue,
 }
 
 unsafe extern "C" fn channel_create(dev: *mut c_void, ctx: *mut c_void) -> c_int {
@@ -980,12 +985,14 @@ unsafe extern "C" fn channel_create(dev: *mut c_void, ctx: *mut c_void) -> c_int
         nomem_head: ptr::null_mut(),
         nomem_tail: ptr::null_mut(),
         nomem_poller: ptr::null_mut(),
+        qos_queue: crate::qos::ChannelQueue::new(),
     });
     0
 }
 
 unsafe extern "C" fn channel_destroy(_dev: *mut c_void, ctx: *mut c_void) {
     let ch = ctx.cast::<BdevChannel>();
+    crate::qos::fail_queued(ch);
     if !(*ch).nomem_poller.is_null() {
         ::spdk_thread::ffi::thread::spdk_poller_unregister(&mut (*ch).nomem_poller);
     }
@@ -1357,33 +1364,80 @@ pub unsafe fn submit(d: &Desc, ch: *mut spdk_io_channel, a: IoArgs) -> c_int {
     i.err_cdw0 = 0;
     i.child = 0;
     i.orig_iovs = ptr::null_mut();
-    if (a.ty == SPDK_BDEV_IO_TYPE_COMPARE || a.ty == SPDK_BDEV_IO_TYPE_COPY)
-        && !io_type_supported(bdev, a.ty)
+    let qos = &(*state_of(bdev)).qos;
+    if qos.active() && crate::qos::throttle(c, qos, io) {
+        return 0;
+    }
+    match start(c, io) {
+        Ok(()) => 0,
+        Err(e) => {
+            release_unused(c, io);
+            e
+        }
+    }
+}
+
+/// Sends a set-up I/O on its way: emulated, split or to the module. Err
+/// (before anything started) when it cannot be split as it stands.
+#[inline]
+unsafe fn start(c: *mut BdevChannel, io: *mut spdk_bdev_io) -> Result<(), c_int> {
+    use spdk_bdev_io_type::*;
+    let bdev = (*io).bdev;
+    let ty = (*io).r#type;
+    if (ty == SPDK_BDEV_IO_TYPE_COMPARE as u8 || ty == SPDK_BDEV_IO_TYPE_COPY as u8)
+        && !io_type_supported(
+            bdev,
+            std::mem::transmute::<u32, spdk_bdev_io_type>(ty as u32),
+        )
     {
         (*c).io_outstanding += 1;
         (*io).internal.in_submit_request = 1;
         crate::emulate::start(io);
         (*io).internal.in_submit_request = 0;
-        return 0;
+        return Ok(());
     }
-    if crate::split::rw_limited(b) || a.ty as u32 >= SPDK_BDEV_IO_TYPE_UNMAP as u32 {
-        match crate::split::needed(io) {
-            Ok(false) => {}
-            Ok(true) => {
-                (*c).io_outstanding += 1;
-                (*io).internal.in_submit_request = 1;
-                crate::split::start(io);
-                (*io).internal.in_submit_request = 0;
-                return 0;
-            }
-            Err(e) => {
-                release_unused(c, io);
-                return e;
-            }
-        }
+    if (crate::split::rw_limited(&*bdev) || ty >= SPDK_BDEV_IO_TYPE_UNMAP as u8)
+        && crate::split::needed(io)?
+    {
+        (*c).io_outstanding += 1;
+        (*io).internal.in_submit_request = 1;
+        crate::split::start(io);
+        (*io).internal.in_submit_request = 0;
+        return Ok(());
     }
     dispatch(c, io);
-    0
+    Ok(())
+}
+
+/// Starts an I/O that waited for QoS quota (a failure completes it).
+pub unsafe fn start_queued(c: *mut BdevChannel, io: *mut spdk_bdev_io) {
+    if start(c, io).is_err() {
+        fail_unstarted(c, io);
+    }
+}
+
+/// Completes, failed, an I/O that never reached the module.
+pub unsafe fn fail_unstarted(c: *mut BdevChannel, io: *mut spdk_bdev_io) {
+    (*c).io_outstanding += 1;
+    complete(io, STATUS_FAILED);
+}
+
+/// The channel's QoS queue.
+pub unsafe fn qos_queue(c: *mut BdevChannel) -> *mut crate::qos::ChannelQueue {
+    ptr::addr_of_mut!((*c).qos_queue)
+}
+
+/// The QoS state of the channel's bdev.
+pub unsafe fn qos_of<'a>(c: *mut BdevChannel) -> &'a crate::qos::Qos {
+    &(*state_of((*c).bdev)).qos
+}
+
+/// The QoS state of a registered bdev.
+pub unsafe fn bdev_qos<'a>(b: *mut spdk_bdev) -> Option<&'a crate::qos::Qos> {
+    if b.is_null() {
+        return None;
+    }
+    state_of(b).as_ref().map(|s| &s.qos)
 }
 
 /// Hands a set-up I/O to the module.

@@ -20,6 +20,9 @@ pub mod core;
 pub mod emulate;
 pub mod malloc;
 pub mod null;
+/// Same contract as `core`.
+#[allow(clippy::missing_safety_doc)]
+pub mod qos;
 pub mod rpc;
 /// Same contract as `core`.
 #[allow(clippy::missing_safety_doc)]

@@ -9,12 +9,15 @@ use serde_json::Value;
 use spdk_json::ffi::json::{spdk_json_write_ctx, writer_mut};
 use spdk_json::JsonWriter;
 use spdk_rpc::params::Decoder;
-use spdk_rpc::{Request, SPDK_JSONRPC_ERROR_INTERNAL_ERROR, SPDK_RPC_RUNTIME, SPDK_RPC_STARTUP};
+use spdk_rpc::{
+    Request, SPDK_JSONRPC_ERROR_INTERNAL_ERROR, SPDK_JSONRPC_ERROR_INVALID_PARAMS,
+    SPDK_RPC_RUNTIME, SPDK_RPC_STARTUP,
+};
 
 use crate::core;
 use crate::ffi::bdev::{spdk_bdev_io_type, spdk_bdev_opts};
 use crate::ffi::bdev_module::spdk_bdev;
-use crate::{malloc, null};
+use crate::{malloc, null, qos};
 
 /// SPDK's names of the I/O types, indexed by `spdk_bdev_io_type`.
 pub const IO_TYPE_NAMES: [&str; 23] = [
@@ -57,6 +60,7 @@ pub fn register() {
     spdk_rpc::register("bdev_malloc_delete", bdev_malloc_delete, SPDK_RPC_RUNTIME);
     spdk_rpc::register("bdev_null_create", bdev_null_create, SPDK_RPC_RUNTIME);
     spdk_rpc::register("bdev_null_delete", bdev_null_delete, SPDK_RPC_RUNTIME);
+    spdk_rpc::register("bdev_set_qos_limit", bdev_set_qos_limit, SPDK_RPC_RUNTIME);
 }
 
 fn decode_failed(req: Request) {
@@ -113,13 +117,9 @@ pub unsafe fn dump_bdev(w: &mut JsonWriter, bdev: *mut spdk_bdev) {
         let _ = w.named_uint64("dif_type", b.dif_type as u64);
     }
     let _ = w.named_object_begin("assigned_rate_limits");
-    for k in [
-        "rw_ios_per_sec",
-        "rw_mbytes_per_sec",
-        "r_mbytes_per_sec",
-        "w_mbytes_per_sec",
-    ] {
-        let _ = w.named_uint64(k, 0);
+    let limits = core::bdev_qos(bdev).map_or([0; qos::NUM_LIMITS], |q| q.get());
+    for (k, v) in qos::RPC_NAMES.iter().zip(limits) {
+        let _ = w.named_uint64(k, v);
     }
     let _ = w.object_end();
     let claimed = !core::claim_of(bdev).is_null();
@@ -343,6 +343,7 @@ pub unsafe extern "C" fn write_config_json(w: *mut spdk_json_write_ctx) {
         if let Some(f) = (*(*b).fn_table).write_config_json {
             f(b, w);
         }
+        write_qos_config(w, b);
     }
     let Some(wr) = writer_mut(w) else { return };
     let _ = wr.object_begin();
@@ -645,4 +646,61 @@ fn bdev_malloc_delete(req: Request, params: Option<Value>) {
         let req = unsafe { Box::from_raw(arg) };
         req.errno(rc);
     }
+}
+
+// ---- QoS ----
+
+/// bdev_set_qos_limit: name plus any of the four limits (IO/s, MiB/s).
+fn bdev_set_qos_limit(req: Request, params: Option<Value>) {
+    let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
+        let name = d.req_str("name")?;
+        let mut limits = [qos::NOT_DEFINED; qos::NUM_LIMITS];
+        for (i, k) in qos::RPC_NAMES.iter().enumerate() {
+            if let Some(v) = d.opt_u64(k)? {
+                limits[i] = v;
+            }
+        }
+        d.finish()?;
+        Ok((name, limits))
+    });
+    let Ok((name, mut limits)) = parsed else {
+        return decode_failed(req);
+    };
+    // SAFETY: lookup on the RPC thread.
+    let b = unsafe { core::find(name.as_bytes()) };
+    let Some(q) = (unsafe { core::bdev_qos(b) }) else {
+        spdk_log::errlog!("Failed to open bdev '{}': {}", name, -libc::ENODEV);
+        return req.errno(-libc::ENODEV);
+    };
+    if limits.iter().all(|&l| l == qos::NOT_DEFINED) {
+        spdk_log::errlog!("No rate limits specified");
+        return req.error(
+            SPDK_JSONRPC_ERROR_INVALID_PARAMS,
+            "No rate limits specified",
+        );
+    }
+    qos::normalize(&mut limits);
+    q.set(&limits);
+    req.ok();
+}
+
+/// The bdev_set_qos_limit entry of a bdev with limits, as SPDK saves it.
+unsafe fn write_qos_config(w: *mut spdk_json_write_ctx, b: *mut spdk_bdev) {
+    let Some(q) = core::bdev_qos(b) else { return };
+    let limits = q.get();
+    if limits.iter().all(|&l| l == 0) {
+        return;
+    }
+    let Some(wr) = writer_mut(w) else { return };
+    let _ = wr.object_begin();
+    let _ = wr.named_string("method", "bdev_set_qos_limit");
+    let _ = wr.named_object_begin("params");
+    let _ = wr.named_string("name", (*b).name_bytes());
+    for (k, v) in qos::RPC_NAMES.iter().zip(limits) {
+        if v > 0 {
+            let _ = wr.named_uint64(k, v);
+        }
+    }
+    let _ = wr.object_end();
+    let _ = wr.object_end();
 }

@@ -340,6 +340,7 @@ fn limits_split_io_and_data_survives() {
             "+ the emulated compares' and copies' reads"
         );
         assert_eq!(st.bytes_written, (n + 20) * BS);
+        qos_limits_rate(t, bdev, desc, ch);
 
         spdk_put_io_channel(ch);
         spdk_bdev_close(desc);
@@ -505,4 +506,72 @@ unsafe fn compare_and_copy(
         "beyond acwu (1 block by default)"
     );
     assert_eq!(caw(1, &mut iv, &mut wv), -libc::ENOTSUP);
+}
+
+/// 1000 I/O per second is one per 1 ms timeslice: ten reads take about
+/// ten timeslices; removing the limit releases the rest at once.
+unsafe fn qos_limits_rate(
+    t: *mut spdk_thread,
+    bdev: *mut spdk_bdev,
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+) {
+    let mut limits = [1000u64, u64::MAX, u64::MAX, u64::MAX];
+    spdk_bdev_set_qos_rate_limits(bdev, limits.as_mut_ptr(), None, ptr::null_mut());
+    let mut got = [0u64; 4];
+    spdk_bdev_get_qos_rate_limits(bdev, got.as_mut_ptr());
+    assert_eq!(got, [1000, 0, 0, 0]);
+    let d0 = DONE.load(Ordering::SeqCst);
+    let mut buf = vec![0u8; BS as usize];
+    let start = std::time::Instant::now();
+    for _ in 0..10 {
+        let r = spdk_bdev_read_blocks(
+            desc,
+            ch,
+            buf.as_mut_ptr().cast(),
+            0,
+            1,
+            Some(done),
+            ptr::null_mut(),
+        );
+        assert_eq!(r, 0);
+    }
+    poll(t);
+    assert!(
+        DONE.load(Ordering::SeqCst) - d0 <= 2,
+        "the limit let a burst through"
+    );
+    while DONE.load(Ordering::SeqCst) - d0 < 10 {
+        assert!(
+            start.elapsed().as_secs() < 5,
+            "throttled I/O never completed"
+        );
+        spdk_thread_poll(t, 0, 0);
+    }
+    assert!(start.elapsed() >= std::time::Duration::from_millis(7));
+    // Without the limit, queued I/O goes at once.
+    for _ in 0..5 {
+        let r = spdk_bdev_read_blocks(
+            desc,
+            ch,
+            buf.as_mut_ptr().cast(),
+            0,
+            1,
+            Some(done),
+            ptr::null_mut(),
+        );
+        assert_eq!(r, 0);
+    }
+    limits = [0, u64::MAX, u64::MAX, u64::MAX];
+    spdk_bdev_set_qos_rate_limits(bdev, limits.as_mut_ptr(), None, ptr::null_mut());
+    for _ in 0..2000 {
+        spdk_thread_poll(t, 0, 0);
+        if DONE.load(Ordering::SeqCst) - d0 == 15 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_micros(100));
+    }
+    assert_eq!(DONE.load(Ordering::SeqCst) - d0, 15);
+    spdk_bdev_get_qos_rate_limits(bdev, got.as_mut_ptr());
+    assert_eq!(got, [0; 4]);
 }

@@ -4,7 +4,7 @@
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::ptr;
 
-use ::spdk_thread::ffi::thread::spdk_io_channel;
+use ::spdk_thread::ffi::thread::{spdk_get_thread, spdk_io_channel, spdk_thread_send_msg};
 use libc::iovec;
 use spdk_util::ffi::uuid::spdk_uuid;
 
@@ -1377,4 +1377,86 @@ pub unsafe extern "C" fn spdk_bdev_copy_blocks(
     );
     a.src_offset_blocks = src_offset_blocks;
     submit_args(desc, ch, a)
+}
+
+// ---- QoS ----
+
+/// The kinds of QoS rate limit, in the order of the limits arrays.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum spdk_bdev_qos_rate_limit_type {
+    SPDK_BDEV_QOS_RW_IOPS_RATE_LIMIT = 0,
+    SPDK_BDEV_QOS_RW_BPS_RATE_LIMIT,
+    SPDK_BDEV_QOS_R_BPS_RATE_LIMIT,
+    SPDK_BDEV_QOS_W_BPS_RATE_LIMIT,
+    /// Keep last.
+    SPDK_BDEV_QOS_NUM_RATE_LIMIT_TYPES,
+}
+
+#[doc(hidden)]
+#[repr(transparent)]
+#[derive(Clone, Copy)]
+pub struct QosRateLimitTypeArg(pub c_int);
+
+/// The RPC parameter name of a limit ("rw_ios_per_sec", ...); NULL for
+/// an unknown type.
+#[no_mangle]
+pub extern "C" fn spdk_bdev_get_qos_rpc_type(r#type: QosRateLimitTypeArg) -> *const c_char {
+    const NAMES: [&CStr; 4] = [
+        c"rw_ios_per_sec",
+        c"rw_mbytes_per_sec",
+        c"r_mbytes_per_sec",
+        c"w_mbytes_per_sec",
+    ];
+    usize::try_from(r#type.0)
+        .ok()
+        .and_then(|i| NAMES.get(i))
+        .map_or(ptr::null(), |n| n.as_ptr())
+}
+
+/// Fills `limits` (SPDK_BDEV_QOS_NUM_RATE_LIMIT_TYPES entries) with the
+/// bdev's limits: I/O per second, MiB per second; 0 where none is set.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_get_qos_rate_limits(bdev: *mut spdk_bdev, limits: *mut u64) {
+    if bdev.is_null() || limits.is_null() {
+        return;
+    }
+    let l = core::bdev_qos(bdev).map_or([0; crate::qos::NUM_LIMITS], |q| q.get());
+    ptr::copy_nonoverlapping(l.as_ptr(), limits, l.len());
+}
+
+/// Sets the bdev's limits (I/O per second, MiB per second; 0 removes a
+/// limit, UINT64_MAX leaves it as it is), rounded up to multiples of 1000
+/// IO/s and 1 MiB/s. `cb_fn` gets 0 or a negative errno, on the calling
+/// thread after this call returns.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_set_qos_rate_limits(
+    bdev: *mut spdk_bdev,
+    limits: *mut u64,
+    cb_fn: Option<unsafe extern "C" fn(cb_arg: *mut c_void, status: c_int)>,
+    cb_arg: *mut c_void,
+) {
+    let rc = match (limits.is_null(), core::bdev_qos(bdev)) {
+        (false, Some(q)) => {
+            let mut l = [0u64; crate::qos::NUM_LIMITS];
+            ptr::copy_nonoverlapping(limits, l.as_mut_ptr(), l.len());
+            crate::qos::normalize(&mut l);
+            q.set(&l);
+            0
+        }
+        _ => -libc::EINVAL,
+    };
+    let Some(cb) = cb_fn else { return };
+    let done = Box::into_raw(Box::new((cb, cb_arg, rc)));
+    let t = spdk_get_thread();
+    if t.is_null() || spdk_thread_send_msg(t, Some(qos_set_done), done.cast()) != 0 {
+        qos_set_done(done.cast());
+    }
+}
+
+type QosDone = (unsafe extern "C" fn(*mut c_void, c_int), *mut c_void, c_int);
+
+unsafe extern "C" fn qos_set_done(arg: *mut c_void) {
+    let (cb, cb_arg, rc) = *Box::from_raw(arg.cast::<QosDone>());
+    cb(cb_arg, rc);
 }
