@@ -73,10 +73,9 @@ impl Env {
 
     /// Runs `f` as SPDK thread `t`, then comes back to the first thread.
     pub fn on<R>(&self, t: *mut spdk_thread, f: impl FnOnce() -> R) -> R {
-        // SAFETY: threads owned by the test, switched on its OS thread.
-        unsafe { spdk_set_thread(t) };
+        spdk_set_thread(t);
         let r = f();
-        unsafe { spdk_set_thread(self.t) };
+        spdk_set_thread(self.t);
         r
     }
 
