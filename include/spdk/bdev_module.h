@@ -508,6 +508,13 @@ void spdk_bdev_io_get_buf(struct spdk_bdev_io *bdev_io, spdk_bdev_io_get_buf_cb 
  */
 void spdk_bdev_io_get_iovec(struct spdk_bdev_io *bdev_io, struct iovec **iovp, int *iovcntp);
 
+/**
+ * Tells the library that the bdev now has `size` blocks: open
+ * descriptors get SPDK_BDEV_EVENT_RESIZE. -EBUSY when it would shrink
+ * under open descriptors; -EINVAL for NULL.
+ */
+int spdk_bdev_notify_blockcnt_change(struct spdk_bdev *bdev, uint64_t size);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -856,6 +856,49 @@ pub unsafe fn unregister(bdev: *mut spdk_bdev, cb: spdk_bdev_unregister_cb, arg:
     }
 }
 
+/// spdk_bdev_notify_blockcnt_change(): the module's bdev has a new size;
+/// open descriptors get SPDK_BDEV_EVENT_RESIZE on their threads. A bdev
+/// with open descriptors cannot shrink (-EBUSY).
+pub unsafe fn notify_blockcnt_change(bdev: *mut spdk_bdev, size: u64) -> c_int {
+    if size == (*bdev).blockcnt {
+        return 0;
+    }
+    let descs = {
+        let _r = lock(&REGISTRY);
+        let Some(st) = state_of(bdev).as_mut() else {
+            // Not registered yet: nobody to tell.
+            (*bdev).blockcnt = size;
+            return 0;
+        };
+        if !st.descs.is_empty() && size < (*bdev).blockcnt {
+            return -libc::EBUSY;
+        }
+        (*bdev).blockcnt = size;
+        for d in &st.descs {
+            (**d).refs += 1;
+        }
+        st.descs.clone()
+    };
+    for d in descs {
+        spdk_thread_send_msg((*d).thread, Some(notify_resize), d.cast());
+    }
+    0
+}
+
+unsafe extern "C" fn notify_resize(arg: *mut c_void) {
+    let d = arg.cast::<Desc>();
+    (*d).refs -= 1;
+    if !(*d).closed {
+        ((*d).event_cb)(
+            spdk_bdev_event_type::SPDK_BDEV_EVENT_RESIZE,
+            (*d).bdev,
+            (*d).event_ctx,
+        );
+    } else if (*d).refs == 0 {
+        drop(Box::from_raw(d));
+    }
+}
+
 unsafe extern "C" fn notify_remove(arg: *mut c_void) {
     let d = arg.cast::<Desc>();
     (*d).refs -= 1;

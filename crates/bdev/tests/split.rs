@@ -165,7 +165,13 @@ unsafe extern "C" fn done(io: *mut spdk_bdev_io, ok: bool, _arg: *mut c_void) {
     spdk_bdev_free_io(io);
 }
 
-unsafe extern "C" fn ev(_t: spdk_bdev_event_type, _b: *mut spdk_bdev, _c: *mut c_void) {}
+static RESIZES: AtomicUsize = AtomicUsize::new(0);
+
+unsafe extern "C" fn ev(t: spdk_bdev_event_type, _b: *mut spdk_bdev, _c: *mut c_void) {
+    if t == spdk_bdev_event_type::SPDK_BDEV_EVENT_RESIZE {
+        RESIZES.fetch_add(1, Ordering::SeqCst);
+    }
+}
 
 unsafe fn poll(t: *mut spdk_thread) {
     for _ in 0..64 {
@@ -341,6 +347,25 @@ fn limits_split_io_and_data_survives() {
         );
         assert_eq!(st.bytes_written, (n + 20) * BS);
         qos_limits_rate(t, bdev, desc, ch);
+
+        // Resize: growing tells the open descriptor; shrinking under it is refused.
+        assert_eq!(spdk_bdev_notify_blockcnt_change(bdev, BLOCKS + 8), 0);
+        assert_eq!(spdk_bdev_get_num_blocks(bdev), BLOCKS + 8);
+        poll(t);
+        assert_eq!(RESIZES.load(Ordering::SeqCst), 1);
+        assert_eq!(spdk_bdev_notify_blockcnt_change(bdev, BLOCKS), -libc::EBUSY);
+        assert_eq!(spdk_bdev_notify_blockcnt_change(bdev, BLOCKS + 8), 0);
+        assert_eq!(
+            spdk_bdev_notify_blockcnt_change(ptr::null_mut(), 1),
+            -libc::EINVAL
+        );
+        poll(t);
+        assert_eq!(
+            RESIZES.load(Ordering::SeqCst),
+            1,
+            "no event without a change"
+        );
+        (*bdev).blockcnt = BLOCKS;
 
         spdk_put_io_channel(ch);
         spdk_bdev_close(desc);

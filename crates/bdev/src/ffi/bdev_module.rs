@@ -699,3 +699,17 @@ pub unsafe extern "C" fn spdk_bdev_io_get_iovec(
         *iovcntp = cnt;
     }
 }
+
+/// Tells the library that the bdev now has `size` blocks: open
+/// descriptors get SPDK_BDEV_EVENT_RESIZE. -EBUSY when it would shrink
+/// under open descriptors; -EINVAL for NULL.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_notify_blockcnt_change(
+    bdev: *mut spdk_bdev,
+    size: u64,
+) -> c_int {
+    if bdev.is_null() {
+        return -libc::EINVAL;
+    }
+    core::notify_blockcnt_change(bdev, size)
+}
