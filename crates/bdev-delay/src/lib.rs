@@ -7,6 +7,7 @@
 use std::sync::Once;
 
 mod base_io;
+mod io;
 pub mod rpc;
 mod vbdev;
 

@@ -1,9 +1,7 @@
-//! The delay module itself: a delay bdev claims its base bdev, passes I/O
-//! down, and holds each read/write completion back for the configured
-//! average latency (or, for about one I/O in a hundred, the p99 one).
-//! Held completions wait in per-channel FIFO queues linked through the
-//! I/Os' driver_ctx, released by a per-channel poller: nothing is
-//! allocated per I/O.
+//! The delay module's bdevs: a delay bdev claims its base bdev, passes
+//! I/O down (io.rs) and holds each read/write completion back for the
+//! configured average latency (or, for about one I/O in a hundred, the
+//! p99 one).
 //!
 //! As for passthru, a delay bdev is a configured association completed
 //! by examine_config when the base appears; a removed base unregisters it.
@@ -15,29 +13,24 @@ use std::sync::{Mutex, MutexGuard};
 
 use ::spdk_bdev::ffi::bdev::{
     spdk_bdev_close, spdk_bdev_desc, spdk_bdev_desc_get_bdev, spdk_bdev_event_type,
-    spdk_bdev_get_io_channel, spdk_bdev_io_type, spdk_bdev_io_type_supported, spdk_bdev_open_ext,
-    IoTypeArg,
+    spdk_bdev_open_ext,
 };
 use ::spdk_bdev::ffi::bdev_module::{
-    spdk_bdev, spdk_bdev_fn_table, spdk_bdev_io, spdk_bdev_io_complete, spdk_bdev_io_get_buf,
-    spdk_bdev_module, spdk_bdev_module_claim_bdev, spdk_bdev_module_examine_done,
-    spdk_bdev_module_internal_fields, spdk_bdev_module_list_add, spdk_bdev_module_release_bdev,
-    spdk_bdev_register, spdk_bdev_unregister, spdk_bdev_unregister_by_name,
-    spdk_bdev_unregister_cb, IoStatusArg, BDEV_FLAG_DIF_IS_HEAD_OF_MD, BDEV_FLAG_MD_INTERLEAVE,
+    spdk_bdev, spdk_bdev_fn_table, spdk_bdev_module, spdk_bdev_module_claim_bdev,
+    spdk_bdev_module_examine_done, spdk_bdev_module_internal_fields, spdk_bdev_module_list_add,
+    spdk_bdev_module_release_bdev, spdk_bdev_register, spdk_bdev_unregister,
+    spdk_bdev_unregister_by_name, spdk_bdev_unregister_cb, BDEV_FLAG_DIF_IS_HEAD_OF_MD,
+    BDEV_FLAG_MD_INTERLEAVE,
 };
-use ::spdk_thread::channel::IoChannel;
 use ::spdk_thread::ffi::thread::{
-    spdk_for_each_channel, spdk_for_each_channel_continue, spdk_get_io_channel, spdk_get_thread,
-    spdk_io_channel, spdk_io_channel_iter, spdk_io_channel_iter_get_channel,
-    spdk_io_channel_iter_get_ctx, spdk_io_device_register, spdk_io_device_unregister, spdk_poller,
-    spdk_poller_register_named, spdk_poller_unregister, spdk_put_io_channel, spdk_thread,
+    spdk_get_thread, spdk_io_device_register, spdk_io_device_unregister, spdk_thread,
     spdk_thread_send_msg,
 };
 use spdk_json::ffi::json::{spdk_json_write_ctx, writer_mut};
 use spdk_json::JsonWriter;
 use spdk_util::ffi::uuid::{spdk_uuid, spdk_uuid_u};
 
-use crate::base_io::{self, Retry};
+use crate::io;
 
 /// SPDK's namespace for UUIDs derived from the base bdev's.
 const NAMESPACE_UUID: &[u8] = b"4009b574-6430-4f1b-bc40-ace811091027";
@@ -51,9 +44,6 @@ pub enum LatencyType {
     AvgWrite = 2,
     P99Write = 3,
 }
-
-/// No delay (unmap, flush, write zeroes, reset).
-const KIND_NONE: u8 = 4;
 
 /// The latencies of a delay bdev, in microseconds (avg/p99 read, avg/p99 write).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -79,43 +69,18 @@ struct Assoc {
 }
 
 #[repr(C)]
-struct Node {
-    bdev: spdk_bdev,
-    name: CString,
-    base_bdev: *mut spdk_bdev,
-    base_desc: *mut spdk_bdev_desc,
-    thread: *mut spdk_thread,
+pub(crate) struct Node {
+    pub(crate) bdev: spdk_bdev,
+    pub(crate) name: CString,
+    pub(crate) base_bdev: *mut spdk_bdev,
+    pub(crate) base_desc: *mut spdk_bdev_desc,
+    pub(crate) thread: *mut spdk_thread,
     /// Latencies in ticks, read on the I/O path, set by RPC at any time.
-    ticks: [AtomicU64; 4],
+    pub(crate) ticks: [AtomicU64; 4],
     /// The same in microseconds, as configured (what the JSON shows: the
     /// tick rate is not a whole number of MHz, so converting back would
     /// drift).
-    us: [AtomicU64; 4],
-}
-
-/// Completions held on one queue, in arrival order.
-#[repr(C)]
-struct Queue {
-    head: *mut DelayIo,
-    tail: *mut DelayIo,
-}
-
-#[repr(C)]
-struct DelayChannel {
-    base_ch: *mut spdk_io_channel,
-    poller: *mut spdk_poller,
-    queues: [Queue; 4],
-    rand: u32,
-}
-
-/// driver_ctx of each I/O.
-#[repr(C)]
-struct DelayIo {
-    retry: Retry,
-    status: c_int,
-    kind: u8,
-    deadline: u64,
-    next: *mut DelayIo,
+    pub(crate) us: [AtomicU64; 4],
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -141,7 +106,7 @@ static MODULE: ModuleCell = ModuleCell(std::cell::UnsafeCell::new(spdk_bdev_modu
     module_fini: Some(module_fini),
     config_json: Some(config_json),
     name: c"delay".as_ptr(),
-    get_ctx_size: Some(ctx_size),
+    get_ctx_size: Some(io::ctx_size),
     examine_config: Some(examine_config),
     examine_disk: None,
     async_init: false,
@@ -152,9 +117,9 @@ static MODULE: ModuleCell = ModuleCell(std::cell::UnsafeCell::new(spdk_bdev_modu
 
 static FN_TABLE: spdk_bdev_fn_table = spdk_bdev_fn_table {
     destruct: Some(destruct),
-    submit_request: Some(submit_request),
-    io_type_supported: Some(io_type_supported),
-    get_io_channel: Some(get_io_channel),
+    submit_request: Some(io::submit_request),
+    io_type_supported: Some(io::io_type_supported),
+    get_io_channel: Some(io::get_io_channel),
     dump_info_json: Some(dump_info_json),
     write_config_json: None,
     get_spin_time: None,
@@ -182,215 +147,9 @@ unsafe extern "C" fn module_fini() {
     lock(&ASSOCS).clear();
 }
 
-unsafe extern "C" fn ctx_size() -> c_int {
-    std::mem::size_of::<DelayIo>() as c_int
-}
-
 fn us_to_ticks(us: u64) -> u64 {
     let t = us as u128 * spdk_env::ticks::ticks_hz() as u128 / 1_000_000;
     t.min(u64::MAX as u128) as u64
-}
-
-// ---- I/O ----
-
-#[inline]
-unsafe fn node_of(io: *mut spdk_bdev_io) -> *mut Node {
-    (*(*io).bdev).ctxt.cast()
-}
-
-#[inline]
-unsafe fn dio(io: *mut spdk_bdev_io) -> *mut DelayIo {
-    (*io).driver_ctx.as_mut_ptr().cast()
-}
-
-#[inline]
-unsafe fn chan(ch: *mut spdk_io_channel) -> *mut DelayChannel {
-    IoChannel::ctx(ch.cast()).cast()
-}
-
-/// xorshift32: whether this I/O is one of the 1% that get the p99 latency.
-#[inline]
-fn is_p99(state: &mut u32) -> bool {
-    let mut x = *state;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    *state = x;
-    x.is_multiple_of(100)
-}
-
-unsafe extern "C" fn submit_request(ch: *mut spdk_io_channel, io: *mut spdk_bdev_io) {
-    let c = chan(ch);
-    let d = dio(io);
-    let p99 = is_p99(&mut (*c).rand);
-    (*d).retry.ch = ch;
-    (*d).kind = KIND_NONE;
-    match (*io).r#type {
-        1 => {
-            (*d).kind = if p99 { 1 } else { 0 };
-            let len = (*io).u.bdev.num_blocks * (*(*io).bdev).blocklen as u64;
-            spdk_bdev_io_get_buf(io, Some(read_buf_ready), len);
-        }
-        2 => {
-            (*d).kind = if p99 { 3 } else { 2 };
-            forward(ch, io);
-        }
-        5 => {
-            // Held completions are aborted first, on every channel, then
-            // the base is reset.
-            spdk_for_each_channel(
-                node_of(io).cast(),
-                Some(abort_channel),
-                io.cast(),
-                Some(abort_done),
-            );
-        }
-        _ => forward(ch, io),
-    }
-}
-
-unsafe extern "C" fn read_buf_ready(ch: *mut spdk_io_channel, io: *mut spdk_bdev_io, ok: bool) {
-    if !ok {
-        base_io::fail(io);
-        return;
-    }
-    forward(ch, io);
-}
-
-unsafe fn forward(ch: *mut spdk_io_channel, io: *mut spdk_bdev_io) {
-    let base_ch = (*chan(ch)).base_ch;
-    let rc = base_io::submit((*node_of(io)).base_desc, base_ch, io, 0, Some(child_done));
-    let retry = ptr::addr_of_mut!((*dio(io)).retry);
-    base_io::after_submit(rc, io, ch, base_ch, retry, resubmit);
-}
-
-unsafe extern "C" fn resubmit(arg: *mut c_void) {
-    let io = arg.cast::<spdk_bdev_io>();
-    forward((*dio(io)).retry.ch, io);
-}
-
-/// The base finished: complete now, or queue until the latency passed.
-unsafe extern "C" fn child_done(child: *mut spdk_bdev_io, ok: bool, arg: *mut c_void) {
-    ::spdk_bdev::ffi::bdev::spdk_bdev_free_io(child);
-    let io = arg.cast::<spdk_bdev_io>();
-    let d = dio(io);
-    (*d).status = if ok { 1 } else { -1 };
-    let kind = (*d).kind as usize;
-    if kind >= 4 {
-        spdk_bdev_io_complete(io, IoStatusArg((*d).status));
-        return;
-    }
-    let delay = (*node_of(io)).ticks[kind].load(Ordering::Relaxed);
-    (*d).deadline = spdk_env::ticks::ticks().saturating_add(delay);
-    (*d).next = ptr::null_mut();
-    let q = &mut (*chan((*d).retry.ch)).queues[kind];
-    if q.tail.is_null() {
-        q.head = d;
-    } else {
-        (*q.tail).next = d;
-    }
-    q.tail = d;
-}
-
-#[inline]
-unsafe fn io_of(d: *mut DelayIo) -> *mut spdk_bdev_io {
-    d.cast::<u8>()
-        .sub(std::mem::offset_of!(spdk_bdev_io, driver_ctx))
-        .cast()
-}
-
-/// Completes the queue's I/Os whose time came. A queue is released in
-/// order: after a latency change, later I/Os wait behind earlier ones (as
-/// SPDK's, which makes a lowered latency take effect gradually).
-unsafe fn release(q: &mut Queue, now: u64) -> c_int {
-    let mut n = 0;
-    while !q.head.is_null() && (*q.head).deadline <= now {
-        let d = q.head;
-        q.head = (*d).next;
-        if q.head.is_null() {
-            q.tail = ptr::null_mut();
-        }
-        spdk_bdev_io_complete(io_of(d), IoStatusArg((*d).status));
-        n += 1;
-    }
-    n
-}
-
-unsafe extern "C" fn poll(arg: *mut c_void) -> c_int {
-    let c = arg.cast::<DelayChannel>();
-    let now = spdk_env::ticks::ticks();
-    let mut n = 0;
-    for q in (*c).queues.iter_mut() {
-        n += release(q, now);
-    }
-    (n > 0) as c_int
-}
-
-/// Completes every held I/O of a channel as aborted.
-unsafe fn abort_all(c: *mut DelayChannel) {
-    for q in (*c).queues.iter_mut() {
-        while !q.head.is_null() {
-            let d = q.head;
-            q.head = (*d).next;
-            spdk_bdev_io_complete(io_of(d), IoStatusArg(-7));
-        }
-        q.tail = ptr::null_mut();
-    }
-}
-
-unsafe extern "C" fn abort_channel(i: *mut spdk_io_channel_iter) {
-    abort_all(chan(spdk_io_channel_iter_get_channel(i)));
-    spdk_for_each_channel_continue(i, 0);
-}
-
-unsafe extern "C" fn abort_done(i: *mut spdk_io_channel_iter, _status: c_int) {
-    let io = spdk_io_channel_iter_get_ctx(i).cast::<spdk_bdev_io>();
-    forward((*dio(io)).retry.ch, io);
-}
-
-unsafe extern "C" fn io_type_supported(ctx: *mut c_void, t: spdk_bdev_io_type) -> bool {
-    let node = ctx.cast::<Node>();
-    base_io::forwardable(t) && spdk_bdev_io_type_supported((*node).base_bdev, IoTypeArg(t as c_int))
-}
-
-unsafe extern "C" fn get_io_channel(ctx: *mut c_void) -> *mut spdk_io_channel {
-    spdk_get_io_channel(ctx)
-}
-
-unsafe extern "C" fn ch_create(dev: *mut c_void, buf: *mut c_void) -> c_int {
-    let node = dev.cast::<Node>();
-    let c = buf.cast::<DelayChannel>();
-    let base_ch = spdk_bdev_get_io_channel((*node).base_desc);
-    if base_ch.is_null() {
-        return -libc::ENOMEM;
-    }
-    let empty = || Queue {
-        head: ptr::null_mut(),
-        tail: ptr::null_mut(),
-    };
-    c.write(DelayChannel {
-        base_ch,
-        poller: ptr::null_mut(),
-        queues: [empty(), empty(), empty(), empty()],
-        // Any non-zero seed; differs per channel and run.
-        rand: (spdk_env::ticks::ticks() as u32) | 1,
-    });
-    (*c).poller = spdk_poller_register_named(Some(poll), c.cast(), 0, c"delay_io".as_ptr());
-    if (*c).poller.is_null() {
-        spdk_put_io_channel(base_ch);
-        return -libc::ENOMEM;
-    }
-    0
-}
-
-unsafe extern "C" fn ch_destroy(_dev: *mut c_void, buf: *mut c_void) {
-    let c = buf.cast::<DelayChannel>();
-    spdk_poller_unregister(&mut (*c).poller);
-    if (*c).queues.iter().any(|q| !q.head.is_null()) {
-        // The bdev channel that owns them is gone: nothing to complete them on.
-        spdk_log::errlog!("delay channel destroyed with I/O held");
-    }
-    spdk_put_io_channel((*c).base_ch);
 }
 
 // ---- JSON ----
@@ -517,9 +276,9 @@ unsafe fn build(a: &Assoc) -> c_int {
     b.module = module();
     spdk_io_device_register(
         node.cast(),
-        Some(ch_create),
-        Some(ch_destroy),
-        std::mem::size_of::<DelayChannel>() as u32,
+        Some(io::ch_create),
+        Some(io::ch_destroy),
+        std::mem::size_of::<io::DelayChannel>() as u32,
         (*node).name.as_ptr(),
     );
     let rc = spdk_bdev_module_claim_bdev(base, desc, module());
