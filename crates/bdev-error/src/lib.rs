@@ -6,6 +6,7 @@
 
 use std::sync::Once;
 
+mod io;
 pub mod rpc;
 mod vbdev;
 
