@@ -22,8 +22,8 @@ use ::spdk_thread::ffi::thread::{
     spdk_poller, spdk_poller_register_named, spdk_poller_unregister, spdk_put_io_channel,
 };
 
-use crate::base_io::{self, Retry};
 use crate::vbdev::Node;
+use spdk_bdev_split::base_io::{self, Retry};
 
 /// No delay (unmap, flush, write zeroes, reset).
 const KIND_NONE: u8 = 4;

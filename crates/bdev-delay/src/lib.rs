@@ -6,7 +6,6 @@
 
 use std::sync::Once;
 
-mod base_io;
 mod io;
 pub mod rpc;
 mod vbdev;

@@ -5,7 +5,6 @@
 
 use std::sync::Once;
 
-mod base_io;
 pub mod rpc;
 mod vbdev;
 

@@ -31,7 +31,7 @@ use ::spdk_thread::ffi::thread::{
 use spdk_json::ffi::json::{spdk_json_write_ctx, writer_mut};
 use spdk_util::ffi::uuid::{spdk_uuid, spdk_uuid_u};
 
-use crate::base_io::{self, Retry};
+use spdk_bdev_split::base_io::{self, Retry};
 
 /// The namespace of the UUIDs derived from the base bdev's (SPDK's value,
 /// so a passthru bdev gets the same UUID as under SPDK).

@@ -2,8 +2,9 @@
 //! split into equal parts, each a bdev of its own. [`register`] adds the
 //! module and its RPC methods (bdev_split_create, bdev_split_delete).
 //!
-//! [`part`] is the bdev part library SPDK keeps in lib/bdev/part.c; the
-//! error module uses it too.
+//! [`part`] is the bdev part library SPDK keeps in lib/bdev/part.c (the
+//! error module uses it too); [`base_io`] passes a virtual bdev's I/O to
+//! its base (used by every virtual bdev module here).
 
 use std::sync::Once;
 
