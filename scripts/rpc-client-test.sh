@@ -13,6 +13,7 @@ check "rpc_get_methods (startup)" rpc rpc_get_methods --current
 has framework_start_init
 grep -q '"framework_get_subsystems"' "$tmp/last" && bad "runtime method listed in startup state" || ok
 if rpc framework_get_subsystems >"$tmp/last" 2>&1; then bad "runtime method allowed at startup"; else has "framework_start_init"; fi
+if rpc spdk_kill_instance SIGTERM >"$tmp/last" 2>&1; then bad "spdk_kill_instance allowed at startup"; else has "framework_start_init"; fi
 check "log_set_flag at startup" rpc log_set_flag rpc
 check framework_start_init rpc framework_start_init
 check framework_wait_init rpc framework_wait_init
@@ -136,5 +137,121 @@ if rpc bdev_null_delete Null0 >"$tmp/last" 2>&1; then bad "deleted twice"; else 
 check "bdev_get_bdevs after delete" rpc bdev_get_bdevs
 has '"name": "Null1"'
 stop SIGINT
+
+# 5. The app framework: command line, thread and reactor introspection,
+# moving a thread, core locks, signals.
+# jcheck DESCRIPTION PYTHON-EXPRESSION: true of d, the JSON of the last output.
+jcheck() {
+	if python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' \
+		"$tmp/last" "$2" 2>>"$tmp/jcheck.err"; then ok; else bad "$1: $2 in $(head -c 400 "$tmp/last")"; fi
+}
+# exits EXPECTED DESCRIPTION CMD...: the command exits with EXPECTED.
+exits() {
+	local want=$1 d=$2; shift 2
+	timeout 20 "$@" >"$tmp/last" 2>&1; local rc=$?
+	[ "$rc" = "$want" ] && ok || { bad "$d: exit $rc, not $want"; head -c 500 "$tmp/last" >&2; }
+}
+exits 0 "spdk_tgt -h" "$tgt" -h
+has "CPU options"
+has " -f <file>"
+has "default-config"
+exits 2 "spdk_tgt with an unknown option" "$tgt" --no-such-option
+exits 2 "spdk_tgt -s with a bad size" "$tgt" -s 12Q
+has "invalid memory pool size"
+exits 2 "spdk_tgt -L with an unknown flag" "$tgt" -L no_such_flag
+exits 1 "spdk_tgt --interrupt-mode" "$tgt" -m 0x1 -r "$tmp/x.sock" --disable-cpumask-locks --interrupt-mode
+has "Interrupt mode (--interrupt-mode) is not supported"
+exits 1 "spdk_tgt -e" "$tgt" -m 0x1 -r "$tmp/x.sock" --disable-cpumask-locks -e bdev
+has "no trace library"
+exits 1 "spdk_tgt -A" "$tgt" -m 0x1 -r "$tmp/x.sock" --disable-cpumask-locks -A 0000:01:00.0
+has "PCI allow/block lists"
+exits 1 "spdk_tgt --iova-mode pa" "$tgt" -m 0x1 -r "$tmp/x.sock" --disable-cpumask-locks --iova-mode pa
+has "IOVA mode 'pa' is not supported"
+cat >"$tmp/c.json" <<'CFG'
+{"subsystems": [{"subsystem": "bdev", "config": [
+  {"method": "bdev_null_create", "params": {"name": "NullC", "num_blocks": 64, "block_size": 512}}]}]}
+CFG
+start -s 256 -g -L thread --logflag rpc -c "$tmp/c.json" || exit 1
+grep -q -- "-g/--single-file-segments has no effect" "$tmp/tgt.log" && ok || bad "no notice for -g"
+check "log_get_flags after -L/--logflag" rpc log_get_flags
+jcheck "-L thread" 'd["thread"] is True and d["rpc"] is True'
+check "bdev_get_bdevs after -c" rpc bdev_get_bdevs -b NullC
+has '"num_blocks": 64'
+check "thread_get_stats cpumask" rpc thread_get_stats
+jcheck "thread_get_stats" 'any(t["name"] == "app_thread" and t["cpumask"] == "1" for t in d["threads"])'
+jcheck "bare hex cpumasks" 'all(not t["cpumask"].startswith("0x") and int(t["cpumask"], 16) > 0 for t in d["threads"])'
+check framework_get_reactors rpc framework_get_reactors
+jcheck "one reactor per core" 'len(d["reactors"]) == bin(int("'$mask'", 16)).count("1")'
+jcheck "app_thread on core 0" 'any(r["lcore"] == 0 and any(t["name"] == "app_thread" and t["cpumask"] == "1" and t["elapsed"] > 0 for t in r["lw_threads"]) for r in d["reactors"])'
+check thread_get_pollers rpc thread_get_pollers
+jcheck "thread_get_pollers shape" 'all(set(t) >= {"name", "id", "active_pollers", "timed_pollers", "paused_pollers"} for t in d["threads"])'
+jcheck "RPC server poller" 'any(p["name"] == "rpc_subsystem_poll_servers" and p["state"] == "waiting" and p["period_ticks"] > 0 and p["run_count"] >= 1 and p["busy_count"] <= p["run_count"] and p["id"] > 0 for t in d["threads"] if t["name"] == "app_thread" for p in t["timed_pollers"])'
+check thread_get_io_channels rpc thread_get_io_channels
+jcheck "thread_get_io_channels shape" 'any(t["name"] == "app_thread" for t in d["threads"]) and all(isinstance(t["io_channels"], list) and all(set(c) == {"name", "ref"} and c["ref"] > 0 for c in t["io_channels"]) for t in d["threads"])'
+check "framework_monitor_context_switch" rpc framework_monitor_context_switch
+jcheck "monitor on by default" 'd == {"enabled": True}'
+check "framework_monitor_context_switch --no-monitor" rpc framework_monitor_context_switch --no-monitor
+jcheck "monitor off" 'd == {"enabled": False}'
+check "save_config" rpc save_config
+cp "$tmp/last" "$tmp/full.json"
+check "framework_get_config bdev" rpc framework_get_config bdev
+python3 -c 'import json, sys
+full = json.load(open(sys.argv[1])); part = json.load(open(sys.argv[2]))
+sys.exit(0 if [s["config"] for s in full["subsystems"] if s["subsystem"] == "bdev"] == [part] else 1)' \
+	"$tmp/full.json" "$tmp/last" && ok || bad "framework_get_config bdev differs from save_config"
+if rpc framework_get_config nope >"$tmp/last" 2>&1; then bad "config of an unknown subsystem"; else has "Subsystem 'nope' not found"; fi
+if [ "$mask" = 0x3 ]; then
+	check "thread_set_cpumask to core 1" rpc thread_set_cpumask -i 1 -m 0x2
+	sleep 0.2
+	check framework_get_reactors rpc framework_get_reactors
+	jcheck "app_thread moved to core 1" 'any(r["lcore"] == 1 and any(t["name"] == "app_thread" and t["cpumask"] == "2" for t in r["lw_threads"]) for r in d["reactors"])'
+	check "thread_set_cpumask back" rpc thread_set_cpumask -i 1 -m 0x1
+	sleep 0.2
+	check framework_get_reactors rpc framework_get_reactors
+	jcheck "app_thread back on core 0" 'any(r["lcore"] == 0 and any(t["name"] == "app_thread" for t in r["lw_threads"]) for r in d["reactors"])'
+fi
+if rpc thread_set_cpumask -i 99 -m 0x1 >"$tmp/last" 2>&1; then bad "moved an unknown thread"; else has "Thread 99 does not exist"; fi
+if rpc thread_set_cpumask -i 1 -m 0x100 >"$tmp/last" 2>&1; then bad "moved to no core"; else has "No CPU is selected"; fi
+# The client only offers signal names: numbers and unknown names raw.
+raw() { # method, params JSON
+	timeout 10 python3 -c '
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+s.sendall(json.dumps({"jsonrpc": "2.0", "method": sys.argv[2], "params": json.loads(sys.argv[3]), "id": 1}).encode())
+print(s.recv(4096).decode())' "$sock" "$1" "$2"
+}
+check "spdk_kill_instance SIGFOO" raw spdk_kill_instance '{"sig_name": "SIGFOO"}'
+has "Invalid parameters"
+check "spdk_kill_instance 15" raw spdk_kill_instance '{"sig_name": "15"}'
+has '"result":true'
+for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+wait "$pid"; rc=$?; pid=
+[ $rc = 0 ] && ok || bad "exit status $rc after signal 15"
+# SIGUSR1: sent as SPDK does; the framework has no handler for it, so it
+# ends the process (exit status 128 + 10), as SPDK's.
+start || exit 1
+check "spdk_kill_instance SIGUSR1" rpc spdk_kill_instance SIGUSR1
+for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+wait "$pid"; rc=$?; pid=
+[ $rc = $((128 + 10)) ] && ok || bad "exit status $rc after SIGUSR1"
+rm -f "$sock"
+
+# Core lock files: one instance holds /var/tmp/spdk_cpu_lock_NNN of its
+# cores; another on the same core cannot start until they are released.
+lcore=$(( $(nproc) - 1 ))
+lmask=$(printf '0x%x' $((1 << lcore)))
+lock=$(printf '/var/tmp/spdk_cpu_lock_%03d' $lcore)
+"$tgt" -m "$lmask" -r "$sock" >"$tmp/lock.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do [ -S "$sock" ] && rpc spdk_get_version >/dev/null 2>&1 && break; sleep 0.1; done
+[ -e "$lock" ] && ok || bad "no lock file $lock"
+exits 1 "second instance on a locked core" "$tgt" -m "$lmask" -r "$tmp/l2.sock"
+has "Cannot create lock on core $lcore, probably process $pid has claimed it"
+check framework_disable_cpumask_locks rpc framework_disable_cpumask_locks
+[ -e "$lock" ] && bad "lock file left after framework_disable_cpumask_locks" || ok
+check framework_enable_cpumask_locks rpc framework_enable_cpumask_locks
+[ -e "$lock" ] && ok || bad "no lock file after framework_enable_cpumask_locks"
+stop SIGINT
+[ -e "$lock" ] && bad "lock file left after exit" || ok
 
 finish rpc-client

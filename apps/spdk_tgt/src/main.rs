@@ -80,10 +80,10 @@ fn main() {
             Some(parse_arg),
             Some(usage),
         );
-        match r {
-            spdk_app_parse_args_rvals::SPDK_APP_PARSE_ARGS_SUCCESS => {}
-            spdk_app_parse_args_rvals::SPDK_APP_PARSE_ARGS_HELP => std::process::exit(0),
-            _ => std::process::exit(1),
+        // As SPDK's spdk_tgt: the parse result is the exit code (0 after
+        // the usage or version, 2 on bad arguments).
+        if r != spdk_app_parse_args_rvals::SPDK_APP_PARSE_ARGS_SUCCESS {
+            std::process::exit(r as c_int);
         }
         let default = DEFAULT_CONFIG.as_bytes().to_vec();
         if *USE_DEFAULT.lock().unwrap_or_else(|e| e.into_inner()) && opts.json_config_file.is_null()

@@ -470,10 +470,42 @@ fn spdk_kill_instance(req: Request, params: Option<Value>) {
     };
     spdk_log::debuglog!(spdk_jsonrpc::LOG_RPC, "sending signal {sig}");
     req.ok();
-    // SAFETY: signals this process, as asked.
+    // The answer is sent by the RPC server's next poll, and a shutdown
+    // closes the server: signal once that poll has run (as in SPDK, where
+    // the slower shutdown leaves the server that time).
+    let k = Box::into_raw(Box::new(DelayedKill {
+        sig,
+        poller: std::ptr::null_mut(),
+    }));
+    // SAFETY: k lives until the poller frees it.
     unsafe {
-        libc::kill(libc::getpid(), sig);
+        (*k).poller = spdk_poller_register_named(
+            Some(kill_later),
+            k.cast(),
+            KILL_DELAY_US,
+            c"spdk_kill_instance".as_ptr(),
+        );
+        if (*k).poller.is_null() {
+            let k = Box::from_raw(k);
+            libc::kill(libc::getpid(), k.sig);
+        }
     }
+}
+
+/// Two periods of the RPC server's poller.
+const KILL_DELAY_US: u64 = 2 * spdk_init::rpc_servers::RPC_SELECT_INTERVAL_US;
+
+struct DelayedKill {
+    sig: i32,
+    poller: *mut spdk_poller,
+}
+
+unsafe extern "C" fn kill_later(arg: *mut c_void) -> i32 {
+    let mut k = Box::from_raw(arg.cast::<DelayedKill>());
+    spdk_poller_unregister(&mut k.poller);
+    // SAFETY: signals this process, as asked.
+    libc::kill(libc::getpid(), k.sig);
+    spdk_thread_poller_rc::SPDK_POLLER_BUSY as i32
 }
 
 fn framework_monitor_context_switch(req: Request, params: Option<Value>) {

@@ -11,7 +11,7 @@ use spdk_thread::ffi::thread::{
 };
 
 /// How often the servers are polled, in microseconds.
-const RPC_SELECT_INTERVAL_US: u64 = 4000;
+pub const RPC_SELECT_INTERVAL_US: u64 = 4000;
 
 struct Entry {
     addr: String,
