@@ -254,4 +254,11 @@ check framework_enable_cpumask_locks rpc framework_enable_cpumask_locks
 stop SIGINT
 [ -e "$lock" ] && bad "lock file left after exit" || ok
 
+# 6. The built-in default configuration (what `make run` serves).
+start --default-config || exit 1
+check "bdev_get_bdevs (default config)" rpc bdev_get_bdevs
+jcheck "Malloc0 of 64 MiB" 'any(b["name"] == "Malloc0" and b["product_name"] == "Malloc disk" and b["num_blocks"] * b["block_size"] == 64 << 20 for b in d)'
+jcheck "Null0" 'any(b["name"] == "Null0" and b["product_name"] == "Null disk" for b in d)'
+stop SIGINT
+
 finish rpc-client
