@@ -8,6 +8,7 @@
 #include "spdk/json.h"
 #include "spdk/uuid.h"
 #include "spdk/thread.h"
+#include "spdk/histogram_data.h"
 /** A block device (defined in spdk/bdev_module.h). */
 struct spdk_bdev;
 /** One I/O request (defined in spdk/bdev_module.h). */
@@ -243,6 +244,41 @@ struct spdk_bdev_io_wait_entry {
   void *cb_arg;
   TAILQ_ENTRY(spdk_bdev_io_wait_entry) link;
 };
+
+/**
+ * Optional parameters of spdk_bdev_histogram_enable_ext().
+ */
+struct __attribute__((packed)) spdk_bdev_enable_histogram_opts {
+  /**
+   * sizeof(struct spdk_bdev_enable_histogram_opts).
+   */
+  size_t size;
+  /**
+   * Bounds of the latencies tracked, in nanoseconds.
+   */
+  uint64_t min_nsec;
+  uint64_t max_nsec;
+  /**
+   * Only this I/O type is counted (0: every type).
+   */
+  uint8_t io_type;
+  /**
+   * log2 of the buckets per power of two.
+   */
+  uint8_t granularity;
+};
+
+/**
+ * Called when histograms were enabled or disabled (0 or negative errno).
+ */
+typedef void (*spdk_bdev_histogram_status_cb)(void *cb_arg, int status);
+
+/**
+ * Called with gathered histogram data (0 or negative errno).
+ */
+typedef void (*spdk_bdev_histogram_data_cb)(void *cb_arg,
+                                            int status,
+                                            struct spdk_histogram_data *histogram);
 
 /**
  * Controller attributes of an NVMe-backed bdev.
@@ -736,6 +772,49 @@ void spdk_bdev_set_qos_rate_limits(struct spdk_bdev *bdev,
                                    uint64_t *limits,
                                    void (*cb_fn)(void *cb_arg, int status),
                                    void *cb_arg);
+
+/**
+ * Sets the defaults (all types, granularity 7, every latency) in the
+ * fields that fit in `size` bytes.
+ */
+void spdk_bdev_enable_histogram_opts_init(struct spdk_bdev_enable_histogram_opts *opts,
+                                          size_t size);
+
+/**
+ * Turns latency histograms on or off for every channel of the bdev.
+ */
+void spdk_bdev_histogram_enable(struct spdk_bdev *bdev,
+                                spdk_bdev_histogram_status_cb cb_fn,
+                                void *cb_arg,
+                                bool enable);
+
+/**
+ * spdk_bdev_histogram_enable() with an I/O type filter, granularity and
+ * latency bounds (NULL opts: the defaults).
+ */
+void spdk_bdev_histogram_enable_ext(struct spdk_bdev *bdev,
+                                    spdk_bdev_histogram_status_cb cb_fn,
+                                    void *cb_arg,
+                                    bool enable,
+                                    struct spdk_bdev_enable_histogram_opts *opts);
+
+/**
+ * Adds every channel's latency counts to `histogram` (shaped as the
+ * bdev's: same granularity and bounds) and calls `cb_fn` with it;
+ * -EFAULT when histograms are not enabled.
+ */
+void spdk_bdev_histogram_get(struct spdk_bdev *bdev,
+                             struct spdk_histogram_data *histogram,
+                             spdk_bdev_histogram_data_cb cb_fn,
+                             void *cb_arg);
+
+/**
+ * Calls `cb_fn` with this channel's histogram, valid during the call
+ * (-EFAULT and NULL when histograms are off).
+ */
+void spdk_bdev_channel_get_histogram(struct spdk_io_channel *ch,
+                                     spdk_bdev_histogram_data_cb cb_fn,
+                                     void *cb_arg);
 
 #ifdef __cplusplus
 }  // extern "C"

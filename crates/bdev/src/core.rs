@@ -51,7 +51,7 @@ static OPTS: Mutex<spdk_bdev_opts> = Mutex::new(spdk_bdev_opts {
     iobuf_large_cache_size: 16,
 });
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -532,6 +532,9 @@ static REGISTRY: Mutex<Vec<BdevPtr>> = Mutex::new(Vec::new());
 
 /// The library's state of one registered bdev (behind `internal.state`).
 pub struct BdevState {
+    /// The I/O type the histogram counts (0: all), read without the lock
+    /// on completion.
+    histogram_io_type: std::sync::atomic::AtomicU8,
     removing: bool,
     descs: Vec<*mut Desc>,
     unregister_cb: spdk_bdev_unregister_cb,
@@ -545,6 +548,8 @@ pub struct BdevState {
     claim_module: *mut spdk_bdev_module,
     /// QoS rate limits (inactive until set).
     pub qos: crate::qos::Qos,
+    /// Latency histogram settings.
+    histogram: crate::histogram::Settings,
 }
 
 unsafe fn state_of(b: *mut spdk_bdev) -> *mut BdevState {
@@ -723,6 +728,8 @@ pub unsafe fn register(bdev: *mut spdk_bdev) -> c_int {
             closed_stat: Mutex::new(spdk_bdev_io_stat::new()),
             claim_module: ptr::null_mut(),
             qos: Default::default(),
+            histogram: Default::default(),
+            histogram_io_type: Default::default(),
         }));
         r.push(BdevPtr(bdev));
     }
@@ -997,6 +1004,8 @@ pub struct BdevChannel {
     nomem_poller: *mut ::spdk_thread::ffi::thread::spdk_poller,
     /// I/Os waiting for QoS quota.
     qos_queue: crate::qos::ChannelQueue,
+    /// Latency histogram, while enabled.
+    histogram: *mut spdk_util::histogram::Histogram,
 }
 
 unsafe extern "C" fn channel_create(dev: *mut c_void, ctx: *mut c_void) -> c_int {
@@ -1029,13 +1038,23 @@ unsafe extern "C" fn channel_create(dev: *mut c_void, ctx: *mut c_void) -> c_int
         nomem_tail: ptr::null_mut(),
         nomem_poller: ptr::null_mut(),
         qos_queue: crate::qos::ChannelQueue::new(),
+        histogram: ptr::null_mut(),
     });
+    let st = state_of(bdev);
+    if !st.is_null() {
+        let cfg = *lock(&(*st).histogram);
+        if cfg.enabled {
+            // Failure leaves this channel without one, as SPDK.
+            let _ = crate::histogram::attach(ctx.cast(), &cfg);
+        }
+    }
     0
 }
 
 unsafe extern "C" fn channel_destroy(_dev: *mut c_void, ctx: *mut c_void) {
     let ch = ctx.cast::<BdevChannel>();
     crate::qos::fail_queued(ch);
+    crate::histogram::detach(ch);
     if !(*ch).nomem_poller.is_null() {
         ::spdk_thread::ffi::thread::spdk_poller_unregister(&mut (*ch).nomem_poller);
     }
@@ -1475,6 +1494,29 @@ pub unsafe fn qos_of<'a>(c: *mut BdevChannel) -> &'a crate::qos::Qos {
     &(*state_of((*c).bdev)).qos
 }
 
+/// The histogram settings of a registered bdev.
+pub unsafe fn histogram_settings<'a>(b: *mut spdk_bdev) -> Option<&'a crate::histogram::Settings> {
+    if b.is_null() {
+        return None;
+    }
+    state_of(b).as_ref().map(|s| &s.histogram)
+}
+
+/// The channel's histogram slot.
+pub unsafe fn channel_histogram(c: *mut BdevChannel) -> *mut *mut spdk_util::histogram::Histogram {
+    ptr::addr_of_mut!((*c).histogram)
+}
+
+/// The bdev's io_device (its channels are spdk_for_each_channel's).
+pub fn io_device(b: *mut spdk_bdev) -> *mut c_void {
+    io_dev(b)
+}
+
+/// The bdev channel of an spdk_io_channel from spdk_bdev_get_io_channel.
+pub unsafe fn bdev_channel_of(ch: *mut spdk_io_channel) -> *mut BdevChannel {
+    bdev_channel(ch)
+}
+
 /// The QoS state of a registered bdev.
 pub unsafe fn bdev_qos<'a>(b: *mut spdk_bdev) -> Option<&'a crate::qos::Qos> {
     if b.is_null() {
@@ -1663,6 +1705,9 @@ unsafe fn finish_io(io: *mut spdk_bdev_io) {
     }
     if ok && (*io).internal.child == 0 {
         let now = spdk_env::ticks::ticks();
+        if !(*c).histogram.is_null() {
+            tally(c, io, now);
+        }
         let bytes = (*io).u.bdev.num_blocks * (*(*io).bdev).blocklen as u64;
         account(
             &mut (*c).stat,
@@ -1674,6 +1719,15 @@ unsafe fn finish_io(io: *mut spdk_bdev_io) {
     match (*io).internal.cb {
         Some(cb) => cb(io, ok, (*io).internal.caller_ctx),
         None => free_io(io),
+    }
+}
+
+#[cold]
+unsafe fn tally(c: *mut BdevChannel, io: *mut spdk_bdev_io, now: u64) {
+    let st = state_of((*c).bdev);
+    let want = (*st).histogram_io_type();
+    if want == 0 || want == (*io).r#type {
+        (*(*c).histogram).tally(now.wrapping_sub((*io).internal.submit_tsc));
     }
 }
 
@@ -1844,4 +1898,23 @@ pub unsafe fn get_buf(io: *mut spdk_bdev_io, cb: spdk_bdev_io_get_buf_cb, len: u
     }
     attach_buf(io, buf);
     buf_done(io, true);
+}
+
+impl BdevState {
+    fn histogram_io_type(&self) -> u8 {
+        self.histogram_io_type.load(Ordering::Relaxed)
+    }
+
+    /// Records the I/O type filter of the histogram being enabled.
+    pub fn set_histogram_io_type(&self, t: u8) {
+        self.histogram_io_type.store(t, Ordering::Relaxed);
+    }
+}
+
+/// The state of a registered bdev (None before registration).
+pub unsafe fn state<'a>(b: *mut spdk_bdev) -> Option<&'a BdevState> {
+    if b.is_null() {
+        return None;
+    }
+    state_of(b).as_ref()
 }

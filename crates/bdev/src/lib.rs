@@ -18,6 +18,9 @@ pub mod core;
 /// Same contract as `core`.
 #[allow(clippy::missing_safety_doc)]
 pub mod emulate;
+/// Same contract as `core`.
+#[allow(clippy::missing_safety_doc)]
+pub mod histogram;
 pub mod malloc;
 pub mod null;
 /// Same contract as `core`.

@@ -2,6 +2,7 @@
 //! module's bdev_null_rpc.c) and the "bdev" subsystem's configuration.
 
 use std::ffi::{c_int, c_void, CString};
+use std::ptr;
 
 use crate::ffi::bdev::{spdk_bdev_io_stat, spdk_bdev_reset_stat_mode};
 
@@ -15,7 +16,10 @@ use spdk_rpc::{
 };
 
 use crate::core;
-use crate::ffi::bdev::{spdk_bdev_io_type, spdk_bdev_opts};
+use crate::ffi::bdev::{
+    spdk_bdev_enable_histogram_opts, spdk_bdev_enable_histogram_opts_init,
+    spdk_bdev_histogram_enable_ext, spdk_bdev_histogram_get, spdk_bdev_io_type, spdk_bdev_opts,
+};
 use crate::ffi::bdev_module::spdk_bdev;
 use crate::{malloc, null, qos};
 
@@ -61,6 +65,12 @@ pub fn register() {
     spdk_rpc::register("bdev_null_create", bdev_null_create, SPDK_RPC_RUNTIME);
     spdk_rpc::register("bdev_null_delete", bdev_null_delete, SPDK_RPC_RUNTIME);
     spdk_rpc::register("bdev_set_qos_limit", bdev_set_qos_limit, SPDK_RPC_RUNTIME);
+    spdk_rpc::register(
+        "bdev_enable_histogram",
+        bdev_enable_histogram,
+        SPDK_RPC_RUNTIME,
+    );
+    spdk_rpc::register("bdev_get_histogram", bdev_get_histogram, SPDK_RPC_RUNTIME);
 }
 
 fn decode_failed(req: Request) {
@@ -344,6 +354,7 @@ pub unsafe extern "C" fn write_config_json(w: *mut spdk_json_write_ctx) {
             f(b, w);
         }
         write_qos_config(w, b);
+        write_histogram_config(w, b);
     }
     let Some(wr) = writer_mut(w) else { return };
     let _ = wr.object_begin();
@@ -699,6 +710,161 @@ unsafe fn write_qos_config(w: *mut spdk_json_write_ctx, b: *mut spdk_bdev) {
     for (k, v) in qos::RPC_NAMES.iter().zip(limits) {
         if v > 0 {
             let _ = wr.named_uint64(k, v);
+        }
+    }
+    let _ = wr.object_end();
+    let _ = wr.object_end();
+}
+
+// ---- latency histograms ----
+
+/// bdev_enable_histogram: name, enable, and optionally opc (an I/O type
+/// name), granularity, min_nsec, max_nsec.
+fn bdev_enable_histogram(req: Request, params: Option<Value>) {
+    let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
+        let name = d.req_str("name")?;
+        let enable = d
+            .opt_bool("enable")?
+            .ok_or_else(|| spdk_rpc::params::DecodeError("enable: missing".into()))?;
+        let opc = d.opt_str("opc")?;
+        let granularity = d.opt_u64("granularity")?.unwrap_or(7);
+        let min = d.opt_u64("min_nsec")?.unwrap_or(0);
+        let max = d.opt_u64("max_nsec")?.unwrap_or(u64::MAX);
+        d.finish()?;
+        Ok((name, enable, opc, granularity, min, max))
+    });
+    let Ok((name, enable, opc, granularity, min_nsec, max_nsec)) = parsed else {
+        return decode_failed(req);
+    };
+    // SAFETY: lookup on the RPC thread.
+    let b = unsafe { core::find(name.as_bytes()) };
+    if b.is_null() {
+        return req.errno(-libc::ENODEV);
+    }
+    let io_type = match opc {
+        None => 0,
+        Some(o) => match IO_TYPE_NAMES.iter().skip(1).position(|n| *n == o) {
+            Some(i) => i as u8 + 1,
+            None => {
+                spdk_log::errlog!("Invalid IO type");
+                return req.error(SPDK_JSONRPC_ERROR_INTERNAL_ERROR, "Invalid Io type");
+            }
+        },
+    };
+    // SAFETY: zeroed opts are valid; filled by the library.
+    let mut opts: spdk_bdev_enable_histogram_opts = unsafe { std::mem::zeroed() };
+    let size = std::mem::size_of::<spdk_bdev_enable_histogram_opts>();
+    // SAFETY: a local opts struct of `size` bytes.
+    unsafe { spdk_bdev_enable_histogram_opts_init(&mut opts, size) };
+    opts.io_type = io_type;
+    opts.granularity = granularity.min(u8::MAX as u64) as u8;
+    opts.min_nsec = min_nsec;
+    opts.max_nsec = max_nsec;
+    let arg = Box::into_raw(Box::new(req));
+    // SAFETY: a registered bdev; the callback takes the boxed request back.
+    unsafe {
+        spdk_bdev_histogram_enable_ext(b, Some(histogram_enabled), arg.cast(), enable, &mut opts)
+    };
+}
+
+unsafe extern "C" fn histogram_enabled(arg: *mut c_void, status: c_int) {
+    let req = *Box::from_raw(arg.cast::<Request>());
+    if status == 0 {
+        req.ok();
+    } else {
+        req.errno(status);
+    }
+}
+
+struct HistogramGet {
+    req: Request,
+    hist: Box<spdk_util::histogram::Histogram>,
+    view: spdk_util::histogram::HistogramData,
+}
+
+/// bdev_get_histogram: the bdev's merged histogram, its buckets base64
+/// encoded (little-endian u64s) as SPDK's scripts/histogram.py reads them.
+fn bdev_get_histogram(req: Request, params: Option<Value>) {
+    let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
+        let name = d.req_str("name")?;
+        d.finish()?;
+        Ok(name)
+    });
+    let Ok(name) = parsed else {
+        return decode_failed(req);
+    };
+    // SAFETY: lookup on the RPC thread.
+    let b = unsafe { core::find(name.as_bytes()) };
+    // SAFETY: checked for NULL by the callee.
+    let Some(cfg) = (unsafe { core::histogram_settings(b) }).map(|s| *core::lock(s)) else {
+        return req.errno(-libc::ENODEV);
+    };
+    let Some(mut hist) = cfg.new_histogram() else {
+        return req.errno(-libc::EFAULT);
+    };
+    let view = hist.c_view();
+    let ctx = Box::into_raw(Box::new(HistogramGet { req, hist, view }));
+    // SAFETY: the view points into the boxed histogram, which lives until
+    // the callback; the callback takes the box back.
+    unsafe {
+        spdk_bdev_histogram_get(
+            b,
+            ptr::addr_of_mut!((*ctx).view),
+            Some(histogram_got),
+            ctx.cast(),
+        )
+    };
+}
+
+unsafe extern "C" fn histogram_got(
+    arg: *mut c_void,
+    status: c_int,
+    _h: *mut spdk_util::histogram::HistogramData,
+) {
+    use base64::Engine;
+    let ctx = *Box::from_raw(arg.cast::<HistogramGet>());
+    if status != 0 {
+        return ctx.req.error(
+            SPDK_JSONRPC_ERROR_INTERNAL_ERROR,
+            &spdk_util::string::strerror_message(-status),
+        );
+    }
+    let bytes: Vec<u8> = ctx
+        .hist
+        .buckets()
+        .iter()
+        .flat_map(|b| b.to_le_bytes())
+        .collect();
+    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let v = &ctx.view;
+    ctx.req.write(|w| {
+        let _ = w.object_begin();
+        let _ = w.named_string("histogram", &encoded);
+        let _ = w.named_int64("granularity", v.granularity as i64);
+        let _ = w.named_uint64("min_range", v.min_range as u64);
+        let _ = w.named_uint64("max_range", v.max_range as u64);
+        let _ = w.named_int64("tsc_rate", spdk_env::ticks::ticks_hz() as i64);
+        let _ = w.object_end();
+    });
+}
+
+/// The bdev_enable_histogram entry of a bdev with histograms on.
+unsafe fn write_histogram_config(w: *mut spdk_json_write_ctx, b: *mut spdk_bdev) {
+    let Some(cfg) = core::histogram_settings(b).map(|s| *core::lock(s)) else {
+        return;
+    };
+    if !cfg.enabled {
+        return;
+    }
+    let Some(wr) = writer_mut(w) else { return };
+    let _ = wr.object_begin();
+    let _ = wr.named_string("method", "bdev_enable_histogram");
+    let _ = wr.named_object_begin("params");
+    let _ = wr.named_string("name", (*b).name_bytes());
+    let _ = wr.named_bool("enable", true);
+    if cfg.io_type != 0 {
+        if let Some(n) = IO_TYPE_NAMES.get(cfg.io_type as usize) {
+            let _ = wr.named_string("opc", n);
         }
     }
     let _ = wr.object_end();

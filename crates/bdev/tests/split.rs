@@ -366,6 +366,7 @@ fn limits_split_io_and_data_survives() {
             "no event without a change"
         );
         (*bdev).blockcnt = BLOCKS;
+        histograms(t, bdev, desc, ch);
 
         spdk_put_io_channel(ch);
         spdk_bdev_close(desc);
@@ -599,4 +600,91 @@ unsafe fn qos_limits_rate(
     assert_eq!(DONE.load(Ordering::SeqCst) - d0, 15);
     spdk_bdev_get_qos_rate_limits(bdev, got.as_mut_ptr());
     assert_eq!(got, [0; 4]);
+}
+
+static HIST_STATUS: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+unsafe extern "C" fn hist_status(_arg: *mut c_void, status: c_int) {
+    HIST_STATUS.store(status as usize, Ordering::SeqCst);
+}
+
+unsafe extern "C" fn hist_data(
+    arg: *mut c_void,
+    status: c_int,
+    h: *mut spdk_util::histogram::HistogramData,
+) {
+    HIST_STATUS.store(status as usize, Ordering::SeqCst);
+    let h = &*h;
+    let n = ((h.max_range - h.min_range + 1) as usize) << h.granularity;
+    let total: u64 = std::slice::from_raw_parts(h.bucket, n).iter().sum();
+    *arg.cast::<u64>() = total;
+}
+
+/// Histograms count completed reads (only reads, when asked), and are
+/// gone once disabled.
+unsafe fn histograms(
+    t: *mut spdk_thread,
+    bdev: *mut spdk_bdev,
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+) {
+    let mut opts: spdk_bdev_enable_histogram_opts = std::mem::zeroed();
+    spdk_bdev_enable_histogram_opts_init(&mut opts, std::mem::size_of_val(&opts));
+    assert_eq!({ opts.granularity }, 7);
+    opts.io_type = spdk_bdev_io_type::SPDK_BDEV_IO_TYPE_READ as u8;
+    spdk_bdev_histogram_enable_ext(bdev, Some(hist_status), ptr::null_mut(), true, &mut opts);
+    poll(t);
+    assert_eq!(HIST_STATUS.load(Ordering::SeqCst), 0);
+    let mut buf = vec![0u8; BS as usize];
+    for i in 0..6 {
+        let r = if i % 2 == 0 {
+            spdk_bdev_read_blocks(
+                desc,
+                ch,
+                buf.as_mut_ptr().cast(),
+                0,
+                1,
+                Some(done),
+                ptr::null_mut(),
+            )
+        } else {
+            spdk_bdev_write_blocks(
+                desc,
+                ch,
+                buf.as_mut_ptr().cast(),
+                0,
+                1,
+                Some(done),
+                ptr::null_mut(),
+            )
+        };
+        assert_eq!(r, 0);
+    }
+    poll(t);
+    let mut hist = spdk_util::histogram::Histogram::new(7, 0, u64::MAX).unwrap();
+    let mut view = hist.c_view();
+    let mut total = 0u64;
+    spdk_bdev_histogram_get(
+        bdev,
+        &mut view,
+        Some(hist_data),
+        ptr::addr_of_mut!(total).cast(),
+    );
+    poll(t);
+    assert_eq!(HIST_STATUS.load(Ordering::SeqCst), 0);
+    assert_eq!(total, 3, "only the three reads");
+    total = 0;
+    spdk_bdev_channel_get_histogram(ch, Some(hist_data), ptr::addr_of_mut!(total).cast());
+    assert_eq!(total, 3);
+    spdk_bdev_histogram_enable(bdev, Some(hist_status), ptr::null_mut(), false);
+    poll(t);
+    assert_eq!(HIST_STATUS.load(Ordering::SeqCst), 0);
+    spdk_bdev_histogram_get(
+        bdev,
+        &mut view,
+        Some(hist_data),
+        ptr::addr_of_mut!(total).cast(),
+    );
+    poll(t);
+    assert_eq!(HIST_STATUS.load(Ordering::SeqCst) as c_int, -libc::EFAULT);
 }

@@ -6,6 +6,7 @@
 pub mod alloc_count;
 pub mod bit_array;
 pub mod cpuset;
+pub mod histogram;
 pub mod crc;
 pub mod string;
 pub mod uuid;

@@ -7,6 +7,7 @@ use std::ptr;
 use ::spdk_thread::ffi::thread::{spdk_get_thread, spdk_io_channel, spdk_thread_send_msg};
 use libc::iovec;
 use spdk_util::ffi::uuid::spdk_uuid;
+use spdk_util::histogram::HistogramData;
 
 use crate::core::{self, Desc, IoArgs};
 use crate::ffi::bdev_module::{spdk_bdev, spdk_bdev_io};
@@ -1459,4 +1460,150 @@ type QosDone = (unsafe extern "C" fn(*mut c_void, c_int), *mut c_void, c_int);
 unsafe extern "C" fn qos_set_done(arg: *mut c_void) {
     let (cb, cb_arg, rc) = *Box::from_raw(arg.cast::<QosDone>());
     cb(cb_arg, rc);
+}
+
+// ---- latency histograms ----
+
+/// Called when histograms were enabled or disabled (0 or negative errno).
+pub type spdk_bdev_histogram_status_cb =
+    Option<unsafe extern "C" fn(cb_arg: *mut c_void, status: c_int)>;
+/// Called with gathered histogram data (0 or negative errno).
+pub type spdk_bdev_histogram_data_cb =
+    Option<unsafe extern "C" fn(cb_arg: *mut c_void, status: c_int, histogram: *mut HistogramData)>;
+
+/// Optional parameters of spdk_bdev_histogram_enable_ext().
+#[repr(C, packed)]
+#[derive(Clone, Copy)]
+pub struct spdk_bdev_enable_histogram_opts {
+    /// sizeof(struct spdk_bdev_enable_histogram_opts).
+    pub size: usize,
+    /// Bounds of the latencies tracked, in nanoseconds.
+    pub min_nsec: u64,
+    pub max_nsec: u64,
+    /// Only this I/O type is counted (0: every type).
+    pub io_type: u8,
+    /// log2 of the buckets per power of two.
+    pub granularity: u8,
+}
+
+const HIST_OPTS_SIZE: usize = std::mem::size_of::<spdk_bdev_enable_histogram_opts>();
+const _: () = assert!(HIST_OPTS_SIZE == 26);
+
+/// Sets the defaults (all types, granularity 7, every latency) in the
+/// fields that fit in `size` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_enable_histogram_opts_init(
+    opts: *mut spdk_bdev_enable_histogram_opts,
+    size: usize,
+) {
+    if opts.is_null() || size == 0 {
+        spdk_log::errlog!("opts should not be NULL and size not zero");
+        return;
+    }
+    let defaults = spdk_bdev_enable_histogram_opts {
+        size,
+        min_nsec: 0,
+        max_nsec: u64::MAX,
+        io_type: 0,
+        granularity: 7,
+    };
+    let n = size.min(HIST_OPTS_SIZE);
+    ptr::write_bytes(opts.cast::<u8>(), 0, size);
+    ptr::copy_nonoverlapping(
+        (&defaults as *const spdk_bdev_enable_histogram_opts).cast::<u8>(),
+        opts.cast::<u8>(),
+        n,
+    );
+}
+
+/// Turns latency histograms on or off for every channel of the bdev.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_histogram_enable(
+    bdev: *mut spdk_bdev,
+    cb_fn: spdk_bdev_histogram_status_cb,
+    cb_arg: *mut c_void,
+    enable: bool,
+) {
+    spdk_bdev_histogram_enable_ext(bdev, cb_fn, cb_arg, enable, ptr::null_mut());
+}
+
+/// spdk_bdev_histogram_enable() with an I/O type filter, granularity and
+/// latency bounds (NULL opts: the defaults).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_histogram_enable_ext(
+    bdev: *mut spdk_bdev,
+    cb_fn: spdk_bdev_histogram_status_cb,
+    cb_arg: *mut c_void,
+    enable: bool,
+    opts: *mut spdk_bdev_enable_histogram_opts,
+) {
+    let mut o = std::mem::zeroed::<spdk_bdev_enable_histogram_opts>();
+    spdk_bdev_enable_histogram_opts_init(&mut o, HIST_OPTS_SIZE);
+    if !opts.is_null() {
+        let size = ptr::read_unaligned(ptr::addr_of!((*opts).size)).min(HIST_OPTS_SIZE);
+        ptr::copy_nonoverlapping(opts.cast::<u8>(), ptr::addr_of_mut!(o).cast::<u8>(), size);
+    }
+    let Some(st) = core::state(bdev) else {
+        if let Some(f) = cb_fn {
+            f(cb_arg, -libc::EINVAL);
+        }
+        return;
+    };
+    let hz = spdk_env::ticks::ticks_hz() as u128;
+    let to_ticks = |ns: u64| (ns as u128 * hz / 1_000_000_000).min(u64::MAX as u128) as u64;
+    let max_nsec = o.max_nsec;
+    let max = if max_nsec == u64::MAX {
+        u64::MAX
+    } else {
+        to_ticks(max_nsec)
+    };
+    let cfg = crate::histogram::Config::new(
+        enable,
+        o.io_type,
+        o.granularity as u32,
+        to_ticks(o.min_nsec),
+        max,
+    );
+    if enable && cfg.new_histogram().is_none() {
+        if let Some(f) = cb_fn {
+            f(cb_arg, -libc::EINVAL);
+        }
+        return;
+    }
+    st.set_histogram_io_type(o.io_type);
+    crate::histogram::enable(bdev, cfg, cb_fn, cb_arg);
+}
+
+/// Adds every channel's latency counts to `histogram` (shaped as the
+/// bdev's: same granularity and bounds) and calls `cb_fn` with it;
+/// -EFAULT when histograms are not enabled.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_histogram_get(
+    bdev: *mut spdk_bdev,
+    histogram: *mut HistogramData,
+    cb_fn: spdk_bdev_histogram_data_cb,
+    cb_arg: *mut c_void,
+) {
+    let Some(cb) = cb_fn else { return };
+    if bdev.is_null() || histogram.is_null() || core::state(bdev).is_none() {
+        cb(cb_arg, -libc::EINVAL, histogram);
+        return;
+    }
+    crate::histogram::get(bdev, histogram, cb, cb_arg);
+}
+
+/// Calls `cb_fn` with this channel's histogram, valid during the call
+/// (-EFAULT and NULL when histograms are off).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_channel_get_histogram(
+    ch: *mut spdk_io_channel,
+    cb_fn: spdk_bdev_histogram_data_cb,
+    cb_arg: *mut c_void,
+) {
+    let Some(cb) = cb_fn else { return };
+    if ch.is_null() {
+        cb(cb_arg, -libc::EINVAL, ptr::null_mut());
+        return;
+    }
+    crate::histogram::get_channel_histogram(ch, cb, cb_arg);
 }
