@@ -6,6 +6,7 @@ pub use spdk_bdev_aio as bdev_aio;
 pub use spdk_bdev_delay as bdev_delay;
 pub use spdk_bdev_error as bdev_error;
 pub use spdk_bdev_passthru as bdev_passthru;
+pub use spdk_bdev_raid as bdev_raid;
 pub use spdk_bdev_split as bdev_split;
 pub use spdk_bdev_uring as bdev_uring;
 pub use spdk_env as env;

@@ -14,6 +14,7 @@ const BDEV_MODULES: &[fn()] = &[
     spdk_bdev_passthru::register,
     spdk_bdev_delay::register,
     spdk_bdev_error::register,
+    spdk_bdev_raid::register,
 ];
 
 /// Registration functions of the built-in subsystems, in registration
