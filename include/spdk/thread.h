@@ -738,7 +738,7 @@ void spdk_for_each_channel_continue(struct spdk_io_channel_iter *i, int status);
  * Creates the buffer pools with the current options and registers the
  * iobuf io_device. Call from an SPDK thread.
  *
- * \return 0, or -ENOMEM.
+ * \return 0, -ENOMEM, or -EALREADY when the pools exist already.
  */
 int spdk_iobuf_initialize(void);
 
@@ -752,7 +752,8 @@ void spdk_iobuf_finish(spdk_iobuf_finish_cb cb_fn, void *cb_arg);
  * Sets the pool options used by the next spdk_iobuf_initialize().
  *
  * \return 0; -EINVAL for NULL, opts_size 0, counts or sizes below the
- * minimum (64 small / 8 large buffers, 4 KiB / 8 KiB) or enable_numa.
+ * minimum (64 small / 8 large buffers, 4 KiB / 8 KiB), or enable_numa
+ * when the cores are on more than one NUMA node.
  */
 int spdk_iobuf_set_opts(const struct spdk_iobuf_opts *opts);
 

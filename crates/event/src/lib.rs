@@ -7,6 +7,7 @@ use std::ffi::CString;
 
 pub mod app;
 pub(crate) mod core_locks;
+pub mod iobuf;
 pub(crate) mod opts_check;
 pub mod reactor;
 pub mod rpcs;

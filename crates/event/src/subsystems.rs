@@ -19,7 +19,10 @@ const BDEV_MODULES: &[fn()] = &[
 
 /// Registration functions of the built-in subsystems, in registration
 /// order (dependencies are declared by the functions themselves).
-const BUILTIN: &[fn()] = &[spdk_bdev::register_subsystem];
+const BUILTIN: &[fn()] = &[
+    crate::iobuf::register_subsystem,
+    spdk_bdev::register_subsystem,
+];
 
 /// Registers the bdev modules and the built-in subsystems (idempotent:
 /// registering a name again does nothing).

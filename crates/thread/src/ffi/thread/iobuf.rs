@@ -378,12 +378,14 @@ fn pool_free(p: &mut Pool, expected: u64, what: &str) {
 /// Creates the buffer pools with the current options and registers the
 /// iobuf io_device. Call from an SPDK thread.
 ///
-/// \return 0, or -ENOMEM.
+/// \return 0, -ENOMEM, or -EALREADY when the pools exist already.
 #[no_mangle]
 pub extern "C" fn spdk_iobuf_initialize() -> c_int {
     let mut s = state();
     if s.initialized {
-        spdk_log::errlog!("iobuf is already initialized");
+        // Not an error for a library that makes sure the pools exist (the
+        // iobuf subsystem usually created them first).
+        spdk_log::debuglog!(crate::thread::LOG_THREAD, "iobuf is already initialized");
         return -libc::EALREADY;
     }
     s.opts.small_bufsize = s.opts.small_bufsize.next_multiple_of(ALIGNMENT);
@@ -464,7 +466,8 @@ pub extern "C" fn spdk_iobuf_finish(cb_fn: spdk_iobuf_finish_cb, cb_arg: *mut c_
 /// Sets the pool options used by the next spdk_iobuf_initialize().
 ///
 /// \return 0; -EINVAL for NULL, opts_size 0, counts or sizes below the
-/// minimum (64 small / 8 large buffers, 4 KiB / 8 KiB) or enable_numa.
+/// minimum (64 small / 8 large buffers, 4 KiB / 8 KiB), or enable_numa
+/// when the cores are on more than one NUMA node.
 #[no_mangle]
 pub unsafe extern "C" fn spdk_iobuf_set_opts(opts: *const spdk_iobuf_opts) -> c_int {
     let Some(o) = opts.as_ref() else {
@@ -509,9 +512,15 @@ pub unsafe extern "C" fn spdk_iobuf_set_opts(opts: *const spdk_iobuf_opts) -> c_
         spdk_log::errlog!("large_bufsize must be at least {}", MIN_LARGE_BUFSIZE);
         return -libc::EINVAL;
     }
-    if new.enable_numa != 0 {
+    // One pool set serves NUMA node 0: per-node pools are only refused
+    // when the application's cores span more nodes (as SPDK built with
+    // SPDK_CONFIG_MAX_NUMA_NODES 1).
+    let last_numa = spdk_env::cores::numa_ids().last().copied().unwrap_or(0);
+    if new.enable_numa != 0 && last_numa >= SPDK_CONFIG_MAX_NUMA_NODES as i32 {
         spdk_log::errlog!(
-            "per-NUMA iobuf pools are not supported (SPDK_CONFIG_MAX_NUMA_NODES is 1)"
+            "max NUMA ID {} cannot be supported with SPDK_CONFIG_MAX_NUMA_NODES {}",
+            last_numa,
+            SPDK_CONFIG_MAX_NUMA_NODES
         );
         return -libc::EINVAL;
     }
