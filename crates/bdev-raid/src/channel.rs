@@ -136,7 +136,7 @@ pub unsafe extern "C" fn detach_slot(it: *mut spdk_io_channel_iter) {
 /// A child I/O on slot `s` completed.
 #[inline]
 pub unsafe fn child_completed(s: *mut Slot) {
-    (*s).outstanding -= 1;
+    (*s).outstanding = (*s).outstanding.saturating_sub(1);
     if (*s).outstanding == 0 && !(*s).detach_iter.is_null() {
         let it = std::mem::replace(&mut (*s).detach_iter, ptr::null_mut());
         finish_detach(s, it);

@@ -254,14 +254,15 @@ pub unsafe fn submit_child(
 }
 
 /// Accounts a completed child I/O to its slot and frees it; returns the
-/// slot.
-pub unsafe fn child_done(io: *mut RaidIo, child: *mut spdk_bdev_io) -> usize {
+/// slot (None if its base is no longer attached, which the removal's
+/// wait for outstanding children rules out).
+pub unsafe fn child_done(io: *mut RaidIo, child: *mut spdk_bdev_io) -> Option<usize> {
     let bdev = (*child).bdev;
     spdk_bdev_free_io(child);
     let r = raid_of(io);
-    let i = r.bases.iter().position(|b| b.bdev == bdev).unwrap_or(0);
+    let i = r.bases.iter().position(|b| b.bdev == bdev)?;
     channel::child_completed(channel::slot((*io).ch, i));
-    i
+    Some(i)
 }
 
 /// Waits for a bdev_io of base `i`'s channel to be free again, then calls
@@ -375,9 +376,11 @@ unsafe extern "C" fn fanout_child_done(child: *mut spdk_bdev_io, ok: bool, arg: 
     let io = arg.cast::<RaidIo>();
     let i = child_done(io, child);
     let r = raid_of(io);
-    if !ok && r.level == Level::Raid1 && (*io).ty != RESET {
-        // A mirror that fails a write is out of the array.
-        base::fail_base(ptr::addr_of!(r.bases[i]) as *mut _);
+    if let (false, Level::Raid1, Some(i)) = (ok, r.level, i) {
+        if (*io).ty != RESET {
+            // A mirror that fails a write is out of the array.
+            base::fail_base(ptr::addr_of!(r.bases[i]) as *mut _);
+        }
     }
     complete_part(io, 1, if ok { SUCCESS } else { FAILED });
 }

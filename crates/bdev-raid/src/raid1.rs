@@ -76,7 +76,8 @@ unsafe fn read(io: *mut RaidIo) {
 unsafe extern "C" fn read_done(child: *mut spdk_bdev_io, ok: bool, arg: *mut c_void) {
     let io = arg.cast::<RaidIo>();
     io::child_done(io, child);
-    (*channel::slot((*io).ch, (*io).read_slot)).read_blocks -= (*io).num;
+    let s = channel::slot((*io).ch, (*io).read_slot);
+    (*s).read_blocks = (*s).read_blocks.saturating_sub((*io).num);
     if ok {
         io::complete(io, SUCCESS);
     } else {

@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ::spdk_bdev::ffi::bdev::*;
 use ::spdk_bdev::ffi::bdev_module::*;
+use ::spdk_thread::ffi::thread::*;
 use common::*;
 use serde_json::json;
 use spdk_bdev_raid::{CreateOpts, Level, State};
@@ -233,21 +234,28 @@ fn raid_lifecycle() {
     o.close();
     assert_eq!(delete(&env, "m"), 0);
 
-    // ---- removing a mirror with writes in flight ----
+    // ---- removing a mirror with writes in flight on two threads ----
     malloc_create("N0", 64, 512);
     malloc_create("N1", 64, 512);
     assert_eq!(create(&env, "m2", Level::Raid1, 0, &["N0", "N1"]), 0);
     let mut o = Open::new("m2", true).unwrap();
+    let t2 = unsafe { spdk_thread_create(c"second".as_ptr(), ptr::null()) };
+    assert!(!t2.is_null());
+    spdk_set_thread(t2);
+    let mut o2 = Open::new("m2", true).unwrap();
+    spdk_set_thread(env.t);
     let mut buf = pattern(8 * BS, 9);
     let p = buf.as_mut_ptr().cast::<c_void>();
     let before = DONE.load(Ordering::SeqCst);
     for i in 0..8u64 {
-        assert_eq!(
-            unsafe {
-                spdk_bdev_write_blocks(o.desc, o.ch, p, i * 8, 8, Some(io_cb), ptr::null_mut())
-            },
-            0
-        );
+        let (oo, t) = if i % 2 == 0 { (&o, env.t) } else { (&o2, t2) };
+        unsafe {
+            spdk_set_thread(t);
+            let rc =
+                spdk_bdev_write_blocks(oo.desc, oo.ch, p, i * 8, 8, Some(io_cb), ptr::null_mut());
+            spdk_set_thread(env.t);
+            assert_eq!(rc, 0);
+        }
     }
     let removed = std::rc::Rc::new(std::cell::Cell::new(i64::MIN));
     let r2 = removed.clone();
@@ -259,11 +267,36 @@ fn raid_lifecycle() {
         Err(-libc::ENODEV),
         "already being removed"
     );
-    env.poll_until(|| removed.get() != i64::MIN && DONE.load(Ordering::SeqCst) == before + 8);
+    env.poll_until(|| {
+        unsafe { spdk_thread_poll(t2, 0, 0) };
+        removed.get() != i64::MIN && DONE.load(Ordering::SeqCst) == before + 8
+    });
     assert_eq!(removed.get(), 0);
     assert_eq!(OK.load(Ordering::SeqCst), DONE.load(Ordering::SeqCst));
     assert!(claimed_by(bdev("N0")).is_null());
     assert_eq!(spdk_bdev_raid::info("m2").unwrap().num_operational, 1);
+    // Both threads' channels go on with the remaining mirror.
+    unsafe {
+        spdk_set_thread(t2);
+        let rc = spdk_bdev_write_blocks(o2.desc, o2.ch, p, 0, 8, Some(io_cb), ptr::null_mut());
+        spdk_set_thread(env.t);
+        assert_eq!(rc, 0);
+    }
+    env.poll_until(|| {
+        unsafe { spdk_thread_poll(t2, 0, 0) };
+        DONE.load(Ordering::SeqCst) == before + 9
+    });
+    assert_eq!(OK.load(Ordering::SeqCst), DONE.load(Ordering::SeqCst));
+    spdk_set_thread(t2);
+    o2.close();
+    spdk_set_thread(env.t);
+    // The second thread ends once its channels are released.
+    unsafe { assert_eq!(spdk_thread_exit(t2), 0) };
+    env.poll_until(|| unsafe {
+        spdk_thread_poll(t2, 0, 0);
+        spdk_thread_is_exited(t2)
+    });
+    unsafe { spdk_thread_destroy(t2) };
     let mut n1 = Open::new("N1", false).unwrap();
     for i in 0..8 {
         assert_eq!(read(&env, &n1, i * 8, 8 * BS, false).unwrap(), buf);
