@@ -816,6 +816,18 @@ void spdk_bdev_channel_get_histogram(struct spdk_io_channel *ch,
                                      spdk_bdev_histogram_data_cb cb_fn,
                                      void *cb_arg);
 
+/**
+ * Aborts every I/O submitted on `ch` with callback argument `bio_cb_arg`
+ * before this call; `cb` reports whether they were all aborted (false
+ * when none was found). -EINVAL for a NULL `bio_cb_arg`, -ENOTSUP when
+ * the bdev's module cannot abort, -ENOMEM without a free spdk_bdev_io.
+ */
+int spdk_bdev_abort(struct spdk_bdev_desc *desc,
+                    struct spdk_io_channel *ch,
+                    void *bio_cb_arg,
+                    spdk_bdev_io_completion_cb cb,
+                    void *cb_arg);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

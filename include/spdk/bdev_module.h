@@ -236,10 +236,18 @@ struct spdk_bdev_io_block_params {
 };
 
 /**
+ * Parameters of an abort a module receives: the I/O to abort.
+ */
+struct spdk_bdev_io_abort_params {
+  struct spdk_bdev_io *bio_to_abort;
+};
+
+/**
  * Per-type parameters of an spdk_bdev_io.
  */
 union spdk_bdev_io_params {
   struct spdk_bdev_io_block_params bdev;
+  struct spdk_bdev_io_abort_params abort;
   uint64_t raw[27];
 };
 
@@ -308,7 +316,10 @@ struct spdk_bdev_io_internal_fields {
    * from above).
    */
   uint8_t emu_backward;
-  uint8_t reserved2;
+  /**
+   * On its channel's list of I/Os an abort can find.
+   */
+  uint8_t tracked;
   /**
    * A split parent waiting for a free spdk_bdev_io.
    */
@@ -325,7 +336,12 @@ struct spdk_bdev_io_internal_fields {
    * The read half of an emulated compare or copy step.
    */
   struct spdk_bdev_io *emu_child;
-  uint64_t reserved[10];
+  /**
+   * Links of the channel's list of submitted I/Os (bdevs with abort).
+   */
+  struct spdk_bdev_io *sub_next;
+  struct spdk_bdev_io *sub_prev;
+  uint64_t reserved[8];
 };
 
 /**

@@ -1006,6 +1006,9 @@ pub struct BdevChannel {
     qos_queue: crate::qos::ChannelQueue,
     /// Latency histogram, while enabled.
     histogram: *mut spdk_util::histogram::Histogram,
+    /// The module supports aborts: I/Os it holds are kept on `submitted`.
+    track_abort: bool,
+    submitted: *mut spdk_bdev_io,
 }
 
 unsafe extern "C" fn channel_create(dev: *mut c_void, ctx: *mut c_void) -> c_int {
@@ -1039,6 +1042,8 @@ unsafe extern "C" fn channel_create(dev: *mut c_void, ctx: *mut c_void) -> c_int
         nomem_poller: ptr::null_mut(),
         qos_queue: crate::qos::ChannelQueue::new(),
         histogram: ptr::null_mut(),
+        track_abort: io_type_supported(bdev, spdk_bdev_io_type::SPDK_BDEV_IO_TYPE_ABORT),
+        submitted: ptr::null_mut(),
     });
     let st = state_of(bdev);
     if !st.is_null() {
@@ -1313,6 +1318,8 @@ pub struct IoArgs {
     pub fused_iovs: *mut libc::iovec,
     pub fused_iovcnt: c_int,
     pub src_offset_blocks: u64,
+    /// An abort's target callback argument.
+    pub abort_cb_arg: *mut c_void,
 }
 
 #[inline]
@@ -1342,7 +1349,10 @@ pub unsafe fn submit(d: &Desc, ch: *mut spdk_io_channel, a: IoArgs) -> c_int {
     let b = &*bdev;
     let is_write = !matches!(
         a.ty,
-        SPDK_BDEV_IO_TYPE_READ | SPDK_BDEV_IO_TYPE_RESET | SPDK_BDEV_IO_TYPE_COMPARE
+        SPDK_BDEV_IO_TYPE_READ
+            | SPDK_BDEV_IO_TYPE_RESET
+            | SPDK_BDEV_IO_TYPE_COMPARE
+            | SPDK_BDEV_IO_TYPE_ABORT
     );
     if is_write && !d.write {
         return -libc::EBADF;
@@ -1414,6 +1424,7 @@ pub unsafe fn submit(d: &Desc, ch: *mut spdk_io_channel, a: IoArgs) -> c_int {
     p.fused_iovs = a.fused_iovs;
     p.fused_iovcnt = a.fused_iovcnt;
     p.copy.src_offset_blocks = a.src_offset_blocks;
+    p.abort.bio_cb_arg = a.abort_cb_arg;
     p.dif_check_flags = b.dif_check_flags;
     let i = &mut (*io).internal;
     i.ch = c.cast();
@@ -1425,6 +1436,7 @@ pub unsafe fn submit(d: &Desc, ch: *mut spdk_io_channel, a: IoArgs) -> c_int {
     i.has_buf = 0;
     i.err_cdw0 = 0;
     i.child = 0;
+    i.tracked = 0;
     i.orig_iovs = ptr::null_mut();
     let qos = &(*state_of(bdev)).qos;
     if qos.active() && crate::qos::throttle(c, qos, io) {
@@ -1446,6 +1458,13 @@ unsafe fn start(c: *mut BdevChannel, io: *mut spdk_bdev_io) -> Result<(), c_int>
     use spdk_bdev_io_type::*;
     let bdev = (*io).bdev;
     let ty = (*io).r#type;
+    if ty == SPDK_BDEV_IO_TYPE_ABORT as u8 {
+        (*c).io_outstanding += 1;
+        (*io).internal.in_submit_request = 1;
+        crate::abort::start(io);
+        (*io).internal.in_submit_request = 0;
+        return Ok(());
+    }
     if (ty == SPDK_BDEV_IO_TYPE_COMPARE as u8 || ty == SPDK_BDEV_IO_TYPE_COPY as u8)
         && !io_type_supported(
             bdev,
@@ -1530,6 +1549,9 @@ pub unsafe fn bdev_qos<'a>(b: *mut spdk_bdev) -> Option<&'a crate::qos::Qos> {
 unsafe fn dispatch(c: *mut BdevChannel, io: *mut spdk_bdev_io) {
     (*io).internal.in_submit_request = 1;
     (*c).io_outstanding += 1;
+    if (*c).track_abort {
+        crate::abort::track(ptr::addr_of_mut!((*c).submitted), io);
+    }
     ((*c).submit)((*c).module_ch, io);
     (*io).internal.in_submit_request = 0;
 }
@@ -1576,8 +1598,42 @@ pub unsafe fn submit_child(
     ci.has_buf = 0;
     ci.err_cdw0 = 0;
     ci.child = 1;
+    ci.tracked = 0;
     ci.orig_iovs = ptr::null_mut();
     dispatch(pi.ch.cast(), child);
+}
+
+/// Submits an abort of `target` for the abort `parent`.
+pub unsafe fn submit_abort_child(
+    parent: *mut spdk_bdev_io,
+    child: *mut spdk_bdev_io,
+    target: *mut spdk_bdev_io,
+    cb: unsafe extern "C" fn(*mut spdk_bdev_io, bool, *mut c_void),
+) {
+    (*child).bdev = (*parent).bdev;
+    (*child).r#type = spdk_bdev_io_type::SPDK_BDEV_IO_TYPE_ABORT as u8;
+    (*child).num_retries = 0;
+    (*child).u.abort = crate::ffi::bdev_module::spdk_bdev_io_abort_params {
+        bio_to_abort: target,
+    };
+    let (pi, ci) = (&(*parent).internal, &mut (*child).internal);
+    ci.ch = pi.ch;
+    ci.desc = pi.desc;
+    ci.cb = Some(cb);
+    ci.caller_ctx = parent.cast();
+    ci.submit_tsc = spdk_env::ticks::ticks();
+    ci.status = STATUS_PENDING;
+    ci.has_buf = 0;
+    ci.err_cdw0 = 0;
+    ci.child = 1;
+    ci.tracked = 0;
+    ci.orig_iovs = ptr::null_mut();
+    dispatch(pi.ch.cast(), child);
+}
+
+/// The channel's list of I/Os its module holds (bdevs with abort).
+pub unsafe fn submitted_list(c: *mut BdevChannel) -> *mut *mut spdk_bdev_io {
+    ptr::addr_of_mut!((*c).submitted)
 }
 
 /// Completes an I/O the library itself finished (a split parent).
@@ -1682,6 +1738,9 @@ unsafe fn retry_nomem(c: *mut BdevChannel) {
         (*io).internal.status = STATUS_PENDING;
         (*io).internal.in_submit_request = 1;
         (*c).io_outstanding += 1;
+        if (*c).track_abort {
+            crate::abort::track(ptr::addr_of_mut!((*c).submitted), io);
+        }
         ((*c).submit)((*c).module_ch, io);
         (*io).internal.in_submit_request = 0;
         io = next;
@@ -1691,6 +1750,9 @@ unsafe fn retry_nomem(c: *mut BdevChannel) {
 #[inline]
 unsafe fn finish_io(io: *mut spdk_bdev_io) {
     let c = (*io).internal.ch.cast::<BdevChannel>();
+    if (*io).internal.tracked != 0 {
+        crate::abort::untrack(ptr::addr_of_mut!((*c).submitted), io);
+    }
     (*c).io_outstanding -= 1;
     if (*io).internal.status == STATUS_NOMEM {
         queue_nomem(c, io);

@@ -11,6 +11,9 @@ use std::sync::Once;
 /// Same contract as `core`.
 #[allow(clippy::missing_safety_doc)]
 pub mod bounce;
+/// Same contract as `core`.
+#[allow(clippy::missing_safety_doc)]
+pub mod abort;
 /// The layer's internals work on the pointers the C ABI receives; each
 /// function's contract is that of the C call it serves.
 #[allow(clippy::missing_safety_doc)]

@@ -86,6 +86,38 @@ unsafe extern "C" fn aligned_buf_ready(ch: *mut spdk_io_channel, io: *mut spdk_b
     rec_submit(ch, io);
 }
 
+static HOLDING_FN_TABLE: spdk_bdev_fn_table = spdk_bdev_fn_table {
+    submit_request: Some(holding_submit),
+    io_type_supported: Some(holding_supported),
+    ..FN_TABLE
+};
+
+/// Reads a holding module keeps until aborted (one thread only).
+static mut HELD: Vec<*mut spdk_bdev_io> = Vec::new();
+
+unsafe extern "C" fn holding_supported(_c: *mut c_void, t: spdk_bdev_io_type) -> bool {
+    use spdk_bdev_io_type::*;
+    matches!(t, SPDK_BDEV_IO_TYPE_READ | SPDK_BDEV_IO_TYPE_ABORT)
+}
+
+/// Holds reads; an abort completes its target as aborted.
+unsafe extern "C" fn holding_submit(_ch: *mut spdk_io_channel, io: *mut spdk_bdev_io) {
+    let held = &mut *ptr::addr_of_mut!(HELD);
+    if (*io).r#type == spdk_bdev_io_type::SPDK_BDEV_IO_TYPE_READ as u8 {
+        held.push(io);
+        return;
+    }
+    let target = (*io).u.abort.bio_to_abort;
+    match held.iter().position(|&h| h == target) {
+        Some(k) => {
+            held.swap_remove(k);
+            spdk_bdev_io_complete(target, IoStatusArg(-7));
+            spdk_bdev_io_complete(io, IoStatusArg(1));
+        }
+        None => spdk_bdev_io_complete(io, IoStatusArg(-1)),
+    }
+}
+
 unsafe extern "C" fn rec_init() -> c_int {
     spdk_io_device_register(
         ptr::addr_of!(DEV) as *mut c_void,
@@ -371,6 +403,8 @@ fn limits_split_io_and_data_survives() {
         spdk_put_io_channel(ch);
         spdk_bdev_close(desc);
         poll(t);
+
+        aborts(t);
 
         // A bdev needing 4 KiB alignment gets bounce buffers for the
         // caller's misaligned ones; the data arrives all the same.
@@ -687,4 +721,98 @@ unsafe fn histograms(
     );
     poll(t);
     assert_eq!(HIST_STATUS.load(Ordering::SeqCst) as c_int, -libc::EFAULT);
+}
+
+static ABORTED: AtomicUsize = AtomicUsize::new(0);
+
+unsafe extern "C" fn done_tagged(io: *mut spdk_bdev_io, ok: bool, _arg: *mut c_void) {
+    if !ok {
+        ABORTED.fetch_add(1, Ordering::SeqCst);
+    }
+    spdk_bdev_free_io(io);
+}
+
+/// spdk_bdev_abort: every I/O submitted with the argument goes, others
+/// stay; nothing to abort fails; bdevs without abort refuse it.
+unsafe fn aborts(t: *mut spdk_thread) {
+    let bdev = Box::into_raw(Box::new(spdk_bdev::zeroed()));
+    (*bdev).name = c"rec2".as_ptr() as *mut _;
+    (*bdev).product_name = c"rec".as_ptr() as *mut _;
+    (*bdev).blocklen = BS as u32;
+    (*bdev).blockcnt = BLOCKS;
+    (*bdev).module = MODULE.0.get();
+    (*bdev).fn_table = &HOLDING_FN_TABLE;
+    assert_eq!(spdk_bdev_register(bdev), 0);
+    let mut desc = ptr::null_mut();
+    assert_eq!(
+        spdk_bdev_open_ext(
+            c"rec2".as_ptr(),
+            false,
+            Some(ev),
+            ptr::null_mut(),
+            &mut desc
+        ),
+        0
+    );
+    let ch = spdk_bdev_get_io_channel(desc);
+    let mut buf = vec![0u8; BS as usize];
+    let (a, b) = (1usize as *mut c_void, 2usize as *mut c_void);
+    for arg in [a, a, b, a] {
+        let r = spdk_bdev_read_blocks(
+            desc,
+            ch,
+            buf.as_mut_ptr().cast(),
+            0,
+            1,
+            Some(done_tagged),
+            arg,
+        );
+        assert_eq!(r, 0);
+    }
+    poll(t);
+    assert_eq!((*ptr::addr_of!(HELD)).len(), 4);
+    let (d0, o0) = (DONE.load(Ordering::SeqCst), OK.load(Ordering::SeqCst));
+    assert_eq!(spdk_bdev_abort(desc, ch, a, Some(done), ptr::null_mut()), 0);
+    poll(t);
+    assert_eq!(
+        ABORTED.load(Ordering::SeqCst),
+        3,
+        "the three reads of `a` were aborted"
+    );
+    assert_eq!((*ptr::addr_of!(HELD)).len(), 1, "`b` is left");
+    assert_eq!(
+        (DONE.load(Ordering::SeqCst), OK.load(Ordering::SeqCst)),
+        (d0 + 1, o0 + 1)
+    );
+    assert_eq!(spdk_bdev_abort(desc, ch, a, Some(done), ptr::null_mut()), 0);
+    poll(t);
+    assert_eq!(
+        (DONE.load(Ordering::SeqCst), OK.load(Ordering::SeqCst)),
+        (d0 + 2, o0 + 1),
+        "nothing left to abort"
+    );
+    assert_eq!(
+        spdk_bdev_abort(desc, ch, ptr::null_mut(), Some(done), ptr::null_mut()),
+        -libc::EINVAL
+    );
+    assert_eq!(spdk_bdev_abort(desc, ch, b, Some(done), ptr::null_mut()), 0);
+    poll(t);
+    assert_eq!(ABORTED.load(Ordering::SeqCst), 4);
+    assert!((*ptr::addr_of!(HELD)).is_empty());
+    spdk_put_io_channel(ch);
+    spdk_bdev_close(desc);
+    // rec0 has no abort.
+    let mut d0 = ptr::null_mut();
+    assert_eq!(
+        spdk_bdev_open_ext(c"rec0".as_ptr(), false, Some(ev), ptr::null_mut(), &mut d0),
+        0
+    );
+    let ch0 = spdk_bdev_get_io_channel(d0);
+    assert_eq!(
+        spdk_bdev_abort(d0, ch0, a, Some(done), ptr::null_mut()),
+        -libc::ENOTSUP
+    );
+    spdk_put_io_channel(ch0);
+    spdk_bdev_close(d0);
+    poll(t);
 }

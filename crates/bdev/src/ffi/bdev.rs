@@ -799,6 +799,7 @@ unsafe fn rw(
             fused_iovs: ptr::null_mut(),
             fused_iovcnt: 0,
             src_offset_blocks: 0,
+            abort_cb_arg: ptr::null_mut(),
         },
     )
 }
@@ -1256,6 +1257,7 @@ fn args(
         fused_iovs: ptr::null_mut(),
         fused_iovcnt: 0,
         src_offset_blocks: 0,
+        abort_cb_arg: ptr::null_mut(),
     }
 }
 
@@ -1606,4 +1608,41 @@ pub unsafe extern "C" fn spdk_bdev_channel_get_histogram(
         return;
     }
     crate::histogram::get_channel_histogram(ch, cb, cb_arg);
+}
+
+// ---- abort ----
+
+/// Aborts every I/O submitted on `ch` with callback argument `bio_cb_arg`
+/// before this call; `cb` reports whether they were all aborted (false
+/// when none was found). -EINVAL for a NULL `bio_cb_arg`, -ENOTSUP when
+/// the bdev's module cannot abort, -ENOMEM without a free spdk_bdev_io.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_abort(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    bio_cb_arg: *mut c_void,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    let Some(d) = desc_ref(desc) else {
+        return -libc::EINVAL;
+    };
+    if ch.is_null() || bio_cb_arg.is_null() {
+        return -libc::EINVAL;
+    }
+    if !core::io_type_supported(d.bdev, SPDK_BDEV_IO_TYPE_ABORT) {
+        return -libc::ENOTSUP;
+    }
+    let mut a = args(
+        SPDK_BDEV_IO_TYPE_ABORT,
+        ptr::null_mut(),
+        ptr::null_mut(),
+        0,
+        0,
+        0,
+        cb,
+        cb_arg,
+    );
+    a.abort_cb_arg = bio_cb_arg;
+    core::submit(d, ch, a)
 }

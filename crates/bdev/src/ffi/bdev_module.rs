@@ -304,7 +304,15 @@ pub struct spdk_bdev_io_copy_params {
 #[repr(C)]
 pub union spdk_bdev_io_params {
     pub bdev: spdk_bdev_io_block_params,
+    pub abort: spdk_bdev_io_abort_params,
     pub raw: [u64; 27],
+}
+
+/// Parameters of an abort a module receives: the I/O to abort.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct spdk_bdev_io_abort_params {
+    pub bio_to_abort: *mut spdk_bdev_io,
 }
 
 /// The library's part of an spdk_bdev_io (320 bytes, as SPDK's): modules
@@ -349,7 +357,8 @@ pub struct spdk_bdev_io_internal_fields {
     /// An emulated copy walks its range from the end (dst overlaps src
     /// from above).
     pub emu_backward: u8,
-    pub reserved2: u8,
+    /// On its channel's list of I/Os an abort can find.
+    pub tracked: u8,
     /// A split parent waiting for a free spdk_bdev_io.
     pub wait: spdk_bdev_io_wait_entry,
     /// Bounce buffer: the caller's iovs while the module works on
@@ -360,7 +369,10 @@ pub struct spdk_bdev_io_internal_fields {
     pub bounce_iov: iovec,
     /// The read half of an emulated compare or copy step.
     pub emu_child: *mut spdk_bdev_io,
-    pub reserved: [u64; 10],
+    /// Links of the channel's list of submitted I/Os (bdevs with abort).
+    pub sub_next: *mut spdk_bdev_io,
+    pub sub_prev: *mut spdk_bdev_io,
+    pub reserved: [u64; 8],
 }
 
 /// One I/O: what a module's submit_request receives.
