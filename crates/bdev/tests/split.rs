@@ -756,7 +756,11 @@ unsafe fn aborts(t: *mut spdk_thread) {
     );
     let ch = spdk_bdev_get_io_channel(desc);
     let mut buf = vec![0u8; BS as usize];
-    let (a, b) = (1usize as *mut c_void, 2usize as *mut c_void);
+    let mut tags = [0u8; 2];
+    let (a, b): (*mut c_void, *mut c_void) = (
+        ptr::addr_of_mut!(tags[0]).cast(),
+        ptr::addr_of_mut!(tags[1]).cast(),
+    );
     for arg in [a, a, b, a] {
         let r = spdk_bdev_read_blocks(
             desc,
