@@ -6,8 +6,8 @@
 pub mod alloc_count;
 pub mod bit_array;
 pub mod cpuset;
-pub mod histogram;
 pub mod crc;
+pub mod histogram;
 pub mod string;
 pub mod uuid;
 
