@@ -10,10 +10,10 @@ use std::sync::Once;
 
 /// Same contract as `core`.
 #[allow(clippy::missing_safety_doc)]
-pub mod bounce;
+pub mod abort;
 /// Same contract as `core`.
 #[allow(clippy::missing_safety_doc)]
-pub mod abort;
+pub mod bounce;
 /// The layer's internals work on the pointers the C ABI receives; each
 /// function's contract is that of the C call it serves.
 #[allow(clippy::missing_safety_doc)]
