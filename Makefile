@@ -28,7 +28,7 @@ STAGE      := $(BUILD)/stage
 
 RPC_SOCK   ?= /var/tmp/spdk.sock
 
-.PHONY: module-test bdevperf bdevperf-test bench-bdev rpc-client-test struct-size-test deps all lib headers check-headers pc install uninstall stage examples run test lint rust-test capi-test bench clean
+.PHONY: passthru-test module-test bdevperf bdevperf-test bench-bdev rpc-client-test struct-size-test deps all lib headers check-headers pc install uninstall stage examples run test lint rust-test capi-test bench clean
 
 all: lib pc
 
@@ -101,6 +101,11 @@ stage:
 examples: stage
 	scripts/run-examples.sh $(STAGE)
 
+# The bdev module written in C (c-examples/passthru) in a running app,
+# driven with SPDK's client; I/O through it; its configuration saved and loaded.
+passthru-test: stage
+	scripts/passthru-test.sh $(STAGE)
+
 # The C examples, then spdk_tgt on its built-in default configuration
 # (RPC_SOCK to move its socket; Ctrl-C stops it).
 run: examples
@@ -139,7 +144,7 @@ capi-test: stage
 	scripts/run-capi-tests.sh $(STAGE)
 	scripts/install-test.sh
 
-test: lint rust-test capi-test examples rpc-client-test module-test bdevperf-test
+test: lint rust-test capi-test examples passthru-test rpc-client-test module-test bdevperf-test
 
 # C benchmarks through the installed library (what SPDK programs pay;
 # each bench/*.c runs once per "bench-run:" line), then the Rust-side ones.

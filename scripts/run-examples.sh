@@ -3,6 +3,10 @@
 # pkg-config against the installed library, and runs it. An example that
 # is a server (runs until stopped) has a driver, scripts/<name>-test.sh
 # (underscores as dashes), which gets the stage and the built program.
+# An example in a directory (c-examples/<dir>/, a bdev module and the
+# programs carrying it) is built by its own Makefile, also through
+# pkg-config; its programs are checked to start (-h) here, and its driver,
+# scripts/<dir>-test.sh, runs from `make test` as a target of its own.
 # usage: run-examples.sh STAGE
 set -eu
 stage=$1
@@ -14,7 +18,7 @@ for src in "$root"/c-examples/*.c; do
 	t=$(basename "$src" .c)
 	echo "== $t"
 	${CC:-cc} -Wall -Werror -o "$out/$t" "$src" \
-		$(pkg-config --cflags --libs spdk_event spdk_rpc spdk_json spdk_jsonrpc spdk_init \
+		$(pkg-config --cflags --libs spdk_event spdk_bdev spdk_rpc spdk_json spdk_jsonrpc spdk_init \
 			spdk_thread spdk_env_dpdk spdk_util spdk_log spdk_syslibs)
 	driver=$root/scripts/$(echo "$t" | tr _ -)-test.sh
 	if [ -x "$driver" ]; then
@@ -22,4 +26,16 @@ for src in "$root"/c-examples/*.c; do
 	else
 		LD_LIBRARY_PATH=$stage/lib timeout 60 "$out/$t"
 	fi
+done
+for mk in "$root"/c-examples/*/Makefile; do
+	[ -e "$mk" ] || continue
+	dir=$(dirname "$mk")
+	t=$(basename "$dir")
+	echo "== $t/"
+	mkdir -p "$out/$t"
+	make -s -C "$dir" O="$out/$t"
+	for prog in "$out/$t"/*; do
+		[ -x "$prog" ] || continue
+		LD_LIBRARY_PATH=$stage/lib timeout 60 "$prog" -h >/dev/null
+	done
 done
