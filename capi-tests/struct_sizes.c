@@ -14,6 +14,7 @@
 int
 main(void)
 {
+	CHECK(sizeof(struct spdk_bdev_enable_histogram_opts) == 26);
 	CHECK(sizeof(struct spdk_bdev_opts) == 32);
 	CHECK(sizeof(union spdk_bdev_nvme_ctratt) == 4);
 	CHECK(sizeof(union spdk_bdev_nvme_cdw12) == 4);

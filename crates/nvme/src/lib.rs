@@ -6,6 +6,7 @@
 //! transport will be built on. Controllers, queue pairs and commands come
 //! later; nothing about them is exported yet.
 
+pub mod spec;
 pub mod tcp;
 pub mod trid;
 
