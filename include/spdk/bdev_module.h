@@ -115,6 +115,11 @@ struct spdk_bdev {
 };
 
 /**
+ * Longest claim name, with its terminator.
+ */
+#define SPDK_BDEV_CLAIM_NAME_LEN 32
+
+/**
  * Completion status of an spdk_bdev_io.
  */
 enum spdk_bdev_io_status {
@@ -367,6 +372,24 @@ struct spdk_bdev_io {
 };
 
 /**
+ * Options of spdk_bdev_module_claim_bdev_desc().
+ */
+struct spdk_bdev_claim_opts {
+  /**
+   * sizeof(struct spdk_bdev_claim_opts).
+   */
+  size_t opts_size;
+  /**
+   * A printable name of the claim (NUL-terminated), for messages.
+   */
+  char name[32];
+  /**
+   * The key of a SPDK_BDEV_CLAIM_READ_MANY_WRITE_SHARED claim (non-zero).
+   */
+  uint64_t shared_claim_key;
+};
+
+/**
  * The functions a module provides for each of its bdevs.
  */
 struct spdk_bdev_fn_table {
@@ -530,6 +553,25 @@ void spdk_bdev_io_get_iovec(struct spdk_bdev_io *bdev_io, struct iovec **iovp, i
  * under open descriptors; -EINVAL for NULL.
  */
 int spdk_bdev_notify_blockcnt_change(struct spdk_bdev *bdev, uint64_t size);
+
+/**
+ * Zeroes `opts` (the first `size` bytes) and records `size`.
+ */
+void spdk_bdev_claim_opts_init(struct spdk_bdev_claim_opts *opts, size_t size);
+
+/**
+ * Claims the bdev of `desc` for `module` with a claim of `type`, held
+ * until `desc` closes: READ_MANY_WRITE_ONE (this descriptor is the only
+ * writer), READ_MANY_WRITE_NONE (readers only), READ_MANY_WRITE_SHARED
+ * (writers sharing `opts->shared_claim_key`), or EXCL_WRITE (as
+ * spdk_bdev_module_claim_bdev()). A read-only descriptor becomes writable
+ * with a writing claim. -EPERM on a conflicting claim or writer, -EINVAL
+ * on bad options, -ENOTSUP for an unknown type.
+ */
+int spdk_bdev_module_claim_bdev_desc(struct spdk_bdev_desc *desc,
+                                     enum spdk_bdev_claim_type type,
+                                     struct spdk_bdev_claim_opts *opts,
+                                     struct spdk_bdev_module *module);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -546,6 +546,11 @@ pub struct BdevState {
     closed_stat: Mutex<spdk_bdev_io_stat>,
     /// The module holding a v1 (exclusive write) claim, or NULL.
     claim_module: *mut spdk_bdev_module,
+    /// The claim type (spdk_bdev_claim_type; 0: none).
+    claim_type: u8,
+    /// v2 claims: the key of shared-write claims, and the claimants.
+    claim_key: u64,
+    claims: Vec<(*mut Desc, *mut spdk_bdev_module)>,
     /// QoS rate limits (inactive until set).
     pub qos: crate::qos::Qos,
     /// Latency histogram settings.
@@ -615,26 +620,177 @@ pub unsafe fn claim(bdev: *mut spdk_bdev, desc: *mut Desc, module: *mut spdk_bde
     if st.is_null() {
         return -libc::ENODEV;
     }
-    if !(*st).claim_module.is_null() {
-        spdk_log::errlog!(
-            "bdev {} already claimed: type exclusive_write by module {}",
-            String::from_utf8_lossy((*bdev).name_bytes()),
-            CStr::from_ptr((*(*st).claim_module).name).to_string_lossy()
-        );
+    if (*st).claim_type != 0 {
+        log_claimed(bdev, &*st);
         return -libc::EPERM;
     }
     if !desc.is_null() {
         (*desc).write = true;
     }
     (*st).claim_module = module;
+    (*st).claim_type = CLAIM_EXCL_WRITE;
     0
 }
 
 pub unsafe fn release(bdev: *mut spdk_bdev) {
     let _r = lock(&REGISTRY);
     let st = state_of(bdev);
-    if !st.is_null() {
+    if !st.is_null() && (*st).claim_type == CLAIM_EXCL_WRITE {
         (*st).claim_module = ptr::null_mut();
+        (*st).claim_type = 0;
+    }
+}
+
+const CLAIM_EXCL_WRITE: u8 = 1;
+const CLAIM_RWO: u8 = 2;
+const CLAIM_ROM: u8 = 3;
+const CLAIM_RWM: u8 = 4;
+
+unsafe fn log_claimed(bdev: *mut spdk_bdev, st: &BdevState) {
+    let module = if st.claim_module.is_null() {
+        "".into()
+    } else {
+        CStr::from_ptr((*st.claim_module).name).to_string_lossy()
+    };
+    let kind = crate::ffi::bdev_module::spdk_bdev_claim_get_name(
+        crate::ffi::bdev_module::ClaimTypeArg(st.claim_type as c_int),
+    );
+    spdk_log::errlog!(
+        "bdev {} already claimed: type {} by module {}",
+        String::from_utf8_lossy((*bdev).name_bytes()),
+        CStr::from_ptr(kind).to_string_lossy(),
+        module
+    );
+}
+
+/// The claim type of a bdev (spdk_bdev_claim_type; 0: not claimed).
+pub unsafe fn claim_type(bdev: *mut spdk_bdev) -> u8 {
+    let _r = lock(&REGISTRY);
+    state_of(bdev).as_ref().map_or(0, |s| s.claim_type)
+}
+
+/// spdk_bdev_module_claim_bdev_desc(): a v2 claim held by `desc` until it
+/// closes, with SPDK's rules per type.
+pub unsafe fn claim_desc(
+    desc: *mut Desc,
+    ty: u8,
+    key: u64,
+    module: *mut spdk_bdev_module,
+) -> c_int {
+    let bdev = (*desc).bdev;
+    if ty == CLAIM_EXCL_WRITE {
+        return claim(bdev, desc, module);
+    }
+    let _r = lock(&REGISTRY);
+    let Some(st) = state_of(bdev).as_mut() else {
+        return -libc::ENODEV;
+    };
+    let name = String::from_utf8_lossy((*bdev).name_bytes()).into_owned();
+    if st.claim_type != 0 && st.claim_type != ty {
+        log_claimed(bdev, st);
+        return -libc::EPERM;
+    }
+    if (*desc).claimed {
+        spdk_log::errlog!("{}: descriptor already has a claim", name);
+        return -libc::EPERM;
+    }
+    let other_writer = st.descs.iter().any(|&d| d != desc && (*d).write);
+    match ty {
+        CLAIM_RWO => {
+            if key != 0 {
+                spdk_log::errlog!(
+                    "{}: key option not supported with read-write-once claims",
+                    name
+                );
+                return -libc::EINVAL;
+            }
+            if st.claim_type != 0 {
+                log_claimed(bdev, st);
+                return -libc::EPERM;
+            }
+            if other_writer {
+                spdk_log::noticelog!(
+                    "{}: Cannot obtain read-write-once claim while another descriptor is open for writing",
+                    name
+                );
+                return -libc::EPERM;
+            }
+        }
+        CLAIM_ROM => {
+            if (*desc).write {
+                spdk_log::errlog!(
+                    "{}: Cannot obtain read-only-many claim with writable descriptor",
+                    name
+                );
+                return -libc::EINVAL;
+            }
+            if key != 0 {
+                spdk_log::errlog!(
+                    "{}: key option not supported with read-only-may claims",
+                    name
+                );
+                return -libc::EINVAL;
+            }
+            if st.claim_type == 0 && other_writer {
+                spdk_log::noticelog!(
+                    "{}: Cannot obtain read-only-many claim while another descriptor is open for writing",
+                    name
+                );
+                return -libc::EPERM;
+            }
+        }
+        CLAIM_RWM => {
+            if key == 0 {
+                spdk_log::errlog!(
+                    "{}: shared_claim_key option required with read-write-may claims",
+                    name
+                );
+                return -libc::EINVAL;
+            }
+            if st.claim_type == 0 && other_writer {
+                spdk_log::noticelog!(
+                    "{}: Cannot obtain read-write-many claim while another descriptor is open for writing without a claim",
+                    name
+                );
+                return -libc::EPERM;
+            }
+            if st.claim_type == CLAIM_RWM && key != st.claim_key {
+                log_claimed(bdev, st);
+                return -libc::EPERM;
+            }
+        }
+        _ => {
+            spdk_log::errlog!("{}: claim type {} not supported", name, ty);
+            return -libc::ENOTSUP;
+        }
+    }
+    if st.claim_type == 0 {
+        st.claim_type = ty;
+        st.claim_key = key;
+        st.claim_module = module;
+    }
+    st.claims.push((desc, module));
+    (*desc).claimed = true;
+    if ty != CLAIM_ROM {
+        (*desc).write = true;
+    }
+    0
+}
+
+/// Drops the v2 claim of a closing descriptor (registry lock held).
+unsafe fn release_desc_claim(st: &mut BdevState, d: *mut Desc) {
+    if !(*d).claimed {
+        return;
+    }
+    (*d).claimed = false;
+    st.claims.retain(|c| c.0 != d);
+    match st.claims.first() {
+        Some(&(_, m)) => st.claim_module = m,
+        None => {
+            st.claim_type = 0;
+            st.claim_key = 0;
+            st.claim_module = ptr::null_mut();
+        }
     }
 }
 
@@ -727,6 +883,9 @@ pub unsafe fn register(bdev: *mut spdk_bdev) -> c_int {
             io_dev_name,
             closed_stat: Mutex::new(spdk_bdev_io_stat::new()),
             claim_module: ptr::null_mut(),
+            claim_type: 0,
+            claim_key: 0,
+            claims: Vec::new(),
             qos: Default::default(),
             histogram: Default::default(),
             histogram_io_type: Default::default(),
@@ -754,6 +913,8 @@ pub struct Desc {
     thread: *mut spdk_thread,
     closed: bool,
     refs: u32,
+    /// Holds a v2 claim on its bdev.
+    claimed: bool,
 }
 
 pub unsafe fn open(
@@ -781,12 +942,8 @@ pub unsafe fn open(
     if st.removing {
         return Err(-libc::ENODEV);
     }
-    if write && !st.claim_module.is_null() {
-        spdk_log::errlog!(
-            "bdev {} already claimed: type exclusive_write by module {}",
-            String::from_utf8_lossy((*bdev).name_bytes()),
-            CStr::from_ptr((*st.claim_module).name).to_string_lossy()
-        );
+    if write && st.claim_type != 0 {
+        log_claimed(bdev, st);
         return Err(-libc::EPERM);
     }
     let d = Box::into_raw(Box::new(Desc {
@@ -798,6 +955,7 @@ pub unsafe fn open(
         thread,
         closed: false,
         refs: 0,
+        claimed: false,
     }));
     st.descs.push(d);
     Ok(d)
@@ -809,6 +967,7 @@ pub unsafe fn close(d: *mut Desc) {
         let _r = lock(&REGISTRY);
         let st = &mut *state_of(bdev);
         st.descs.retain(|x| *x != d);
+        release_desc_claim(st, d);
         (*d).closed = true;
         st.removing && st.descs.is_empty()
     };

@@ -132,10 +132,13 @@ pub unsafe fn dump_bdev(w: &mut JsonWriter, bdev: *mut spdk_bdev) {
         let _ = w.named_uint64(k, v);
     }
     let _ = w.object_end();
-    let claimed = !core::claim_of(bdev).is_null();
-    let _ = w.named_bool("claimed", claimed);
-    if claimed {
-        let _ = w.named_string("claim_type", "exclusive_write");
+    let claim = core::claim_type(bdev);
+    let _ = w.named_bool("claimed", claim != 0);
+    if claim != 0 {
+        let name = crate::ffi::bdev_module::spdk_bdev_claim_get_name(
+            crate::ffi::bdev_module::ClaimTypeArg(claim as c_int),
+        );
+        let _ = w.named_string("claim_type", std::ffi::CStr::from_ptr(name).to_bytes());
     }
     let _ = w.named_bool("zoned", b.zoned());
     if b.zoned() {

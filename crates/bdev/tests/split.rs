@@ -405,6 +405,7 @@ fn limits_split_io_and_data_survives() {
         poll(t);
 
         aborts(t);
+        claims_v2(t);
 
         // A bdev needing 4 KiB alignment gets bounce buffers for the
         // caller's misaligned ones; the data arrives all the same.
@@ -818,5 +819,103 @@ unsafe fn aborts(t: *mut spdk_thread) {
     );
     spdk_put_io_channel(ch0);
     spdk_bdev_close(d0);
+    poll(t);
+}
+
+unsafe fn open(name: &std::ffi::CStr, write: bool) -> Result<*mut spdk_bdev_desc, c_int> {
+    let mut d = ptr::null_mut();
+    match spdk_bdev_open_ext(name.as_ptr(), write, Some(ev), ptr::null_mut(), &mut d) {
+        0 => Ok(d),
+        e => Err(e),
+    }
+}
+
+/// v2 claims: read-many-write-none, read-many-write-one and shared-write
+/// with keys, each released when its descriptor closes.
+unsafe fn claims_v2(t: *mut spdk_thread) {
+    use spdk_bdev_claim_type::*;
+    let m = MODULE.0.get();
+    let claim = |d, ty: spdk_bdev_claim_type, key: u64| {
+        let mut o: spdk_bdev_claim_opts = std::mem::zeroed();
+        spdk_bdev_claim_opts_init(&mut o, std::mem::size_of_val(&o));
+        o.shared_claim_key = key;
+        spdk_bdev_module_claim_bdev_desc(d, ClaimTypeArg(ty as c_int), &mut o, m)
+    };
+    let name = c"rec0";
+    // Readers only.
+    let (r1, r2) = (open(name, false).unwrap(), open(name, false).unwrap());
+    assert_eq!(claim(r1, SPDK_BDEV_CLAIM_READ_MANY_WRITE_NONE, 0), 0);
+    assert_eq!(claim(r2, SPDK_BDEV_CLAIM_READ_MANY_WRITE_NONE, 0), 0);
+    assert_eq!(
+        claim(r2, SPDK_BDEV_CLAIM_READ_MANY_WRITE_NONE, 0),
+        -libc::EPERM,
+        "twice"
+    );
+    assert_eq!(
+        open(name, true).err(),
+        Some(-libc::EPERM),
+        "no writer under ROM"
+    );
+    assert_eq!(
+        claim(r1, SPDK_BDEV_CLAIM_READ_MANY_WRITE_ONE, 0),
+        -libc::EPERM
+    );
+    spdk_bdev_close(r1);
+    spdk_bdev_close(r2);
+    // One writer; readers without claims welcome.
+    let w = open(name, true).unwrap();
+    assert_eq!(
+        claim(w, SPDK_BDEV_CLAIM_READ_MANY_WRITE_ONE, 7),
+        -libc::EINVAL,
+        "no key"
+    );
+    assert_eq!(claim(w, SPDK_BDEV_CLAIM_READ_MANY_WRITE_ONE, 0), 0);
+    let r = open(name, false).unwrap();
+    assert_eq!(open(name, true).err(), Some(-libc::EPERM));
+    assert_eq!(
+        spdk_bdev_module_claim_bdev(spdk_bdev_desc_get_bdev(r), r, m),
+        -libc::EPERM,
+        "v1 after v2"
+    );
+    spdk_bdev_close(r);
+    spdk_bdev_close(w);
+    // Shared writers with one key: a read-only descriptor is upgraded.
+    let (a, b) = (open(name, false).unwrap(), open(name, false).unwrap());
+    assert_eq!(
+        claim(a, SPDK_BDEV_CLAIM_READ_MANY_WRITE_SHARED, 0),
+        -libc::EINVAL,
+        "key needed"
+    );
+    assert_eq!(claim(a, SPDK_BDEV_CLAIM_READ_MANY_WRITE_SHARED, 42), 0);
+    assert_eq!(
+        claim(b, SPDK_BDEV_CLAIM_READ_MANY_WRITE_SHARED, 41),
+        -libc::EPERM,
+        "other key"
+    );
+    assert_eq!(claim(b, SPDK_BDEV_CLAIM_READ_MANY_WRITE_SHARED, 42), 0);
+    let ch = spdk_bdev_get_io_channel(b);
+    let mut buf = vec![0u8; BS as usize];
+    let d0 = DONE.load(Ordering::SeqCst);
+    assert_eq!(
+        spdk_bdev_write_blocks(
+            b,
+            ch,
+            buf.as_mut_ptr().cast(),
+            0,
+            1,
+            Some(done),
+            ptr::null_mut()
+        ),
+        0,
+        "upgraded to write"
+    );
+    poll(t);
+    assert_eq!(DONE.load(Ordering::SeqCst), d0 + 1);
+    spdk_put_io_channel(ch);
+    spdk_bdev_close(a);
+    spdk_bdev_close(b);
+    poll(t);
+    let w = open(name, true).expect("claims gone with their descriptors");
+    spdk_bdev_close(w);
     poll(t);
 }

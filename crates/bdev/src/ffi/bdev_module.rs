@@ -725,3 +725,74 @@ pub unsafe extern "C" fn spdk_bdev_notify_blockcnt_change(
     }
     core::notify_blockcnt_change(bdev, size)
 }
+
+// ---- claims (v2) ----
+
+/// Longest claim name, with its terminator.
+pub const SPDK_BDEV_CLAIM_NAME_LEN: usize = 32;
+
+/// Options of spdk_bdev_module_claim_bdev_desc().
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct spdk_bdev_claim_opts {
+    /// sizeof(struct spdk_bdev_claim_opts).
+    pub opts_size: usize,
+    /// A printable name of the claim (NUL-terminated), for messages.
+    pub name: [c_char; 32],
+    /// The key of a SPDK_BDEV_CLAIM_READ_MANY_WRITE_SHARED claim (non-zero).
+    pub shared_claim_key: u64,
+}
+
+const CLAIM_OPTS_SIZE: usize = std::mem::size_of::<spdk_bdev_claim_opts>();
+const _: () = assert!(CLAIM_OPTS_SIZE == 48);
+
+/// Zeroes `opts` (the first `size` bytes) and records `size`.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_claim_opts_init(opts: *mut spdk_bdev_claim_opts, size: usize) {
+    if opts.is_null() || size == 0 {
+        spdk_log::errlog!("opts should not be NULL and size not zero");
+        return;
+    }
+    ptr::write_bytes(opts.cast::<u8>(), 0, size);
+    ptr::write_unaligned(ptr::addr_of_mut!((*opts).opts_size), size);
+}
+
+/// Claims the bdev of `desc` for `module` with a claim of `type`, held
+/// until `desc` closes: READ_MANY_WRITE_ONE (this descriptor is the only
+/// writer), READ_MANY_WRITE_NONE (readers only), READ_MANY_WRITE_SHARED
+/// (writers sharing `opts->shared_claim_key`), or EXCL_WRITE (as
+/// spdk_bdev_module_claim_bdev()). A read-only descriptor becomes writable
+/// with a writing claim. -EPERM on a conflicting claim or writer, -EINVAL
+/// on bad options, -ENOTSUP for an unknown type.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_module_claim_bdev_desc(
+    desc: *mut crate::ffi::bdev::spdk_bdev_desc,
+    r#type: ClaimTypeArg,
+    opts: *mut spdk_bdev_claim_opts,
+    module: *mut spdk_bdev_module,
+) -> c_int {
+    if desc.is_null() {
+        spdk_log::errlog!("descriptor must not be NULL");
+        return -libc::EINVAL;
+    }
+    let mut key = 0;
+    if !opts.is_null() {
+        let size = ptr::read_unaligned(ptr::addr_of!((*opts).opts_size));
+        if size == 0 {
+            spdk_log::errlog!("size should not be zero");
+            return -libc::EINVAL;
+        }
+        let key_end = std::mem::offset_of!(spdk_bdev_claim_opts, shared_claim_key) + 8;
+        if size >= key_end {
+            key = ptr::read_unaligned(ptr::addr_of!((*opts).shared_claim_key));
+        }
+    }
+    let ty = match r#type.0 {
+        t @ 1..=4 => t as u8,
+        t => {
+            spdk_log::errlog!("claim type {} not supported", t);
+            return -libc::ENOTSUP;
+        }
+    };
+    core::claim_desc(desc.cast(), ty, key, module)
+}
