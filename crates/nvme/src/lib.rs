@@ -6,8 +6,10 @@
 //! transport will be built on. Controllers, queue pairs and commands come
 //! later; nothing about them is exported yet.
 
+pub mod request;
 pub mod spec;
 pub mod tcp;
+pub mod transport;
 pub mod trid;
 
 #[allow(non_camel_case_types, clippy::missing_safety_doc)]
