@@ -4,25 +4,37 @@
  * C (SPDK_BDEV_MODULE_REGISTER). The app opens both, gets channels, writes
  * and reads back, checks the errors SPDK returns for bad input, runs the
  * bdev_io pool dry (-ENOMEM, spdk_bdev_queue_io_wait), reads statistics,
- * unregisters, and stops. Struct offsets are checked against SPDK's. */
+ * compares and copies (emulated by the library, then done by the module),
+ * sets QoS limits and runs I/O under them, resizes the RAM bdev, splits
+ * its I/O on an optimal boundary, unregisters, and stops. Struct offsets
+ * are checked against SPDK's. */
 #include "spdk/stdinc.h"
 #include "spdk/event.h"
 #include "spdk/thread.h"
 #include "spdk/env.h"
 #include "spdk/bdev.h"
 #include "spdk/bdev_module.h"
+#include "spdk/nvme_spec.h"
 #include "harness.h"
 
 /* ---- a RAM bdev module in C ---- */
 
 #define RAM_BLOCKS 64
+#define RAM_CAPACITY 128 /* room to grow (spdk_bdev_notify_blockcnt_change) */
 #define RAM_BLOCKLEN 512
 
 struct ram_io {
 	uint64_t magic;
 };
 
-static char g_ram_data[RAM_BLOCKS * RAM_BLOCKLEN];
+static char g_ram_data[RAM_CAPACITY * RAM_BLOCKLEN];
+/* Compare and copy done by the module (else the library emulates them). */
+static bool g_ram_native;
+static int g_ram_compares, g_ram_copies;
+/* When set, every read and write must stay within one stripe of this many
+ * blocks: the library splits the others. */
+static uint64_t g_ram_boundary;
+static int g_ram_rw, g_ram_crossings;
 static int g_ram_dev;
 static int g_ram_inits, g_ram_destructs, g_ram_submits;
 static struct spdk_bdev g_ram_bdev;
@@ -125,6 +137,13 @@ ram_submit(struct spdk_io_channel *ch, struct spdk_bdev_io *bdev_io)
 	CHECK(spdk_bdev_io_from_ctx(rio) == bdev_io);
 	CHECK(spdk_bdev_io_get_thread(bdev_io) == spdk_get_thread());
 	rio->magic = 0x1234;
+	if (g_ram_boundary != 0 &&
+	    (bdev_io->type == SPDK_BDEV_IO_TYPE_READ || bdev_io->type == SPDK_BDEV_IO_TYPE_WRITE)) {
+		g_ram_rw++;
+		if (bdev_io->u.bdev.offset_blocks % g_ram_boundary + bdev_io->u.bdev.num_blocks > g_ram_boundary) {
+			g_ram_crossings++;
+		}
+	}
 	if (bdev_io->type == SPDK_BDEV_IO_TYPE_READ && bdev_io->u.bdev.iovs[0].iov_base == NULL) {
 		/* A read without a buffer: ask the library for one. */
 		spdk_bdev_io_get_buf(bdev_io, ram_got_buf,
@@ -146,6 +165,25 @@ ram_submit(struct spdk_io_channel *ch, struct spdk_bdev_io *bdev_io)
 		/* Completed inside submit_request: the library defers the callback. */
 		spdk_bdev_io_complete(bdev_io, SPDK_BDEV_IO_STATUS_SUCCESS);
 		break;
+	case SPDK_BDEV_IO_TYPE_COMPARE: {
+		bool same = true;
+
+		g_ram_compares++;
+		for (i = 0; i < bdev_io->u.bdev.iovcnt; i++) {
+			struct iovec *v = &bdev_io->u.bdev.iovs[i];
+			same = same && memcmp(v->iov_base, g_ram_data + off, v->iov_len) == 0;
+			off += v->iov_len;
+		}
+		spdk_bdev_io_complete(bdev_io, same ? SPDK_BDEV_IO_STATUS_SUCCESS :
+				      SPDK_BDEV_IO_STATUS_MISCOMPARE);
+		break;
+	}
+	case SPDK_BDEV_IO_TYPE_COPY:
+		g_ram_copies++;
+		memmove(g_ram_data + off, g_ram_data + bdev_io->u.bdev.copy.src_offset_blocks * RAM_BLOCKLEN,
+			bdev_io->u.bdev.num_blocks * RAM_BLOCKLEN);
+		spdk_bdev_io_complete(bdev_io, SPDK_BDEV_IO_STATUS_SUCCESS);
+		break;
 	default:
 		spdk_bdev_io_complete(bdev_io, SPDK_BDEV_IO_STATUS_FAILED);
 	}
@@ -154,6 +192,9 @@ ram_submit(struct spdk_io_channel *ch, struct spdk_bdev_io *bdev_io)
 static bool
 ram_io_type_supported(void *ctx, enum spdk_bdev_io_type type)
 {
+	if (type == SPDK_BDEV_IO_TYPE_COMPARE || type == SPDK_BDEV_IO_TYPE_COPY) {
+		return g_ram_native;
+	}
 	return type == SPDK_BDEV_IO_TYPE_READ || type == SPDK_BDEV_IO_TYPE_WRITE;
 }
 
@@ -176,7 +217,7 @@ static struct spdk_bdev_desc *g_null_rw, *g_null_ro, *g_ram_desc;
 static struct spdk_io_channel *g_null_ch, *g_ram_ch;
 static char *g_buf, *g_buf2;
 static int g_outstanding, g_ok, g_failed, g_callbacks_on_app_thread;
-static int g_removed, g_unregistered = -1, g_waits;
+static int g_removed, g_resized, g_unregistered = -1, g_waits;
 static struct spdk_bdev_io_wait_entry g_wait;
 static void (*g_next)(void);
 
@@ -188,6 +229,10 @@ event_cb(enum spdk_bdev_event_type type, struct spdk_bdev *bdev, void *ctx)
 		CHECK(bdev == &g_ram_bdev);
 		CHECK(ctx == &g_ram_bdev);
 		spdk_bdev_close(g_ram_desc);
+	} else if (type == SPDK_BDEV_EVENT_RESIZE) {
+		CHECK(bdev == &g_ram_bdev && ctx == &g_ram_bdev);
+		CHECK(spdk_get_thread() != NULL && spdk_thread_is_app_thread(NULL));
+		g_resized++;
 	}
 }
 
@@ -195,6 +240,7 @@ static void stage_io(void);
 static void stage_getbuf(void);
 static void stage_errors(void);
 static void stage_nomem(void);
+static void stage_compare(void);
 static void stage_done(void);
 
 static void
@@ -242,6 +288,7 @@ start(void *ctx)
 	g_ram_bdev.fn_table = &g_ram_fn_table;
 	g_ram_bdev.module = &g_ram_module;
 	g_ram_bdev.split_on_optimal_io_boundary = 0;
+	g_ram_bdev.acwu = 1;
 	CHECK(spdk_bdev_register(&g_ram_bdev) == 0);
 	CHECK(g_examine_configs == 2); /* examine_config runs inside the registration */
 	CHECK(spdk_bdev_wait_for_examine(examine_waited, NULL) == 0);
@@ -427,7 +474,7 @@ stage_nomem(void)
 {
 	int i, rc = 0;
 
-	g_next = stage_done;
+	g_next = stage_compare;
 	for (i = 0; i < 1000; i++) {
 		rc = spdk_bdev_read_blocks(g_null_ro, g_null_ch, g_buf, i % 1024, 1, io_done, NULL);
 		if (rc != 0) {
@@ -441,6 +488,347 @@ stage_nomem(void)
 	g_wait.cb_fn = io_wait_cb;
 	g_wait.cb_arg = NULL;
 	CHECK(spdk_bdev_queue_io_wait(g_wait.bdev, g_null_ch, &g_wait) == 0);
+}
+
+/* ---- compare and copy: emulated by the library, then by the module ---- */
+
+#define PAT_BLOCKS 8
+#define PAT_LEN (PAT_BLOCKS * RAM_BLOCKLEN)
+
+static char *g_pat, *g_bad, *g_zero;
+static int g_cmp_ok, g_cmp_mis, g_cmp_other;
+
+static void
+cmp_done(struct spdk_bdev_io *bdev_io, bool success, void *cb_arg)
+{
+	uint32_t cdw0 = 1;
+	int sct = -1, sc = -1;
+
+	spdk_bdev_io_get_nvme_status(bdev_io, &cdw0, &sct, &sc);
+	if (success && sct == SPDK_NVME_SCT_GENERIC && sc == SPDK_NVME_SC_SUCCESS) {
+		g_cmp_ok++;
+	} else if (!success && sct == SPDK_NVME_SCT_MEDIA_ERROR && sc == SPDK_NVME_SC_COMPARE_FAILURE) {
+		g_cmp_mis++;
+	} else {
+		g_cmp_other++;
+	}
+	io_done(bdev_io, success, cb_arg);
+}
+
+static void stage_compare_check(void);
+static void stage_overlap_check(void);
+static void stage_caw(void);
+
+/* RAM blocks 16-23 hold the pattern: compare it (equal, and with one byte
+ * changed), in one buffer and in pieces, and copy it to blocks 32-39. */
+static void
+compare_copy_set(void)
+{
+	static struct iovec iov[3], bad[2];
+
+	memcpy(g_ram_data + 16 * RAM_BLOCKLEN, g_pat, PAT_LEN);
+	memset(g_ram_data + 32 * RAM_BLOCKLEN, 0, PAT_LEN);
+	g_cmp_ok = g_cmp_mis = g_cmp_other = 0;
+	g_ram_compares = g_ram_copies = 0;
+	iov[0].iov_base = g_pat;
+	iov[0].iov_len = 512;
+	iov[1].iov_base = g_pat + 512;
+	iov[1].iov_len = 1536;
+	iov[2].iov_base = g_pat + 2048;
+	iov[2].iov_len = PAT_LEN - 2048;
+	bad[0].iov_base = g_bad;
+	bad[0].iov_len = 1024;
+	bad[1].iov_base = g_bad + 1024;
+	bad[1].iov_len = PAT_LEN - 1024;
+	g_next = stage_compare_check;
+	SUBMIT(spdk_bdev_compare_blocks(g_ram_desc, g_ram_ch, g_pat, 16, PAT_BLOCKS, cmp_done, NULL));
+	SUBMIT(spdk_bdev_compare_blocks(g_ram_desc, g_ram_ch, g_bad, 16, PAT_BLOCKS, cmp_done, NULL));
+	SUBMIT(spdk_bdev_comparev_blocks(g_ram_desc, g_ram_ch, iov, 3, 16, PAT_BLOCKS, cmp_done, NULL));
+	SUBMIT(spdk_bdev_comparev_blocks(g_ram_desc, g_ram_ch, bad, 2, 16, PAT_BLOCKS, cmp_done, NULL));
+	/* A partial compare: the last two blocks only. */
+	SUBMIT(spdk_bdev_compare_blocks(g_ram_desc, g_ram_ch, g_pat + 6 * RAM_BLOCKLEN, 22, 2, cmp_done, NULL));
+	SUBMIT(spdk_bdev_copy_blocks(g_ram_desc, g_ram_ch, 32, 16, PAT_BLOCKS, io_done, NULL));
+	/* Compare needs no write access: null0 through its read-only descriptor. */
+	SUBMIT(spdk_bdev_compare_blocks(g_null_ro, g_null_ch, g_zero, 0, 1, cmp_done, NULL));
+}
+
+static void
+stage_compare(void)
+{
+	int i;
+
+	g_pat = spdk_dma_zmalloc(PAT_LEN, 4096, NULL);
+	g_bad = spdk_dma_zmalloc(PAT_LEN, 4096, NULL);
+	g_zero = spdk_dma_zmalloc(4096, 4096, NULL);
+	CHECK(g_pat != NULL && g_bad != NULL && g_zero != NULL);
+	for (i = 0; i < PAT_LEN; i++) {
+		g_pat[i] = (char)(i * 13 + 7);
+	}
+	memcpy(g_bad, g_pat, PAT_LEN);
+	g_bad[5 * RAM_BLOCKLEN + 100] ^= 0x10;
+
+	/* Bad input. */
+	CHECK(spdk_bdev_compare_blocks(g_ram_desc, g_ram_ch, g_pat, RAM_BLOCKS - 1, 2, cmp_done, NULL) == -EINVAL);
+	CHECK(spdk_bdev_comparev_blocks(g_ram_desc, g_ram_ch, NULL, 0, 0, 1, cmp_done, NULL) == -EINVAL);
+	CHECK(spdk_bdev_copy_blocks(g_ram_desc, g_ram_ch, 0, RAM_BLOCKS - 1, 2, io_done, NULL) == -EINVAL);
+	CHECK(spdk_bdev_copy_blocks(g_ram_desc, g_ram_ch, RAM_BLOCKS - 1, 0, 2, io_done, NULL) == -EINVAL);
+	CHECK(spdk_bdev_copy_blocks(g_null_ro, g_null_ch, 1, 0, 1, io_done, NULL) == -EBADF);
+	CHECK(spdk_bdev_compare_blocks(NULL, g_ram_ch, g_pat, 0, 1, cmp_done, NULL) == -EINVAL);
+
+	/* The module has neither: the library compares and copies with reads
+	 * and writes. */
+	g_ram_native = false;
+	CHECK(!spdk_bdev_io_type_supported(&g_ram_bdev, SPDK_BDEV_IO_TYPE_COMPARE));
+	compare_copy_set();
+}
+
+static void
+stage_compare_check(void)
+{
+	CHECK(g_cmp_ok == 4 && g_cmp_mis == 2 && g_cmp_other == 0);
+	CHECK(memcmp(g_ram_data + 32 * RAM_BLOCKLEN, g_pat, PAT_LEN) == 0);
+	CHECK(g_ram_copies == (g_ram_native ? 1 : 0));
+	CHECK(g_ram_compares == (g_ram_native ? 5 : 0));
+	/* Copy onto an overlapping range (16-23 to 20-27): the source as it
+	 * was before the copy. */
+	g_next = stage_overlap_check;
+	SUBMIT(spdk_bdev_copy_blocks(g_ram_desc, g_ram_ch, 20, 16, PAT_BLOCKS, io_done, NULL));
+}
+
+static void
+stage_overlap_check(void)
+{
+	CHECK(memcmp(g_ram_data + 16 * RAM_BLOCKLEN, g_pat, 4 * RAM_BLOCKLEN) == 0);
+	CHECK(memcmp(g_ram_data + 20 * RAM_BLOCKLEN, g_pat, PAT_LEN) == 0);
+	if (!g_ram_native) {
+		/* Again, done by the module this time. */
+		g_ram_native = true;
+		CHECK(spdk_bdev_io_type_supported(&g_ram_bdev, SPDK_BDEV_IO_TYPE_COPY));
+		compare_copy_set();
+		return;
+	}
+	CHECK(g_ram_copies == 2);
+	stage_caw();
+}
+
+/* ---- compare-and-write: the module's, or -ENOTSUP / -EINVAL ---- */
+
+static void stage_qos(void);
+
+static void
+stage_caw(void)
+{
+	struct iovec c = { .iov_base = g_pat, .iov_len = RAM_BLOCKLEN };
+	struct iovec w = { .iov_base = g_bad, .iov_len = RAM_BLOCKLEN };
+	struct iovec c2 = { .iov_base = g_pat, .iov_len = 2 * RAM_BLOCKLEN };
+	struct iovec w2 = { .iov_base = g_bad, .iov_len = 2 * RAM_BLOCKLEN };
+	struct iovec cn = { .iov_base = g_buf, .iov_len = 2 * 4096 };
+
+	/* Beyond the atomic compare-and-write unit (1 block: ram0's, and
+	 * null0's, which the library set to its write unit). */
+	CHECK(spdk_bdev_comparev_and_writev_blocks(g_ram_desc, g_ram_ch, &c2, 1, &w2, 1, 16, 2,
+			io_done, NULL) == -EINVAL);
+	CHECK(spdk_bdev_comparev_and_writev_blocks(g_null_rw, g_null_ch, &cn, 1, &cn, 1, 0, 2,
+			io_done, NULL) == -EINVAL);
+	/* Within it, but neither module has compare-and-write. */
+	CHECK(spdk_bdev_comparev_and_writev_blocks(g_ram_desc, g_ram_ch, &c, 1, &w, 1, 16, 1,
+			io_done, NULL) == -ENOTSUP);
+	cn.iov_len = 4096;
+	CHECK(spdk_bdev_comparev_and_writev_blocks(g_null_rw, g_null_ch, &cn, 1, &cn, 1, 0, 1,
+			io_done, NULL) == -ENOTSUP);
+	CHECK(spdk_bdev_comparev_and_writev_blocks(g_ram_desc, g_ram_ch, NULL, 0, &w, 1, 16, 1,
+			io_done, NULL) == -EINVAL);
+	CHECK(memcmp(g_ram_data + 16 * RAM_BLOCKLEN, g_pat, RAM_BLOCKLEN) == 0);
+	g_ram_native = false;
+	stage_qos();
+}
+
+/* ---- QoS rate limits on null0, and I/O under them ---- */
+
+#define QOS_IOS 20
+
+static int g_qos_step, g_qos_status = 1;
+static uint64_t g_qos_start;
+static void stage_qos_io_done(void);
+static void stage_resize(void);
+
+static void
+qos_set_done(void *cb_arg, int status)
+{
+	struct spdk_bdev *null0 = spdk_bdev_desc_get_bdev(g_null_rw);
+	uint64_t got[SPDK_BDEV_QOS_NUM_RATE_LIMIT_TYPES];
+	uint64_t keep = UINT64_MAX;
+	int i;
+
+	CHECK(cb_arg == &g_qos_step);
+	CHECK(spdk_thread_is_app_thread(NULL));
+	g_qos_status = status;
+	memset(got, 0xff, sizeof(got));
+	spdk_bdev_get_qos_rate_limits(null0, got);
+	switch (g_qos_step++) {
+	case 0: {
+		/* 1500 IO/s rounds up to 2000; 10 MiB/s stays. */
+		CHECK(status == 0);
+		CHECK(got[0] == 2000 && got[1] == 10 && got[2] == 0 && got[3] == 0);
+		g_next = stage_qos_io_done;
+		g_qos_start = spdk_get_ticks();
+		for (i = 0; i < QOS_IOS; i++) {
+			SUBMIT(spdk_bdev_read_blocks(g_null_ro, g_null_ch, g_buf, i, 1, io_done, NULL));
+		}
+		return;
+	}
+	case 1: {
+		/* UINT64_MAX leaves a limit as it is; 0 removes it. */
+		uint64_t l[SPDK_BDEV_QOS_NUM_RATE_LIMIT_TYPES] = { keep, 0, 5, keep };
+
+		CHECK(status == 0);
+		CHECK(got[0] == 2000 && got[1] == 10 && got[2] == 0 && got[3] == 0);
+		spdk_bdev_set_qos_rate_limits(null0, l, qos_set_done, &g_qos_step);
+		return;
+	}
+	case 2: {
+		uint64_t l[SPDK_BDEV_QOS_NUM_RATE_LIMIT_TYPES] = { 0, 0, 0, 0 };
+
+		CHECK(status == 0);
+		CHECK(got[0] == 2000 && got[1] == 0 && got[2] == 5 && got[3] == 0);
+		spdk_bdev_set_qos_rate_limits(null0, l, qos_set_done, &g_qos_step);
+		return;
+	}
+	case 3:
+		CHECK(status == 0);
+		CHECK(got[0] == 0 && got[1] == 0 && got[2] == 0 && got[3] == 0);
+		/* No limits array. */
+		spdk_bdev_set_qos_rate_limits(null0, NULL, qos_set_done, &g_qos_step);
+		return;
+	default:
+		CHECK(status == -EINVAL);
+		stage_resize();
+	}
+}
+
+static void
+stage_qos(void)
+{
+	struct spdk_bdev *null0 = spdk_bdev_desc_get_bdev(g_null_rw);
+	uint64_t got[SPDK_BDEV_QOS_NUM_RATE_LIMIT_TYPES];
+	uint64_t l[SPDK_BDEV_QOS_NUM_RATE_LIMIT_TYPES] = { 1500, 10, UINT64_MAX, UINT64_MAX };
+
+	CHECK(strcmp(spdk_bdev_get_qos_rpc_type(SPDK_BDEV_QOS_RW_IOPS_RATE_LIMIT), "rw_ios_per_sec") == 0);
+	CHECK(strcmp(spdk_bdev_get_qos_rpc_type(SPDK_BDEV_QOS_RW_BPS_RATE_LIMIT), "rw_mbytes_per_sec") == 0);
+	CHECK(strcmp(spdk_bdev_get_qos_rpc_type(SPDK_BDEV_QOS_R_BPS_RATE_LIMIT), "r_mbytes_per_sec") == 0);
+	CHECK(strcmp(spdk_bdev_get_qos_rpc_type(SPDK_BDEV_QOS_W_BPS_RATE_LIMIT), "w_mbytes_per_sec") == 0);
+	CHECK(spdk_bdev_get_qos_rpc_type(SPDK_BDEV_QOS_NUM_RATE_LIMIT_TYPES) == NULL);
+	memset(got, 0xff, sizeof(got));
+	spdk_bdev_get_qos_rate_limits(null0, got);
+	CHECK(got[0] == 0 && got[1] == 0 && got[2] == 0 && got[3] == 0);
+	spdk_bdev_set_qos_rate_limits(null0, l, qos_set_done, &g_qos_step);
+	/* The callback comes after this call returns. */
+	CHECK(g_qos_status == 1 && g_qos_step == 0);
+}
+
+static void
+stage_qos_io_done(void)
+{
+	uint64_t ms = (spdk_get_ticks() - g_qos_start) * 1000 / spdk_get_ticks_hz();
+	uint64_t l[SPDK_BDEV_QOS_NUM_RATE_LIMIT_TYPES] = { UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX };
+
+	/* 20 reads at 2000 IO/s take about 10 ms: never much less. */
+	CHECK(ms >= 5);
+	spdk_bdev_set_qos_rate_limits(spdk_bdev_desc_get_bdev(g_null_rw), l, qos_set_done, &g_qos_step);
+}
+
+/* ---- resize: spdk_bdev_notify_blockcnt_change ---- */
+
+static void stage_split(void);
+
+static void
+stage_resize(void)
+{
+	CHECK(spdk_bdev_notify_blockcnt_change(NULL, 1) == -EINVAL);
+	/* ram0 is open: it may grow, not shrink. */
+	CHECK(spdk_bdev_notify_blockcnt_change(&g_ram_bdev, RAM_BLOCKS / 2) == -EBUSY);
+	CHECK(spdk_bdev_get_num_blocks(&g_ram_bdev) == RAM_BLOCKS);
+	CHECK(spdk_bdev_read_blocks(g_ram_desc, g_ram_ch, g_buf, RAM_BLOCKS, 1, io_done, NULL) == -EINVAL);
+	CHECK(spdk_bdev_notify_blockcnt_change(&g_ram_bdev, RAM_CAPACITY) == 0);
+	CHECK(spdk_bdev_get_num_blocks(&g_ram_bdev) == RAM_CAPACITY);
+	/* The event reaches the descriptor on its thread, later. */
+	CHECK(g_resized == 0);
+	g_next = stage_split;
+	SUBMIT(spdk_bdev_read_blocks(g_ram_desc, g_ram_ch, g_buf, RAM_CAPACITY - 1, 1, io_done, NULL));
+}
+
+/* ---- splitting on the optimal I/O boundary ---- */
+
+#define SPLIT_OFF 45
+#define SPLIT_BLOCKS 20
+#define SPLIT_LEN (SPLIT_BLOCKS * RAM_BLOCKLEN)
+
+static char *g_sbuf, *g_sbuf2;
+static int g_ok_before;
+static void stage_split_read(void);
+static void stage_split_check(void);
+
+static void
+stage_split(void)
+{
+	static struct iovec iov[3];
+	int i;
+
+	CHECK(g_resized == 1);
+	/* The library reads these at each submission: from now on, no read
+	 * or write may reach the module across an 8-block boundary. */
+	g_ram_bdev.optimal_io_boundary = 8;
+	g_ram_bdev.split_on_optimal_io_boundary = 1;
+	g_ram_boundary = 8;
+	g_ram_rw = g_ram_crossings = 0;
+	CHECK(spdk_bdev_get_optimal_io_boundary(&g_ram_bdev) == 8);
+	g_sbuf = spdk_dma_zmalloc(SPLIT_LEN, 4096, NULL);
+	g_sbuf2 = spdk_dma_zmalloc(SPLIT_LEN, 4096, NULL);
+	CHECK(g_sbuf != NULL && g_sbuf2 != NULL);
+	for (i = 0; i < SPLIT_LEN; i++) {
+		g_sbuf[i] = (char)(i * 31 + 3);
+	}
+	/* Blocks 45-64 in pieces that end mid-block: children 45-47, 48-55,
+	 * 56-63 and 64, each with its slice of the pieces. */
+	iov[0].iov_base = g_sbuf;
+	iov[0].iov_len = 1000;
+	iov[1].iov_base = g_sbuf + 1000;
+	iov[1].iov_len = 4000;
+	iov[2].iov_base = g_sbuf + 5000;
+	iov[2].iov_len = SPLIT_LEN - 5000;
+	g_ok_before = g_ok;
+	g_next = stage_split_read;
+	SUBMIT(spdk_bdev_writev_blocks(g_ram_desc, g_ram_ch, iov, 3, SPLIT_OFF, SPLIT_BLOCKS, io_done, NULL));
+}
+
+static void
+stage_split_read(void)
+{
+	CHECK(g_ok == g_ok_before + 1);
+	CHECK(g_ram_rw == 4 && g_ram_crossings == 0);
+	CHECK(memcmp(g_ram_data + SPLIT_OFF * RAM_BLOCKLEN, g_sbuf, SPLIT_LEN) == 0);
+	g_next = stage_split_check;
+	SUBMIT(spdk_bdev_read_blocks(g_ram_desc, g_ram_ch, g_sbuf2, SPLIT_OFF, SPLIT_BLOCKS, io_done, NULL));
+	/* Within one stripe: not split. */
+	SUBMIT(spdk_bdev_read_blocks(g_ram_desc, g_ram_ch, g_buf, 48, 8, io_done, NULL));
+}
+
+static void
+stage_split_check(void)
+{
+	CHECK(g_ok == g_ok_before + 3);
+	CHECK(g_ram_rw == 4 + 4 + 1 && g_ram_crossings == 0);
+	CHECK(memcmp(g_sbuf2, g_sbuf, SPLIT_LEN) == 0);
+	CHECK(memcmp(g_buf, g_sbuf + 3 * RAM_BLOCKLEN, 8 * RAM_BLOCKLEN) == 0);
+	g_ram_bdev.optimal_io_boundary = 0;
+	g_ram_bdev.split_on_optimal_io_boundary = 0;
+	g_ram_boundary = 0;
+	spdk_dma_free(g_sbuf);
+	spdk_dma_free(g_sbuf2);
+	spdk_dma_free(g_pat);
+	spdk_dma_free(g_bad);
+	spdk_dma_free(g_zero);
+	stage_done();
 }
 
 static void
