@@ -222,16 +222,18 @@ has '"base_bdev_name": "Malloc0"'
 stop SIGINT
 
 # 2. Every I/O call through a passthru bdev (a small bdev_io pool: the
-# passthru's submissions to its base wait for free ones).
+# passthru's submissions to its base wait for free ones); compare, copy
+# and abort through one on HoldRam, a base registered later by passthru_io.
 cat >"$tmp/io.json" <<'CFG'
 {"subsystems": [{"subsystem": "bdev", "config": [
   {"method": "bdev_set_options", "params": {"bdev_io_pool_size": 32, "bdev_io_cache_size": 16}},
   {"method": "bdev_malloc_create", "params": {"name": "Malloc0", "num_blocks": 128, "block_size": 512}},
-  {"method": "construct_ext_passthru_bdev", "params": {"base_bdev_name": "Malloc0", "name": "pt0"}}
+  {"method": "construct_ext_passthru_bdev", "params": {"base_bdev_name": "Malloc0", "name": "pt0"}},
+  {"method": "construct_ext_passthru_bdev", "params": {"base_bdev_name": "HoldRam", "name": "pth"}}
 ]}]}
 CFG
 if timeout 60 "$bin/passthru_io" -m $mask --disable-cpumask-locks -r "$tmp/io.sock" \
-	--json "$tmp/io.json" -b pt0 -a Malloc0 -L ext_passthru >"$tmp/last" 2>&1; then ok; else
+	--json "$tmp/io.json" -b pt0 -a Malloc0 -N pth -L ext_passthru >"$tmp/last" 2>&1; then ok; else
 	bad "passthru_io"; cat "$tmp/last" >&2
 fi
 has "passthru_io: [1-9][0-9]* passed, 0 failed"

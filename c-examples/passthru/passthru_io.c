@@ -3,22 +3,26 @@
  * data checked on the passthru and on its base. An app with the module
  * built in; its JSON configuration creates the base and the passthru:
  *
- *   ./passthru_io --json io.json -b pt0 -a Malloc0 [-m 0x3]
+ *   ./passthru_io --json io.json -b pt0 -a Malloc0 [-N ptnull] [-m 0x3]
  *
  * The base must be at least 64 blocks of 512 bytes and the bdev_io pool
  * small (bdev_set_options bdev_io_pool_size 32, bdev_io_cache_size 16), so
  * that the passthru's own submissions to its base run out of spdk_bdev_io
- * and wait for them. Prints "passthru_io: N passed, N failed"; exit status
+ * and wait for them. -N names an ext_passthru bdev that the configuration
+ * creates on HoldRam, a bdev module of this program that registers it
+ * later: compare, copy and abort then go through the passthru to a base
+ * that does them itself. Prints "passthru_io: N passed, N failed"; exit status
  * 0 when none failed.
  */
 #include "spdk/stdinc.h"
 #include "spdk/bdev.h"
-#include "spdk/bdev_module.h" /* spdk_bdev_io_get_iovec */
+#include "spdk/bdev_module.h"
 #include "spdk/env.h"
 #include "spdk/event.h"
 #include "spdk/cpuset.h"
 #include "spdk/log.h"
 #include "spdk/nvme_spec.h"
+#include "spdk/queue.h"
 #include "spdk/string.h"
 #include "spdk/thread.h"
 
@@ -29,6 +33,7 @@
 
 static const char *g_pt_name = "pt0";
 static const char *g_base_name = "Malloc0";
+static const char *g_ptn_name;
 static int g_passed, g_failed;
 
 #define CHECK(c) do { if (c) { g_passed++; } else { g_failed++; \
@@ -83,6 +88,7 @@ static void stage_misc(void);
 static void stage_burst(void);
 static void stage_thread(void);
 static void stage_end(void);
+static void event_cb(enum spdk_bdev_event_type type, struct spdk_bdev *bdev, void *ctx);
 
 static void
 stage_write(void)
@@ -325,11 +331,13 @@ static struct spdk_thread *g_app_thread, *g_worker;
 static char *g_wbuf;
 static int g_worker_ok;
 
+static void stage_hold(void);
+
 static void
 worker_back(void *arg)
 {
 	CHECK(g_worker_ok == 1);
-	stage_end();
+	stage_hold();
 }
 
 static void
@@ -384,7 +392,289 @@ stage_thread(void)
 	spdk_thread_send_msg(g_worker, worker_start, NULL);
 }
 
-static void event_cb(enum spdk_bdev_event_type type, struct spdk_bdev *bdev, void *ctx);
+/* ---- a base of our own: compare, copy and abort forwarded ---- */
+
+/*
+ * HoldRam: a RAM bdev module of this program that does compare and copy
+ * itself and can abort, because it holds every I/O until its channel's
+ * poller runs. The passthru announces what its base supports, so these
+ * reach it through the passthru instead of being emulated above it.
+ */
+#define HOLD_BLOCKS 64
+
+struct hold_io {
+	TAILQ_ENTRY(hold_io) link;
+};
+
+struct hold_channel {
+	TAILQ_HEAD(, hold_io) queue;
+	struct spdk_poller *poller;
+};
+
+static char g_hold_data[HOLD_BLOCKS * BS];
+static int g_hold_dev;
+static struct spdk_bdev g_hold_bdev;
+static int g_hold_compares, g_hold_copies, g_hold_aborts;
+
+static int hold_init(void);
+static void hold_fini(void);
+static int hold_ctx_size(void) { return sizeof(struct hold_io); }
+
+static struct spdk_bdev_module g_hold_module = {
+	.name = "pt_io_hold",
+	.module_init = hold_init,
+	.module_fini = hold_fini,
+	.get_ctx_size = hold_ctx_size,
+};
+SPDK_BDEV_MODULE_REGISTER(pt_io_hold, &g_hold_module)
+
+static void
+hold_execute(struct spdk_bdev_io *io)
+{
+	struct spdk_bdev_io_block_params *p = &io->u.bdev;
+	char *at = g_hold_data + p->offset_blocks * BS;
+	bool same = true;
+	int i;
+
+	switch (io->type) {
+	case SPDK_BDEV_IO_TYPE_READ:
+	case SPDK_BDEV_IO_TYPE_WRITE:
+	case SPDK_BDEV_IO_TYPE_COMPARE:
+		g_hold_compares += io->type == SPDK_BDEV_IO_TYPE_COMPARE;
+		for (i = 0; i < p->iovcnt; i++) {
+			if (io->type == SPDK_BDEV_IO_TYPE_READ) {
+				memcpy(p->iovs[i].iov_base, at, p->iovs[i].iov_len);
+			} else if (io->type == SPDK_BDEV_IO_TYPE_WRITE) {
+				memcpy(at, p->iovs[i].iov_base, p->iovs[i].iov_len);
+			} else {
+				same = same && memcmp(at, p->iovs[i].iov_base, p->iovs[i].iov_len) == 0;
+			}
+			at += p->iovs[i].iov_len;
+		}
+		spdk_bdev_io_complete(io, same ? SPDK_BDEV_IO_STATUS_SUCCESS : SPDK_BDEV_IO_STATUS_MISCOMPARE);
+		break;
+	case SPDK_BDEV_IO_TYPE_COPY:
+		g_hold_copies++;
+		memmove(at, g_hold_data + p->copy.src_offset_blocks * BS, p->num_blocks * BS);
+		spdk_bdev_io_complete(io, SPDK_BDEV_IO_STATUS_SUCCESS);
+		break;
+	default:
+		spdk_bdev_io_complete(io, SPDK_BDEV_IO_STATUS_FAILED);
+	}
+}
+
+static int
+hold_poll(void *arg)
+{
+	struct hold_channel *hc = arg;
+	struct hold_io *h;
+	int n = 0;
+
+	while ((h = TAILQ_FIRST(&hc->queue)) != NULL) {
+		TAILQ_REMOVE(&hc->queue, h, link);
+		hold_execute(spdk_bdev_io_from_ctx(h));
+		n++;
+	}
+	return n > 0 ? SPDK_POLLER_BUSY : SPDK_POLLER_IDLE;
+}
+
+static void
+hold_submit(struct spdk_io_channel *ch, struct spdk_bdev_io *io)
+{
+	struct hold_channel *hc = spdk_io_channel_get_ctx(ch);
+	struct hold_io *h;
+
+	if (io->type == SPDK_BDEV_IO_TYPE_ABORT) {
+		g_hold_aborts++;
+		TAILQ_FOREACH(h, &hc->queue, link) {
+			if (spdk_bdev_io_from_ctx(h) == io->u.abort.bio_to_abort) {
+				TAILQ_REMOVE(&hc->queue, h, link);
+				spdk_bdev_io_complete(io->u.abort.bio_to_abort, SPDK_BDEV_IO_STATUS_ABORTED);
+				spdk_bdev_io_complete(io, SPDK_BDEV_IO_STATUS_SUCCESS);
+				return;
+			}
+		}
+		spdk_bdev_io_complete(io, SPDK_BDEV_IO_STATUS_FAILED);
+		return;
+	}
+	if (io->type == SPDK_BDEV_IO_TYPE_READ && io->u.bdev.iovs[0].iov_base == NULL) {
+		/* The passthru always brings a buffer. */
+		spdk_bdev_io_complete(io, SPDK_BDEV_IO_STATUS_FAILED);
+		return;
+	}
+	h = (struct hold_io *)io->driver_ctx;
+	TAILQ_INSERT_TAIL(&hc->queue, h, link);
+}
+
+static bool
+hold_io_type_supported(void *ctx, enum spdk_bdev_io_type type)
+{
+	return type == SPDK_BDEV_IO_TYPE_READ || type == SPDK_BDEV_IO_TYPE_WRITE ||
+	       type == SPDK_BDEV_IO_TYPE_COMPARE || type == SPDK_BDEV_IO_TYPE_COPY ||
+	       type == SPDK_BDEV_IO_TYPE_ABORT;
+}
+
+static struct spdk_io_channel *
+hold_get_io_channel(void *ctx)
+{
+	return spdk_get_io_channel(&g_hold_dev);
+}
+
+static int
+hold_ch_create(void *dev, void *ctx)
+{
+	struct hold_channel *hc = ctx;
+
+	TAILQ_INIT(&hc->queue);
+	hc->poller = SPDK_POLLER_REGISTER(hold_poll, hc, 0);
+	return hc->poller != NULL ? 0 : -ENOMEM;
+}
+
+static void
+hold_ch_destroy(void *dev, void *ctx)
+{
+	struct hold_channel *hc = ctx;
+
+	spdk_poller_unregister(&hc->poller);
+}
+
+static int
+hold_destruct(void *ctx)
+{
+	return 0;
+}
+
+static const struct spdk_bdev_fn_table g_hold_fn_table = {
+	.destruct = hold_destruct,
+	.submit_request = hold_submit,
+	.io_type_supported = hold_io_type_supported,
+	.get_io_channel = hold_get_io_channel,
+};
+
+static int
+hold_init(void)
+{
+	spdk_io_device_register(&g_hold_dev, hold_ch_create, hold_ch_destroy,
+				sizeof(struct hold_channel), "pt_io_hold");
+	return 0;
+}
+
+static void
+hold_fini(void)
+{
+	spdk_io_device_unregister(&g_hold_dev, NULL);
+}
+
+/* The passthru on HoldRam (-N), which the JSON configuration set up
+ * before HoldRam existed: examine_config builds it inside the
+ * registration. */
+static struct spdk_bdev_desc *g_ptn;
+static struct spdk_io_channel *g_ptn_ch;
+static int g_abort_marker, g_stray_marker, g_abort_step;
+static void stage_hold_compare(void);
+static void stage_hold_abort(void);
+
+static void
+stage_hold(void)
+{
+	if (g_ptn_name == NULL) {
+		stage_end();
+		return;
+	}
+	g_hold_bdev.name = "HoldRam";
+	g_hold_bdev.product_name = "passthru_io hold disk";
+	g_hold_bdev.blocklen = BS;
+	g_hold_bdev.blockcnt = HOLD_BLOCKS;
+	g_hold_bdev.ctxt = &g_hold_dev;
+	g_hold_bdev.fn_table = &g_hold_fn_table;
+	g_hold_bdev.module = &g_hold_module;
+	CHECK(spdk_bdev_register(&g_hold_bdev) == 0);
+	CHECK(spdk_bdev_open_ext(g_ptn_name, true, event_cb, NULL, &g_ptn) == 0);
+	if (g_ptn == NULL || (g_ptn_ch = spdk_bdev_get_io_channel(g_ptn)) == NULL) {
+		stage_end();
+		return;
+	}
+	CHECK(spdk_bdev_io_type_supported(spdk_bdev_desc_get_bdev(g_ptn), SPDK_BDEV_IO_TYPE_COMPARE));
+	CHECK(spdk_bdev_io_type_supported(spdk_bdev_desc_get_bdev(g_ptn), SPDK_BDEV_IO_TYPE_ABORT));
+	CHECK(!spdk_bdev_io_type_supported(spdk_bdev_desc_get_bdev(g_ptn), SPDK_BDEV_IO_TYPE_UNMAP));
+	g_next = stage_hold_compare;
+	SUBMIT(spdk_bdev_write_blocks(g_ptn, g_ptn_ch, g_a, 0, NBLK, io_done, OK));
+}
+
+static void
+stage_hold_compare(void)
+{
+	CHECK(memcmp(g_hold_data, g_a, LEN) == 0);
+	g_miscompares = 0;
+	g_next = stage_hold_abort;
+	SUBMIT(spdk_bdev_compare_blocks(g_ptn, g_ptn_ch, g_a, 0, NBLK, io_done, OK));
+	SUBMIT(spdk_bdev_compare_blocks(g_ptn, g_ptn_ch, g_c, 0, NBLK, miscompare_done, NULL));
+	SUBMIT(spdk_bdev_copy_blocks(g_ptn, g_ptn_ch, 16, 0, NBLK, io_done, OK));
+}
+
+static void
+aborted_read_done(struct spdk_bdev_io *bdev_io, bool success, void *cb_arg)
+{
+	uint32_t cdw0 = 1;
+	int sct = -1, sc = -1;
+
+	spdk_bdev_io_get_nvme_status(bdev_io, &cdw0, &sct, &sc);
+	CHECK(!success);
+	CHECK(sct == SPDK_NVME_SCT_GENERIC && sc == SPDK_NVME_SC_ABORTED_BY_REQUEST);
+	CHECK(cb_arg == &g_abort_marker);
+	g_abort_step++;
+	spdk_bdev_free_io(bdev_io);
+}
+
+static void
+abort_finish(void)
+{
+	CHECK(g_abort_step == 3);
+	CHECK(g_hold_aborts == 1);
+	spdk_put_io_channel(g_ptn_ch);
+	spdk_bdev_close(g_ptn);
+	stage_end();
+}
+
+static void
+abort_done(struct spdk_bdev_io *bdev_io, bool success, void *cb_arg)
+{
+	spdk_bdev_free_io(bdev_io);
+	if (cb_arg == &g_abort_marker) {
+		/* The read was found and aborted, before this completion. */
+		CHECK(success);
+		CHECK(g_abort_step == 1);
+		g_abort_step++;
+		/* Nothing was submitted with this argument: the abort fails
+		 * (the library finds nothing on the passthru's channel). */
+		CHECK(spdk_bdev_abort(g_ptn, g_ptn_ch, &g_stray_marker, abort_done, &g_stray_marker) == 0);
+		return;
+	}
+	CHECK(!success);
+	g_abort_step++;
+	abort_finish();
+}
+
+static void
+stage_hold_abort(void)
+{
+	int rc;
+
+	/* Compare and copy reached HoldRam: done there, not emulated. */
+	CHECK(g_miscompares == 1);
+	CHECK(g_hold_compares == 2 && g_hold_copies == 1);
+	CHECK(memcmp(g_hold_data + 16 * BS, g_a, LEN) == 0);
+	CHECK(spdk_bdev_abort(g_ptn, g_ptn_ch, NULL, abort_done, NULL) == -EINVAL);
+	/* A read held by HoldRam until its poller runs: abort it now,
+	 * through the passthru. */
+	rc = spdk_bdev_read_blocks(g_ptn, g_ptn_ch, g_rd, 0, 1, aborted_read_done, &g_abort_marker);
+	CHECK(rc == 0);
+	rc = spdk_bdev_abort(g_ptn, g_ptn_ch, &g_abort_marker, abort_done, &g_abort_marker);
+	CHECK(rc == 0);
+	if (rc != 0) {
+		abort_finish();
+	}
+}
 
 static void
 stage_end(void)
@@ -446,6 +736,9 @@ parse_arg(int ch, char *arg)
 	case 'a':
 		g_base_name = arg;
 		return 0;
+	case 'N':
+		g_ptn_name = arg;
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -456,6 +749,8 @@ usage(void)
 {
 	printf(" -b <bdev>                 the ext_passthru bdev (default pt0)\n");
 	printf(" -a <bdev>                 its base (default Malloc0)\n");
+	printf(" -N <bdev>                 an ext_passthru bdev the configuration puts on HoldRam,\n");
+	printf("                           a RAM bdev of this program (compare, copy, abort)\n");
 }
 
 int
@@ -466,7 +761,7 @@ main(int argc, char **argv)
 
 	spdk_app_opts_init(&opts, sizeof(opts));
 	opts.name = "passthru_io";
-	rc = spdk_app_parse_args(argc, argv, &opts, "b:a:", NULL, parse_arg, usage);
+	rc = spdk_app_parse_args(argc, argv, &opts, "b:a:N:", NULL, parse_arg, usage);
 	if (rc != SPDK_APP_PARSE_ARGS_SUCCESS) {
 		return rc == SPDK_APP_PARSE_ARGS_HELP ? 0 : 1;
 	}

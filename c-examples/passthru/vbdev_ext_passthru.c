@@ -5,8 +5,10 @@
  *   - each passthru bdev opens its base with spdk_bdev_open_ext, claims it
  *     (spdk_bdev_module_claim_bdev) and registers itself as an io_device
  *     whose per-thread channels hold a channel of the base;
- *   - every I/O type the base supports is passed down with the matching
- *     spdk_bdev_* call and completed with spdk_bdev_io_complete, keeping a
+ *   - every I/O type the base supports (read, write, unmap, flush,
+ *     write_zeroes, reset, compare, compare-and-write, copy, abort) is passed
+ *     down with the matching spdk_bdev_* call and completed with
+ *     spdk_bdev_io_complete, keeping a
  *     miscompare, an abort, an NVMe or an aio error as the base reported it;
  *     a base out of spdk_bdev_io (-ENOMEM) queues the I/O with
  *     spdk_bdev_queue_io_wait, in the per-I/O context (no allocation);
@@ -141,7 +143,10 @@ pt_base_done(struct spdk_bdev_io *base_io, bool success, void *cb_arg)
 	spdk_bdev_io_get_nvme_status(base_io, &cdw0, &sct, &sc);
 	spdk_bdev_io_get_aio_status(base_io, &aio);
 	spdk_bdev_free_io(base_io);
-	if (sct == SPDK_NVME_SCT_MEDIA_ERROR && sc == SPDK_NVME_SC_COMPARE_FAILURE) {
+	if (sct == SPDK_NVME_SCT_GENERIC && sc == SPDK_NVME_SC_SUCCESS) {
+		/* A failed abort (nothing found) has no error status. */
+		spdk_bdev_io_complete(io, SPDK_BDEV_IO_STATUS_FAILED);
+	} else if (sct == SPDK_NVME_SCT_MEDIA_ERROR && sc == SPDK_NVME_SC_COMPARE_FAILURE) {
 		spdk_bdev_io_complete(io, SPDK_BDEV_IO_STATUS_MISCOMPARE);
 	} else if (sct == SPDK_NVME_SCT_GENERIC && sc == SPDK_NVME_SC_ABORTED_BY_REQUEST) {
 		spdk_bdev_io_complete(io, SPDK_BDEV_IO_STATUS_ABORTED);
@@ -208,6 +213,11 @@ pt_forward(struct spdk_bdev_io *io)
 	case SPDK_BDEV_IO_TYPE_COPY:
 		rc = spdk_bdev_copy_blocks(d, bch, p->offset_blocks, p->copy.src_offset_blocks,
 					   p->num_blocks, pt_base_done, io);
+		break;
+	case SPDK_BDEV_IO_TYPE_ABORT:
+		/* Our I/O to abort went down with itself as the callback
+		 * argument: that is what the base looks for. */
+		rc = spdk_bdev_abort(d, bch, io->u.abort.bio_to_abort, pt_base_done, io);
 		break;
 	default:
 		/* io_type_supported announced no other type. */
@@ -277,6 +287,7 @@ pt_io_type_supported(void *ctx, enum spdk_bdev_io_type type)
 	case SPDK_BDEV_IO_TYPE_COMPARE:
 	case SPDK_BDEV_IO_TYPE_COMPARE_AND_WRITE:
 	case SPDK_BDEV_IO_TYPE_COPY:
+	case SPDK_BDEV_IO_TYPE_ABORT:
 		return spdk_bdev_io_type_supported(pt->base, type);
 	default:
 		return false;
