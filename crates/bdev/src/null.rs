@@ -209,6 +209,15 @@ unsafe extern "C" fn null_submit(ioch: *mut spdk_io_channel, io: *mut spdk_bdev_
             }
         }
         2 | 9 | 5 => {}
+        // abort: the target may still wait in this channel's queue
+        16 => {
+            let found = unqueue(ch, (*io).u.abort.bio_to_abort);
+            if found {
+                spdk_bdev_io_complete((*io).u.abort.bio_to_abort, IoStatusArg(-7));
+            }
+            spdk_bdev_io_complete(io, IoStatusArg(if found { 1 } else { -1 }));
+            return;
+        }
         _ => {
             spdk_bdev_io_complete(io, IoStatusArg(-1));
             return;
@@ -222,6 +231,35 @@ unsafe extern "C" fn null_submit(ioch: *mut spdk_io_channel, io: *mut spdk_bdev_
         (*(*(*ch).tail).driver_ctx.as_mut_ptr().cast::<NullIo>()).next = io;
     }
     (*ch).tail = io;
+}
+
+#[inline]
+unsafe fn next_of(io: *mut spdk_bdev_io) -> *mut *mut spdk_bdev_io {
+    ptr::addr_of_mut!((*(*io).driver_ctx.as_mut_ptr().cast::<NullIo>()).next)
+}
+
+/// Takes `target` out of the channel's completion queue; false when it is
+/// not there (already completed, or another channel's).
+unsafe fn unqueue(ch: *mut NullChannel, target: *mut spdk_bdev_io) -> bool {
+    let mut prev: *mut spdk_bdev_io = ptr::null_mut();
+    let mut it = (*ch).head;
+    while !it.is_null() {
+        if it == target {
+            let next = *next_of(it);
+            if prev.is_null() {
+                (*ch).head = next;
+            } else {
+                *next_of(prev) = next;
+            }
+            if (*ch).tail == it {
+                (*ch).tail = prev;
+            }
+            return true;
+        }
+        prev = it;
+        it = *next_of(it);
+    }
+    false
 }
 
 unsafe extern "C" fn null_destruct(ctx: *mut c_void) -> c_int {
