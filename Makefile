@@ -117,7 +117,7 @@ rpc-client-test:
 
 # Each bdev module's test with SPDK's client (scripts/module-tests/*.sh).
 module-test:
-	@set -e; for t in scripts/module-tests/*.sh; do [ -e "$$t" ] || continue; echo "== $$t"; $$t; done
+	@set -e; for t in scripts/module-tests/*.sh; do [ -e "$$t" ] || continue; echo "== $$t"; bash $$t; done
 
 # bdevperf (release build), its test on null bdevs, and the null-bdev
 # figures (4 KiB, QD 128, randread/randwrite, 10 s each on one core).
