@@ -12,7 +12,7 @@ use spdk::thread::ffi::thread::{
     spdk_poller_register, spdk_poller_unregister, spdk_put_io_channel, spdk_thread_send_msg,
 };
 
-use crate::job::{Job, Op, Task};
+use crate::job::{Job, Mix, Op, Task};
 
 /// The run's result: 0, or the first error's negative errno (-1 for a
 /// failed I/O or a data mismatch), as SPDK's g_run_rc.
@@ -64,7 +64,8 @@ pub unsafe extern "C" fn job_run(arg: *mut c_void) {
     }
 }
 
-/// Picks the next offset and operation of task `t` and submits it.
+/// Picks the next offset and operation of task `t` and submits it; plain
+/// reads and writes take the shortest way.
 #[inline]
 unsafe fn submit_single(job: &mut Job, t: *mut Task) {
     let off = if job.is_random {
@@ -82,6 +83,32 @@ unsafe fn submit_single(job: &mut Job, t: *mut Task) {
     };
     let t = &mut *t;
     t.offset_blocks = (off + job.ios_base) * job.io_size_blocks;
+    let read = match job.mix {
+        Mix::Reads => true,
+        Mix::Writes => false,
+        Mix::Mixed => xorshift(&mut job.seed) % 100 < job.rw_percentage as u64,
+        Mix::Other => return submit_other(job, t),
+    };
+    let tp: *mut c_void = (t as *mut Task).cast();
+    let (d, ch, o, n) = (job.desc, job.ch, t.offset_blocks, job.io_size_blocks);
+    t.submit_tsc = spdk_get_ticks();
+    let rc = if read {
+        t.op = Op::Read;
+        spdk_bdev_read_blocks(d, ch, t.buf, o, n, Some(complete), tp)
+    } else {
+        t.op = Op::Write;
+        spdk_bdev_write_blocks(d, ch, t.buf, o, n, Some(complete), tp)
+    };
+    if rc == 0 {
+        job.current_queue_depth += 1;
+    } else {
+        not_submitted(job, t, rc);
+    }
+}
+
+/// Flush, unmap, write_zeroes, and writes carrying a pattern.
+#[inline(never)]
+unsafe fn submit_other(job: &mut Job, t: &mut Task) {
     t.op = match job.fixed_op {
         Some(op) => op,
         None => {
@@ -122,7 +149,6 @@ unsafe fn generate(job: &mut Job, t: &mut Task) {
     }
 }
 
-#[inline]
 unsafe fn submit_task(job: &mut Job, t: &mut Task) {
     let tp: *mut c_void = (t as *mut Task).cast();
     let (d, ch, off, n) = (job.desc, job.ch, t.offset_blocks, job.io_size_blocks);
@@ -143,19 +169,26 @@ unsafe fn submit_task(job: &mut Job, t: &mut Task) {
     };
     if rc == 0 {
         job.current_queue_depth += 1;
-    } else if rc == -libc::ENOMEM {
+    } else {
+        not_submitted(job, t, rc);
+    }
+}
+
+/// No bdev_io free (wait for one) or a submission error.
+#[cold]
+unsafe fn not_submitted(job: &mut Job, t: &mut Task, rc: c_int) {
+    if rc == -libc::ENOMEM {
         // Waiting for a bdev_io counts as in flight.
         t.wait.bdev = job.bdev;
         t.wait.cb_fn = Some(retry);
-        t.wait.cb_arg = tp;
+        t.wait.cb_arg = (t as *mut Task).cast();
         job.current_queue_depth += 1;
-        if spdk_bdev_queue_io_wait(job.bdev, job.ch, &mut t.wait) != 0 {
-            job.current_queue_depth -= 1;
-            submit_failed(job, t, rc);
+        if spdk_bdev_queue_io_wait(job.bdev, job.ch, &mut t.wait) == 0 {
+            return;
         }
-    } else {
-        submit_failed(job, t, rc);
+        job.current_queue_depth -= 1;
     }
+    submit_failed(job, t, rc);
 }
 
 #[cold]
@@ -203,6 +236,31 @@ unsafe extern "C" fn complete(io: *mut spdk_bdev_io, success: bool, arg: *mut c_
     let t = &mut *arg.cast::<Task>();
     let job = &mut *t.job;
     let now = spdk_get_ticks();
+    if !success || job.verify || ERROR_TO_EXIT.load(Ordering::Relaxed) {
+        check_completion(job, t, success);
+    }
+    job.current_queue_depth -= 1;
+    if success {
+        job.io_completed += 1;
+    } else {
+        job.io_failed += 1;
+    }
+    let d = now.wrapping_sub(t.submit_tsc);
+    job.lat_total += d;
+    job.lat_min = job.lat_min.min(d);
+    job.lat_max = job.lat_max.max(d);
+    spdk_bdev_free_io(io);
+    if !job.is_draining {
+        submit_single(job, t);
+    } else {
+        end_task(job);
+    }
+}
+
+/// The uncommon cases of a completion: a failure, another job's failure,
+/// and verify (compare what was read back; the range is free again).
+#[cold]
+unsafe fn check_completion(job: &mut Job, t: &mut Task, success: bool) {
     if ERROR_TO_EXIT.load(Ordering::Relaxed) {
         drain(job);
     } else if !success {
@@ -217,25 +275,9 @@ unsafe extern "C" fn complete(io: *mut spdk_bdev_io, success: bool, arg: *mut c_
         let _ = RUN_RC.compare_exchange(0, -1, Ordering::Relaxed, Ordering::Relaxed);
         drain(job);
     }
-    job.current_queue_depth -= 1;
-    if success {
-        job.io_completed += 1;
-    } else {
-        job.io_failed += 1;
-    }
-    let d = now.wrapping_sub(t.submit_tsc);
-    job.lat_total += d;
-    job.lat_min = job.lat_min.min(d);
-    job.lat_max = job.lat_max.max(d);
     if job.verify {
         let i = in_ios(job, t);
         bit_set(&mut job.outstanding, i, false);
-    }
-    spdk_bdev_free_io(io);
-    if !job.is_draining {
-        submit_single(job, t);
-    } else {
-        end_task(job);
     }
 }
 

@@ -15,6 +15,17 @@ use spdk::util::ffi::cpuset::spdk_cpuset_fmt;
 
 use crate::workload::Workload;
 
+/// How a job picks its operations, for the I/O path's shortest way.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Mix {
+    Reads,
+    Writes,
+    /// Reads and writes by the rw percentage.
+    Mixed,
+    /// A fixed operation other than read/write, or writes with a pattern.
+    Other,
+}
+
 /// What a task submits.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[repr(u8)]
@@ -72,6 +83,7 @@ pub struct Job {
     pub continue_on_failure: bool,
     /// Flush, unmap or write_zeroes for every I/O; None: read/write mix.
     pub fixed_op: Option<Op>,
+    pub mix: Mix,
     pub queue_depth: u32,
     pub seed: u64,
     pub io_completed: u64,
@@ -167,6 +179,16 @@ pub unsafe fn construct(
         Workload::WriteZeroes => Some(Op::WriteZeroes),
         _ => None,
     };
+    let fill = verify || jo.unique_writes;
+    let mix = if fixed_op.is_some() || fill {
+        Mix::Other
+    } else if rw_percentage == 100 {
+        Mix::Reads
+    } else if rw_percentage == 0 {
+        Mix::Writes
+    } else {
+        Mix::Mixed
+    };
     let mask = spdk_cpuset_fmt(spdk_thread_get_cpumask(thread));
     let core_mask = if mask.is_null() {
         String::from("0")
@@ -186,9 +208,10 @@ pub unsafe fn construct(
         is_random: w.random(),
         verify,
         reset,
-        fill: verify || jo.unique_writes,
+        fill,
         continue_on_failure: jo.continue_on_failure,
         fixed_op,
+        mix,
         queue_depth: config.queue_depth,
         seed: seed(),
         io_completed: 0,
