@@ -6,6 +6,8 @@
 //! transport will be built on. Controllers, queue pairs and commands come
 //! later; nothing about them is exported yet.
 
+pub mod model;
+pub mod pcie;
 pub mod request;
 pub mod spec;
 pub mod tcp;

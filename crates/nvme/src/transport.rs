@@ -72,8 +72,15 @@ pub trait CtrlrTransport {
     /// Most SGL elements / PRP list entries one command may use.
     fn max_sges(&self) -> u16;
 
-    /// Creates (and, for fabrics, connects) the admin queue pair.
+    /// Creates (and, for fabrics, connects) the admin queue pair. After a
+    /// controller reset the core drops the old one and calls this again.
     fn create_admin_qpair(&mut self, entries: u32) -> Result<Self::Qpair, i32>;
+    /// Called by the core while the controller is disabled (CSTS.RDY 0),
+    /// just before it sets CC.EN: PCIe programs AQA/ASQ/ACQ from `admin`
+    /// here. Fabrics need nothing (their admin queue is connected first).
+    fn enable(&mut self, _admin: &mut Self::Qpair) -> Result<(), i32> {
+        Ok(())
+    }
     /// Creates an I/O queue pair with identifier `qid` (PCIe: Create I/O
     /// CQ/SQ admin commands, issued through `admin`; fabrics: a new
     /// connection and a Connect command).
