@@ -47,6 +47,13 @@
 #define SPDK_PCI_DRIVER_NEED_MAPPING 0x0001
 #define SPDK_PCI_DRIVER_WC_ACTIVATE 0x0002
 
+/* Registers a PCI driver named `name` before main() runs. */
+#define SPDK_PCI_DRIVER_REGISTER(name, id_table, flags) \
+__attribute__((constructor)) static void _spdk_pci_driver_register_##name(void) \
+{ \
+	spdk_pci_driver_register(#name, id_table, flags); \
+}
+
 struct spdk_cpuset;
 struct spdk_pci_device;
 struct spdk_pci_driver;
@@ -107,6 +114,11 @@ struct spdk_mem_map;
  * A named pool of fixed-size elements.
  */
 struct spdk_mempool;
+
+/**
+ * A registered PCI driver (opaque).
+ */
+struct spdk_pci_driver;
 
 /**
  * A fixed-size FIFO of object pointers.
@@ -227,6 +239,12 @@ struct spdk_pci_id {
   uint16_t subvendor_id;
   uint16_t subdevice_id;
 };
+
+/**
+ * Called for each device offered to a driver: 0 takes (attaches) it, 1
+ * leaves it, -1 stops the enumeration with an error.
+ */
+typedef int (*spdk_pci_enum_cb)(void *enum_ctx, struct spdk_pci_device *dev);
 
 #ifdef __cplusplus
 extern "C" {
@@ -662,6 +680,195 @@ uint32_t spdk_mempool_mem_iter(struct spdk_mempool *mp,
 struct spdk_mempool *spdk_mempool_lookup(const char *name);
 
 /**
+ * Registers a driver by name for the devices of `id_table` (ended by an
+ * entry with vendor_id 0; the table must stay valid). Used by
+ * `SPDK_PCI_DRIVER_REGISTER`. NULL arguments are ignored.
+ */
+void spdk_pci_driver_register(const char *name, struct spdk_pci_id *id_table, uint32_t flags);
+
+/**
+ * The driver registered under `name` ("nvme" is built in), or NULL.
+ */
+struct spdk_pci_driver *spdk_pci_get_driver(const char *name);
+
+/**
+ * SPDK's NVMe driver: every device of class 01:08:02.
+ */
+struct spdk_pci_driver *spdk_pci_nvme_get_driver(void);
+
+/**
+ * Offers every device of `driver` that nobody attached, and that is bound
+ * to vfio-pci, to `enum_cb`; those it takes (0) stay attached until
+ * `spdk_pci_device_detach`. Devices bound to another driver are skipped
+ * with a notice, those VFIO cannot open with an error message. 0, or -1
+ * when the callback returned a negative value or an argument is bad.
+ */
+int spdk_pci_enumerate(struct spdk_pci_driver *driver, spdk_pci_enum_cb enum_cb, void *enum_ctx);
+
+/**
+ * Attaches the device at `pci_address` for `driver` and offers it to
+ * `enum_cb`. 0; -EINVAL (bad argument); -ENODEV (no such device, not one
+ * of the driver's, not bound to vfio-pci, no IOMMU group, no /dev/vfio);
+ * -EACCES (not root); -ENOMEM (no hugepages); -EBUSY (already attached);
+ * -1 when the callback did not take it. The reason is logged.
+ */
+int spdk_pci_device_attach(struct spdk_pci_driver *driver,
+                           spdk_pci_enum_cb enum_cb,
+                           void *enum_ctx,
+                           struct spdk_pci_addr *pci_address);
+
+/**
+ * Releases an attached device: its claim, BAR mappings and VFIO handles.
+ */
+void spdk_pci_device_detach(struct spdk_pci_device *device);
+
+/**
+ * Calls `fn(ctx, dev)` for every attached device.
+ */
+void spdk_pci_for_each_device(void *ctx, void (*fn)(void *ctx, struct spdk_pci_device *dev));
+
+/**
+ * Maps BAR `bar` (through the device's `map_bar`): its address, bus
+ * address and size. 0 or a negative errno.
+ */
+int spdk_pci_device_map_bar(struct spdk_pci_device *dev,
+                            uint32_t bar,
+                            void **mapped_addr,
+                            uint64_t *phys_addr,
+                            uint64_t *size);
+
+/**
+ * Unmaps a BAR mapped with `spdk_pci_device_map_bar`. 0 or a negative errno.
+ */
+int spdk_pci_device_unmap_bar(struct spdk_pci_device *dev, uint32_t bar, void *mapped_addr);
+
+/**
+ * Reads `len` bytes of configuration space at `offset`. 0 or a negative errno.
+ */
+int spdk_pci_device_cfg_read(struct spdk_pci_device *dev, void *buf, uint32_t len, uint32_t offset);
+
+/**
+ * Writes `len` bytes of configuration space at `offset`. 0 or a negative errno.
+ */
+int spdk_pci_device_cfg_write(struct spdk_pci_device *dev,
+                              void *buf,
+                              uint32_t len,
+                              uint32_t offset);
+
+/**
+ * Reads one byte of configuration space.
+ */
+int spdk_pci_device_cfg_read8(struct spdk_pci_device *dev, uint8_t *value, uint32_t offset);
+
+/**
+ * Writes one byte of configuration space.
+ */
+int spdk_pci_device_cfg_write8(struct spdk_pci_device *dev, uint8_t value, uint32_t offset);
+
+/**
+ * Reads two bytes of configuration space.
+ */
+int spdk_pci_device_cfg_read16(struct spdk_pci_device *dev, uint16_t *value, uint32_t offset);
+
+/**
+ * Writes two bytes of configuration space.
+ */
+int spdk_pci_device_cfg_write16(struct spdk_pci_device *dev, uint16_t value, uint32_t offset);
+
+/**
+ * Reads four bytes of configuration space.
+ */
+int spdk_pci_device_cfg_read32(struct spdk_pci_device *dev, uint32_t *value, uint32_t offset);
+
+/**
+ * Writes four bytes of configuration space.
+ */
+int spdk_pci_device_cfg_write32(struct spdk_pci_device *dev, uint32_t value, uint32_t offset);
+
+/**
+ * The PCIe Device Serial Number capability as 16 hex digits. 0, or -1
+ * when the device has none or `len` < 17.
+ */
+int spdk_pci_device_get_serial_number(struct spdk_pci_device *dev, char *sn, size_t len);
+
+/**
+ * Claims the device for this process: a lock on
+ * /var/tmp/spdk_pci_lock_<BDF>. 0, -EACCES when claimed already (here or
+ * by another process, whose pid is logged), or a negative errno.
+ */
+int spdk_pci_device_claim(struct spdk_pci_device *dev);
+
+/**
+ * Releases a claim (the lock file goes away).
+ */
+void spdk_pci_device_unclaim(struct spdk_pci_device *dev);
+
+/**
+ * Whether the device was removed from the system (hot removal).
+ */
+bool spdk_pci_device_is_removed(struct spdk_pci_device *dev);
+
+/**
+ * "pci" for the devices of this layer.
+ */
+const char *spdk_pci_device_get_type(const struct spdk_pci_device *dev);
+
+/**
+ * The device's address (all zero for NULL).
+ */
+struct spdk_pci_addr spdk_pci_device_get_addr(struct spdk_pci_device *dev);
+
+/**
+ * The device's PCI domain.
+ */
+uint32_t spdk_pci_device_get_domain(struct spdk_pci_device *dev);
+
+/**
+ * The device's bus number.
+ */
+uint8_t spdk_pci_device_get_bus(struct spdk_pci_device *dev);
+
+/**
+ * The device's device number on its bus.
+ */
+uint8_t spdk_pci_device_get_dev(struct spdk_pci_device *dev);
+
+/**
+ * The device's function number.
+ */
+uint8_t spdk_pci_device_get_func(struct spdk_pci_device *dev);
+
+/**
+ * The device's ids (all zero for NULL).
+ */
+struct spdk_pci_id spdk_pci_device_get_id(struct spdk_pci_device *dev);
+
+/**
+ * The device's vendor id.
+ */
+uint16_t spdk_pci_device_get_vendor_id(struct spdk_pci_device *dev);
+
+/**
+ * The device's device id.
+ */
+uint16_t spdk_pci_device_get_device_id(struct spdk_pci_device *dev);
+
+/**
+ * The device's subsystem vendor id.
+ */
+uint16_t spdk_pci_device_get_subvendor_id(struct spdk_pci_device *dev);
+
+/**
+ * The device's subsystem device id.
+ */
+uint16_t spdk_pci_device_get_subdevice_id(struct spdk_pci_device *dev);
+
+/**
+ * The NUMA node of the device, or `SPDK_ENV_NUMA_ID_ANY` when unknown.
+ */
+int spdk_pci_device_get_numa_id(struct spdk_pci_device *dev);
+
+/**
  * Creates a ring of type `type` that holds up to `count` object pointers
  * (exactly `count`: no power-of-two rounding is visible). `numa_id` is a
  * placement hint. Returns NULL for an unknown type, a count of 0 or above
@@ -708,5 +915,39 @@ size_t spdk_ring_dequeue(struct spdk_ring *ring, void **objs, size_t count);
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
+
+/* A PCI function handed to a driver's enumerate callback. `dev_handle` and
+ * `internal` belong to the env layer; the callbacks are how the device's
+ * BARs and configuration space are reached. */
+struct spdk_pci_device {
+	struct spdk_pci_device		*parent;
+	void				*dev_handle;
+	struct spdk_pci_addr		addr;
+	struct spdk_pci_id		id;
+	union {
+		int			numa_id;
+		int			socket_id; /* older name of numa_id */
+	};
+	const char			*type;
+
+	int (*map_bar)(struct spdk_pci_device *dev, uint32_t bar,
+		       void **mapped_addr, uint64_t *phys_addr, uint64_t *size);
+	int (*unmap_bar)(struct spdk_pci_device *dev, uint32_t bar,
+			 void *addr);
+	int (*cfg_read)(struct spdk_pci_device *dev, void *value,
+			uint32_t len, uint32_t offset);
+	int (*cfg_write)(struct spdk_pci_device *dev, void *value,
+			 uint32_t len, uint32_t offset);
+
+	struct _spdk_pci_device_internal {
+		struct spdk_pci_driver		*driver;
+		bool				attached;
+		/* the lock file held by spdk_pci_device_claim(), or -1 */
+		int				claim_fd;
+		bool				pending_removal;
+		bool				removed;
+		TAILQ_ENTRY(spdk_pci_device)	tailq;
+	} internal;
+};
 
 #endif  /* SPDK_ENV_H */

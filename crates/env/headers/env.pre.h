@@ -38,6 +38,13 @@
 #define SPDK_PCI_DRIVER_NEED_MAPPING 0x0001
 #define SPDK_PCI_DRIVER_WC_ACTIVATE 0x0002
 
+/* Registers a PCI driver named `name` before main() runs. */
+#define SPDK_PCI_DRIVER_REGISTER(name, id_table, flags) \
+__attribute__((constructor)) static void _spdk_pci_driver_register_##name(void) \
+{ \
+	spdk_pci_driver_register(#name, id_table, flags); \
+}
+
 struct spdk_cpuset;
 struct spdk_pci_device;
 struct spdk_pci_driver;

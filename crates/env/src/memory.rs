@@ -83,6 +83,23 @@ pub fn set_allow_hugepages(allow: bool) {
     ALLOW_HUGE.store(allow, Ordering::Relaxed);
 }
 
+/// Whether new regions may use hugepages.
+pub fn hugepages_allowed() -> bool {
+    ALLOW_HUGE.load(Ordering::Relaxed)
+}
+
+/// Hugepages of the default size the kernel has set aside (HugePages_Total).
+pub fn hugepages_configured() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find_map(|l| l.strip_prefix("HugePages_Total:"))
+                .and_then(|v| v.trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 /// Takes hugepages from files in the hugetlbfs mounted at `dir`, named
 /// `<prefix>map_<n>` and unlinked once mapped, as SPDK names them.
 pub fn set_hugedir(dir: Option<(String, String)>) {

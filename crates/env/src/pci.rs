@@ -1,5 +1,9 @@
-//! PCI addresses. Device enumeration and BAR mapping come with the NVMe
-//! driver (VFIO); this holds what needs no device.
+//! PCI addresses, and (submodules) devices found in sysfs and driven
+//! through VFIO: SPDK's env PCI layer without DPDK.
+
+pub mod device;
+pub mod sysfs;
+pub mod vfio;
 
 use std::cmp::Ordering;
 

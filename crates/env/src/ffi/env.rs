@@ -7,6 +7,7 @@ use std::ffi::{c_char, c_int, c_uint, c_void, CStr};
 use std::ptr::{self, NonNull};
 
 pub mod mempool;
+pub mod pci_device;
 pub mod ring;
 
 /// Longest memzone name, including the terminating NUL.
