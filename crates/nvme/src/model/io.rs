@@ -1,0 +1,192 @@
+//! The model's NVM commands, on RAM disks.
+
+use super::device::*;
+use crate::spec::cmd::{Cmd, DsmRange, SccSourceRange};
+use crate::spec::Pod;
+
+const OPC_FLUSH: u8 = 0x00;
+const OPC_WRITE: u8 = 0x01;
+const OPC_READ: u8 = 0x02;
+const OPC_COMPARE: u8 = 0x05;
+const OPC_WRITE_ZEROES: u8 = 0x08;
+const OPC_DATASET_MANAGEMENT: u8 = 0x09;
+const OPC_COPY: u8 = 0x19;
+
+const SC_COMPARE_FAILURE: u16 = 0x85;
+
+impl Device {
+    pub(super) fn io(&mut self, sqid: u16, cmd: &Cmd) -> Outcome {
+        if self.hold_io {
+            self.held.push(Held { sqid, cmd: *cmd });
+            return None;
+        }
+        let Some(disk) = self.disks.get((cmd.nsid as usize).wrapping_sub(1)) else {
+            return fail(SCT_GENERIC, SC_INVALID_NAMESPACE);
+        };
+        let ns = disk.cfg;
+        let bs = ns.block_size as u64;
+        let slba = (cmd.cdw11 as u64) << 32 | cmd.cdw10 as u64;
+        let nlb = (cmd.cdw12 & 0xffff) as u64 + 1;
+        let in_range = |slba: u64, nlb: u64| slba.checked_add(nlb).is_some_and(|e| e <= ns.blocks);
+        match cmd.opc() {
+            OPC_FLUSH => OK,
+            OPC_READ | OPC_WRITE | OPC_COMPARE => {
+                if !in_range(slba, nlb) {
+                    return fail(SCT_GENERIC, SC_LBA_OUT_OF_RANGE);
+                }
+                let len = nlb * bs;
+                if self.cfg.mdts != 0 && len > 4096u64 << self.cfg.mdts {
+                    return fail(SCT_GENERIC, SC_INVALID_FIELD);
+                }
+                if self.cfg.rings_only {
+                    return OK;
+                }
+                self.rw(cmd, slba, nlb)
+            }
+            OPC_WRITE_ZEROES => {
+                if !in_range(slba, nlb) {
+                    return fail(SCT_GENERIC, SC_LBA_OUT_OF_RANGE);
+                }
+                self.zero(cmd.nsid, slba, nlb);
+                OK
+            }
+            OPC_DATASET_MANAGEMENT => self.dsm(cmd),
+            OPC_COPY => self.copy(cmd),
+            _ => fail(SCT_GENERIC, SC_INVALID_OPCODE),
+        }
+    }
+
+    fn rw(&mut self, cmd: &Cmd, slba: u64, nlb: u64) -> Outcome {
+        let i = cmd.nsid as usize - 1;
+        let (bs, ms) = (
+            self.disks[i].cfg.block_size as usize,
+            self.disks[i].cfg.md_size as usize,
+        );
+        let range = slba as usize * bs..(slba + nlb) as usize * bs;
+        let mrange = slba as usize * ms..(slba + nlb) as usize * ms;
+        // The separate metadata buffer, contiguous at MPTR.
+        let md = if ms > 0 {
+            let len = nlb as usize * ms;
+            if !self.reachable(cmd.mptr, len as u64) {
+                return fail(SCT_GENERIC, SC_DATA_TRANSFER_ERROR);
+            }
+            // SAFETY: reachable host memory of len bytes.
+            Some(unsafe { std::slice::from_raw_parts_mut(cmd.mptr as *mut u8, len) })
+        } else {
+            None
+        };
+        let r = match cmd.opc() {
+            OPC_READ => {
+                let r = self.to_host(cmd, &self.disks[i].data[range]);
+                if let (Ok(()), Some(md)) = (r, md) {
+                    md.copy_from_slice(&self.disks[i].md[mrange]);
+                }
+                r
+            }
+            OPC_WRITE => {
+                // Into a copy first: a failed transfer changes nothing.
+                let mut buf = vec![0u8; range.len()];
+                let r = self.from_host(cmd, &mut buf);
+                if r.is_ok() {
+                    self.disks[i].data[range].copy_from_slice(&buf);
+                    if let Some(md) = md {
+                        self.disks[i].md[mrange].copy_from_slice(md);
+                    }
+                }
+                r
+            }
+            _ => {
+                let mut buf = vec![0u8; range.len()];
+                let r = self.from_host(cmd, &mut buf);
+                if r.is_ok() {
+                    let same = buf == self.disks[i].data[range]
+                        && md.is_none_or(|m| *m == self.disks[i].md[mrange]);
+                    if !same {
+                        return fail(SCT_MEDIA, SC_COMPARE_FAILURE);
+                    }
+                }
+                r
+            }
+        };
+        match r {
+            Ok(()) => OK,
+            Err(sc) => fail(SCT_GENERIC, sc),
+        }
+    }
+
+    fn zero(&mut self, nsid: u32, slba: u64, nlb: u64) {
+        let d = &mut self.disks[nsid as usize - 1];
+        let bs = d.cfg.block_size as usize;
+        let ms = d.cfg.md_size as usize;
+        if !d.data.is_empty() {
+            d.data[slba as usize * bs..(slba + nlb) as usize * bs].fill(0);
+        }
+        d.md[slba as usize * ms..(slba + nlb) as usize * ms].fill(0);
+    }
+
+    fn dsm(&mut self, cmd: &Cmd) -> Outcome {
+        let nr = (cmd.cdw10 & 0xff) as usize + 1;
+        let mut buf = vec![0u8; nr * 16];
+        if let Err(sc) = self.from_host(cmd, &mut buf) {
+            return fail(SCT_GENERIC, sc);
+        }
+        let blocks = self.disks[cmd.nsid as usize - 1].cfg.blocks;
+        let ranges: Vec<DsmRange> = buf.chunks(16).filter_map(DsmRange::read_from).collect();
+        for r in &ranges {
+            let (s, n) = (r.starting_lba, r.length as u64);
+            if s.checked_add(n).is_none_or(|e| e > blocks) {
+                return fail(SCT_GENERIC, SC_LBA_OUT_OF_RANGE);
+            }
+        }
+        // Deallocate: the blocks read as zeroes (DLFEAT says so).
+        if cmd.cdw11 & 4 != 0 {
+            for r in ranges {
+                self.zero(cmd.nsid, r.starting_lba, r.length as u64);
+            }
+        }
+        OK
+    }
+
+    fn copy(&mut self, cmd: &Cmd) -> Outcome {
+        let nr = (cmd.cdw12 & 0xff) as usize + 1;
+        if (cmd.cdw12 >> 8) & 0xf != 0 {
+            // Only source range format 0.
+            return fail(SCT_GENERIC, SC_INVALID_FIELD);
+        }
+        let mut buf = vec![0u8; nr * 32];
+        if let Err(sc) = self.from_host(cmd, &mut buf) {
+            return fail(SCT_GENERIC, sc);
+        }
+        let i = cmd.nsid as usize - 1;
+        let (blocks, bs) = (
+            self.disks[i].cfg.blocks,
+            self.disks[i].cfg.block_size as usize,
+        );
+        let ranges: Vec<SccSourceRange> = buf
+            .chunks(32)
+            .filter_map(SccSourceRange::read_from)
+            .collect();
+        let total: u64 = ranges.iter().map(|r| r.nlb as u64 + 1).sum();
+        let sdlba = (cmd.cdw11 as u64) << 32 | cmd.cdw10 as u64;
+        if sdlba.checked_add(total).is_none_or(|e| e > blocks) {
+            return fail(SCT_GENERIC, SC_LBA_OUT_OF_RANGE);
+        }
+        let mut data = Vec::with_capacity(total as usize * bs);
+        for r in &ranges {
+            let n = r.nlb as u64 + 1;
+            if r.slba.checked_add(n).is_none_or(|e| e > blocks) {
+                return fail(SCT_GENERIC, SC_LBA_OUT_OF_RANGE);
+            }
+            if !self.cfg.rings_only {
+                data.extend_from_slice(
+                    &self.disks[i].data[r.slba as usize * bs..(r.slba + n) as usize * bs],
+                );
+            }
+        }
+        if !self.cfg.rings_only {
+            let d = sdlba as usize * bs;
+            self.disks[i].data[d..d + data.len()].copy_from_slice(&data);
+        }
+        OK
+    }
+}

@@ -1,0 +1,167 @@
+//! An in-memory NVMe controller for tests and the benchmark.
+//!
+//! The "device" ([`Model`]) has its registers in ordinary memory and works
+//! the queues the host programs into them, reading commands and PRP/SGL
+//! lists from host memory and writing completions there, as a PCIe
+//! controller does by DMA (IOVA = VA; only memory registered with the
+//! environment is reachable, as behind an IOMMU). The host side is the
+//! real PCIe queue code ([`crate::pcie::PcieQpair`]) over those registers
+//! ([`ModelCtrlr`], [`ModelQpair`]).
+//!
+//! The device runs when [`Model::step`] is called, and, unless
+//! [`Model::set_auto_step`] turned it off, whenever the host polls or waits
+//! on it. It can hold commands, raise asynchronous events and misbehave on
+//! request (unknown CIDs, duplicate completions, a wrong phase, controller
+//! fatal status) to exercise the host's error paths.
+//!
+//! It is reachable from Rust only: no transport type of the C API names it.
+
+mod admin;
+mod device;
+mod dma;
+mod io;
+mod transport;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Once;
+
+pub use device::Device;
+pub use transport::{ModelCtrlr, ModelQpair};
+
+/// A namespace of the model.
+#[derive(Clone, Copy, Debug)]
+pub struct ModelNs {
+    pub blocks: u64,
+    /// 512 or 4096 (any power of two from 512 works).
+    pub block_size: u32,
+    /// Separate metadata bytes per block (0: none).
+    pub md_size: u16,
+    /// Optimal I/O boundary, in blocks (0: none).
+    pub noiob: u16,
+}
+
+impl Default for ModelNs {
+    fn default() -> Self {
+        ModelNs {
+            blocks: 2048,
+            block_size: 512,
+            md_size: 0,
+            noiob: 0,
+        }
+    }
+}
+
+/// What the model is and how it behaves.
+#[derive(Clone, Debug)]
+pub struct ModelConfig {
+    pub namespaces: Vec<ModelNs>,
+    /// I/O queues the controller grants (Number of Queues).
+    pub max_io_queues: u16,
+    /// CAP.MQES: largest queue, 0's based.
+    pub mqes: u16,
+    /// Identify MDTS (0: no limit), in 4 KiB pages as a power of two.
+    pub mdts: u8,
+    /// CAP.TO: ready timeout in 500 ms units.
+    pub cap_to: u8,
+    /// Identify SGLS.supported: 0 none, 1 byte aligned, 2 dword aligned.
+    pub sgl: u8,
+    /// Identify KAS (keep alive granularity, 100 ms units; 0: none).
+    pub kas: u16,
+    /// Reads and writes move no data (benchmark).
+    pub rings_only: bool,
+    /// CSTS reads before RDY follows CC.EN.
+    pub ready_delay: u32,
+    /// RDY never follows CC.EN = 1 (a controller that does not come up).
+    pub never_ready: bool,
+    /// Doorbell Buffer Config supported; the model's host side uses it.
+    pub shadow_doorbells: bool,
+    /// Largest transfer the host side sizes its PRP lists for.
+    pub max_xfer: u32,
+    /// How long the host side waits for its own admin commands.
+    pub internal_timeout_us: u64,
+}
+
+impl Default for ModelConfig {
+    fn default() -> Self {
+        ModelConfig {
+            namespaces: vec![ModelNs::default()],
+            max_io_queues: 16,
+            mqes: 1023,
+            mdts: 10,
+            cap_to: 2,
+            sgl: 0,
+            kas: 0,
+            rings_only: false,
+            ready_delay: 1,
+            never_ready: false,
+            shadow_doorbells: false,
+            max_xfer: 4 << 20,
+            internal_timeout_us: 2_000_000,
+        }
+    }
+}
+
+/// The device, shared by the test (or benchmark) and the host transport.
+#[derive(Clone)]
+pub struct Model {
+    dev: Rc<RefCell<Device>>,
+}
+
+impl Model {
+    /// A model controller, disabled, with zeroed disks.
+    pub fn new(cfg: ModelConfig) -> Model {
+        ensure_env();
+        Model {
+            dev: Rc::new(RefCell::new(Device::new(cfg))),
+        }
+    }
+
+    /// The host's view: register access and queue creation.
+    pub fn ctrlr(&self) -> ModelCtrlr {
+        ModelCtrlr::new(self.dev.clone())
+    }
+
+    /// Lets the device work its queues once; returns the commands it
+    /// consumed.
+    pub fn step(&self) -> usize {
+        self.dev.borrow_mut().step()
+    }
+
+    /// Whether the device also runs when the host polls or waits.
+    pub fn set_auto_step(&self, on: bool) {
+        self.dev.borrow_mut().auto_step = on;
+    }
+
+    /// Runs `f` on the device (faults, held commands, disks).
+    pub fn with<R>(&self, f: impl FnOnce(&mut Device) -> R) -> R {
+        f(&mut self.dev.borrow_mut())
+    }
+}
+
+/// Brings the environment up once per process (no hugepages needed), so
+/// that DMA memory has IOVAs (IOVA = VA) as under VFIO. For tests and
+/// benchmarks; applications call `spdk_env_init` themselves.
+pub fn ensure_env() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        if !spdk_env::init::is_initialized() {
+            let o = spdk_env::init::Options {
+                name: "nvme_model".into(),
+                core_mask: Some("0x1".into()),
+                shm_id: -1,
+                no_huge: true,
+                ..Default::default()
+            };
+            if let Err(e) = spdk_env::init::init(o) {
+                spdk_log::errlog!("environment initialization failed: {}", e);
+            }
+            // init pins the calling thread to the main core; tests and
+            // benchmarks run where the scheduler puts them.
+            spdk_env::cores::unaffinitize();
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests;
