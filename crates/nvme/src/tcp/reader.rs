@@ -153,72 +153,13 @@ impl PduReader {
 
     /// Validates the common header; returns the PDU length to read.
     fn check_common_header(&self) -> Result<usize, RecvError> {
-        let mut chb = [0u8; CH_LEN];
-        chb.copy_from_slice(&self.buf[..CH_LEN]);
-        let ch = CommonHeader::parse(&chb);
-        let h = &self.buf[..];
-        let bad = |fei| fatal(Fes::InvalidHeaderField, fei, h);
-        let t = PduType::from_u8(ch.pdu_type).ok_or_else(|| bad(off::PDU_TYPE))?;
-        if t.host_to_controller() != (self.role == Role::Controller) {
-            return Err(bad(off::PDU_TYPE));
-        }
-        let is_ic = matches!(t, PduType::IcReq | PduType::IcResp);
-        let is_term = matches!(t, PduType::H2CTermReq | PduType::C2HTermReq);
-        if (is_ic && self.connected) || (!is_ic && !is_term && !self.connected) {
-            return Err(fatal(Fes::PduSequenceError, 0, h));
-        }
-        let hlen = t.hlen();
-        if usize::from(ch.hlen) != hlen {
-            return Err(bad(off::HLEN));
-        }
-        let hdgst = self.opts.hdgst && t.has_hdgst() && self.connected;
-        if (ch.flags & CH_FLAGS_HDGSTF != 0) != hdgst {
-            return Err(bad(off::FLAGS));
-        }
-        let plen = ch.plen as usize;
-        let header_end = hlen + if hdgst { DIGEST_LEN } else { 0 };
-        let ddgst_flag = ch.flags & CH_FLAGS_DDGSTF != 0;
-        if is_ic {
-            if plen != hlen {
-                return Err(bad(off::PLEN));
-            }
-        } else if is_term {
-            if plen <= hlen || plen > TERM_REQ_PDU_MAX {
-                return Err(bad(off::PLEN));
-            }
-        } else if !t.carries_data() {
-            if ddgst_flag {
-                return Err(bad(off::FLAGS));
-            }
-            if plen != header_end {
-                return Err(bad(off::PLEN));
-            }
-        } else if plen == header_end {
-            // A data PDU without data: no data digest, PDO unused.
-            if ddgst_flag {
-                return Err(bad(off::FLAGS));
-            }
-        } else {
-            if plen < header_end {
-                return Err(bad(off::PLEN));
-            }
-            if ddgst_flag != self.opts.ddgst {
-                return Err(bad(off::FLAGS));
-            }
-            let pdo = usize::from(ch.pdo);
-            let align = (usize::from(self.opts.pda.min(PDA_MAX)) + 1) * 4;
-            if pdo < header_end || (self.opts.pda != 0 && !pdo.is_multiple_of(align)) {
-                return Err(bad(off::PDO));
-            }
-            let dd = if ddgst_flag { DIGEST_LEN } else { 0 };
-            if plen < pdo + dd + 1 {
-                return Err(bad(off::PLEN));
-            }
-            if plen - pdo - dd > self.max_data as usize {
-                return Err(fatal(Fes::DataTransferLimitExceeded, 0, h));
-            }
-        }
-        Ok(plen)
+        check_common_header(
+            self.role,
+            self.connected,
+            &self.opts,
+            self.max_data,
+            &self.buf[..CH_LEN],
+        )
     }
 
     /// Decodes the complete PDU in `buf` (its header was validated).
@@ -346,4 +287,81 @@ impl PduReader {
         }
         Ok(pdu)
     }
+}
+
+/// Validates a common header `h` (8 bytes) received by `role` with the
+/// negotiated `opts` (`connected`: the ICReq/ICResp exchange is done);
+/// returns the PDU length. `max_data` bounds the data of one PDU.
+pub(crate) fn check_common_header(
+    role: Role,
+    connected: bool,
+    opts: &DigestOpts,
+    max_data: u32,
+    h: &[u8],
+) -> Result<usize, RecvError> {
+    let mut chb = [0u8; CH_LEN];
+    chb.copy_from_slice(&h[..CH_LEN]);
+    let ch = CommonHeader::parse(&chb);
+    let bad = |fei| fatal(Fes::InvalidHeaderField, fei, h);
+    let t = PduType::from_u8(ch.pdu_type).ok_or_else(|| bad(off::PDU_TYPE))?;
+    if t.host_to_controller() != (role == Role::Controller) {
+        return Err(bad(off::PDU_TYPE));
+    }
+    let is_ic = matches!(t, PduType::IcReq | PduType::IcResp);
+    let is_term = matches!(t, PduType::H2CTermReq | PduType::C2HTermReq);
+    if (is_ic && connected) || (!is_ic && !is_term && !connected) {
+        return Err(fatal(Fes::PduSequenceError, 0, h));
+    }
+    let hlen = t.hlen();
+    if usize::from(ch.hlen) != hlen {
+        return Err(bad(off::HLEN));
+    }
+    let hdgst = opts.hdgst && t.has_hdgst() && connected;
+    if (ch.flags & CH_FLAGS_HDGSTF != 0) != hdgst {
+        return Err(bad(off::FLAGS));
+    }
+    let plen = ch.plen as usize;
+    let header_end = hlen + if hdgst { DIGEST_LEN } else { 0 };
+    let ddgst_flag = ch.flags & CH_FLAGS_DDGSTF != 0;
+    if is_ic {
+        if plen != hlen {
+            return Err(bad(off::PLEN));
+        }
+    } else if is_term {
+        if plen <= hlen || plen > TERM_REQ_PDU_MAX {
+            return Err(bad(off::PLEN));
+        }
+    } else if !t.carries_data() {
+        if ddgst_flag {
+            return Err(bad(off::FLAGS));
+        }
+        if plen != header_end {
+            return Err(bad(off::PLEN));
+        }
+    } else if plen == header_end {
+        // A data PDU without data: no data digest, PDO unused.
+        if ddgst_flag {
+            return Err(bad(off::FLAGS));
+        }
+    } else {
+        if plen < header_end {
+            return Err(bad(off::PLEN));
+        }
+        if ddgst_flag != opts.ddgst {
+            return Err(bad(off::FLAGS));
+        }
+        let pdo = usize::from(ch.pdo);
+        let align = (usize::from(opts.pda.min(PDA_MAX)) + 1) * 4;
+        if pdo < header_end || (opts.pda != 0 && !pdo.is_multiple_of(align)) {
+            return Err(bad(off::PDO));
+        }
+        let dd = if ddgst_flag { DIGEST_LEN } else { 0 };
+        if plen < pdo + dd + 1 {
+            return Err(bad(off::PLEN));
+        }
+        if plen - pdo - dd > max_data as usize {
+            return Err(fatal(Fes::DataTransferLimitExceeded, 0, h));
+        }
+    }
+    Ok(plen)
 }
