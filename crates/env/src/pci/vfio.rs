@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::ffi::{c_void, CString};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 const VFIO_API_VERSION: libc::c_int = 0;
@@ -27,12 +28,15 @@ const VFIO_GROUP_GET_DEVICE_FD: libc::c_ulong = 0x3b6a;
 const VFIO_DEVICE_GET_INFO: libc::c_ulong = 0x3b6b;
 const VFIO_DEVICE_GET_REGION_INFO: libc::c_ulong = 0x3b6c;
 const VFIO_DEVICE_RESET: libc::c_ulong = 0x3b6f;
+const VFIO_IOMMU_GET_INFO: libc::c_ulong = 0x3b70;
 const VFIO_IOMMU_MAP_DMA: libc::c_ulong = 0x3b71;
 const VFIO_IOMMU_UNMAP_DMA: libc::c_ulong = 0x3b72;
 const VFIO_GROUP_FLAGS_VIABLE: u32 = 1;
 const VFIO_DEVICE_FLAGS_RESET: u32 = 1;
 const VFIO_REGION_INFO_FLAG_MMAP: u32 = 4;
 const VFIO_DMA_MAP_FLAG_READ_WRITE: u32 = 3;
+const VFIO_IOMMU_INFO_CAPS: u32 = 2;
+const VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE: u16 = 1;
 
 /// Region index of the configuration space (`VFIO_PCI_CONFIG_REGION_INDEX`).
 pub const CONFIG_REGION: u32 = 7;
@@ -160,6 +164,57 @@ unsafe impl Send for Container {}
 
 static VFIO: Mutex<Option<Container>> = Mutex::new(None);
 
+/// The highest IOVA the IOMMU translates (u64::MAX: not told).
+static IOVA_END: AtomicU64 = AtomicU64::new(u64::MAX);
+
+/// The end of the IOMMU's IOVA ranges (VFIO_IOMMU_GET_INFO's IOVA range
+/// capability), when the kernel tells it.
+fn iova_end(container: RawFd) -> Option<u64> {
+    // struct vfio_iommu_type1_info: argsz, flags, iova_pgsizes, cap_offset.
+    let mut buf = vec![0u64; 3];
+    buf[0] = 24;
+    // SAFETY: the kernel writes at most argsz bytes of our buffer.
+    if unsafe { libc::ioctl(container, VFIO_IOMMU_GET_INFO, buf.as_mut_ptr()) } != 0 {
+        return None;
+    }
+    let need = (buf[0] & 0xffff_ffff) as usize;
+    if need > 24 && need < 1 << 16 {
+        buf = vec![0u64; need.div_ceil(8)];
+        buf[0] = need as u64;
+        // SAFETY: as above, with room for the capabilities.
+        if unsafe { libc::ioctl(container, VFIO_IOMMU_GET_INFO, buf.as_mut_ptr()) } != 0 {
+            return None;
+        }
+    }
+    let bytes: Vec<u8> = buf.iter().flat_map(|w| w.to_ne_bytes()).collect();
+    let rd32 = |o: usize| {
+        bytes
+            .get(o..o + 4)
+            .map(|b| u32::from_ne_bytes(b.try_into().unwrap()))
+    };
+    let rd64 = |o: usize| {
+        bytes
+            .get(o..o + 8)
+            .map(|b| u64::from_ne_bytes(b.try_into().unwrap()))
+    };
+    if rd32(4)? & VFIO_IOMMU_INFO_CAPS == 0 {
+        return None;
+    }
+    let mut off = rd32(16)? as usize;
+    for _ in 0..16 {
+        if off == 0 || off + 8 > bytes.len() {
+            return None;
+        }
+        let id = rd32(off)? as u16;
+        if id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE {
+            let n = rd32(off + 8)? as usize;
+            return (0..n).filter_map(|i| rd64(off + 16 + i * 16 + 8)).max();
+        }
+        off = rd32(off + 4)? as usize;
+    }
+    None
+}
+
 /// Maps (or unmaps) a registered region in the container whose fd is the
 /// context: IOVA = VA.
 unsafe extern "C" fn dma_notify(
@@ -170,6 +225,13 @@ unsafe extern "C" fn dma_notify(
     len: usize,
 ) -> i32 {
     let fd = ctx as usize as RawFd;
+    let end = IOVA_END.load(Ordering::Relaxed);
+    if action == 0 && (vaddr as u64).saturating_add(len as u64 - 1) > end {
+        spdk_log::errlog!(
+            "cannot DMA-map {vaddr:p} (+{len:#x}): the IOMMU translates IOVAs up to {end:#x} only, and IOVA = VA needs the whole user address space (an IOMMU address width of 48 bits; QEMU: intel-iommu,aw-bits=48)"
+        );
+        return -libc::EINVAL;
+    }
     if action == 0 {
         let m = DmaMap {
             argsz: size_of::<DmaMap>() as u32,
@@ -272,6 +334,10 @@ fn join_group(c: &mut Container, dir: &Path, num: u32) -> Result<(), i32> {
                 libc::ioctl(fd.as_raw_fd(), VFIO_GROUP_UNSET_CONTAINER);
                 return Err(-e);
             }
+            IOVA_END.store(
+                iova_end(c.fd.as_raw_fd()).unwrap_or(u64::MAX),
+                Ordering::Relaxed,
+            );
             let ctx = c.fd.as_raw_fd() as usize as *mut c_void;
             match mem_map::alloc_map(0, Some(dma_notify), None, ctx) {
                 Some(m) => c.dma = m,
