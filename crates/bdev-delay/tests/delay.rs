@@ -3,15 +3,13 @@
 //! aborting held completions, errors, JSON output, deferred creation,
 //! hot remove, delete, and an I/O path that allocates nothing.
 
-mod common;
-
 use std::ptr;
 use std::time::{Duration, Instant};
 
 use ::spdk_bdev::ffi::bdev::*;
-use common::*;
 use spdk_bdev_delay as delay;
 use spdk_bdev_delay::{Latencies, LatencyType};
+use spdk_bdev_testkit::*;
 
 #[global_allocator]
 static GLOBAL: spdk_util::alloc_count::CountingAlloc = spdk_util::alloc_count::CountingAlloc;

@@ -4,12 +4,10 @@
 //! counts, queue depth, clear, errors, JSON output, deferred creation,
 //! hot remove and delete.
 
-mod common;
-
 use ::spdk_bdev::ffi::bdev::*;
-use common::*;
 use spdk_bdev_error as err;
 use spdk_bdev_error::{ErrorType, InjectOpts, IoType};
+use spdk_bdev_testkit::*;
 
 fn inj(io_type: IoType, error_type: ErrorType, num: u32) -> InjectOpts {
     InjectOpts {

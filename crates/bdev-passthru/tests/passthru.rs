@@ -4,14 +4,12 @@
 //! (and the bdev coming back with it), and an I/O path that allocates
 //! nothing.
 
-mod common;
-
 use std::ptr;
 use std::sync::atomic::Ordering;
 
 use ::spdk_bdev::ffi::bdev::*;
-use common::*;
 use spdk_bdev_passthru as pt;
+use spdk_bdev_testkit::*;
 
 #[global_allocator]
 static GLOBAL: spdk_util::alloc_count::CountingAlloc = spdk_util::alloc_count::CountingAlloc;

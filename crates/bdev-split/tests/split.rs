@@ -3,14 +3,12 @@
 //! claim on the base, sizes and clamping, errors, JSON output, delete
 //! with a part open, hot remove of the base.
 
-mod common;
-
 use std::ptr;
 
 use ::spdk_bdev::ffi::bdev::*;
 use ::spdk_bdev::ffi::bdev_module::spdk_bdev_module_claim_bdev;
-use common::*;
 use spdk_bdev_split as split;
+use spdk_bdev_testkit::*;
 
 fn part_uuid(base: &[u8; 16], offset: u64, num: u64) -> [u8; 16] {
     let mut name = base.to_vec();

@@ -1,0 +1,301 @@
+//! For the modules on files (aio, uring): page-aligned buffers, temporary
+//! files, loop devices, and I/O counted by plain counters, so a test can
+//! check that steady-state I/O allocates nothing.
+
+use std::ffi::{c_int, c_void};
+use std::io::{Read, Seek};
+use std::ptr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use ::spdk_bdev::ffi::bdev::*;
+use ::spdk_bdev::ffi::bdev_module::*;
+
+use crate::bdevs::Open;
+use crate::env::Env;
+
+static DONE: AtomicUsize = AtomicUsize::new(0);
+static OK: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts the completion (see [`done`], [`ok`]) and frees the I/O.
+///
+/// # Safety
+/// Called by the library as a completion callback.
+pub unsafe extern "C" fn io_done(io: *mut spdk_bdev_io, success: bool, _arg: *mut c_void) {
+    DONE.fetch_add(1, Ordering::SeqCst);
+    if success {
+        OK.fetch_add(1, Ordering::SeqCst);
+    }
+    spdk_bdev_free_io(io);
+}
+
+/// [`io_done`] as a completion callback.
+pub const IO_DONE: spdk_bdev_io_completion_cb = Some(io_done);
+
+/// I/Os completed through [`io_done`] so far.
+pub fn done() -> usize {
+    DONE.load(Ordering::SeqCst)
+}
+
+/// Of those, the successful ones.
+pub fn ok() -> usize {
+    OK.load(Ordering::SeqCst)
+}
+
+/// Polls until `n` more I/Os (counted from `base`) have completed
+/// (panics after 10 s). Allocates nothing.
+pub fn wait_io(env: &Env, base: usize, n: usize) {
+    let end = Instant::now() + Duration::from_secs(10);
+    while done() < base + n {
+        env.poll();
+        assert!(Instant::now() < end, "I/O did not complete");
+    }
+}
+
+/// Submits one I/O with `f` (which must use [`IO_DONE`]) and returns
+/// whether it succeeded.
+pub fn one(env: &Env, f: impl FnOnce() -> c_int) -> bool {
+    let (d, o) = (done(), ok());
+    assert_eq!(f(), 0, "submission refused");
+    wait_io(env, d, 1);
+    ok() > o
+}
+
+/// Closes `o` and polls, so its channel goes.
+pub fn close(env: &Env, o: &mut Open) {
+    o.close();
+    env.poll();
+}
+
+/// A page-aligned buffer (direct I/O needs aligned memory).
+pub struct Buf(*mut u8, usize);
+
+impl Buf {
+    pub fn new(len: usize, fill: u8) -> Buf {
+        let l = std::alloc::Layout::from_size_align(len, 4096).unwrap();
+        // SAFETY: non-zero size.
+        let p = unsafe { std::alloc::alloc(l) };
+        assert!(!p.is_null());
+        // SAFETY: fresh allocation of len bytes.
+        unsafe { ptr::write_bytes(p, fill, len) };
+        Buf(p, len)
+    }
+    pub fn ptr(&self) -> *mut c_void {
+        self.0.cast()
+    }
+    pub fn slice(&self) -> &[u8] {
+        // SAFETY: owned allocation.
+        unsafe { std::slice::from_raw_parts(self.0, self.1) }
+    }
+    pub fn slice_mut(&mut self) -> &mut [u8] {
+        // SAFETY: owned allocation.
+        unsafe { std::slice::from_raw_parts_mut(self.0, self.1) }
+    }
+}
+
+impl Drop for Buf {
+    fn drop(&mut self) {
+        let l = std::alloc::Layout::from_size_align(self.1, 4096).unwrap();
+        // SAFETY: allocated with this layout.
+        unsafe { std::alloc::dealloc(self.0, l) };
+    }
+}
+
+/// A temporary file of `len` bytes, removed on drop.
+pub struct TmpFile(std::path::PathBuf);
+
+impl TmpFile {
+    /// `prefix` keeps the files of different test programs apart.
+    pub fn new(prefix: &str, tag: &str, len: u64) -> TmpFile {
+        let name = format!("{}-{}-{}", prefix, std::process::id(), tag);
+        let p = std::env::temp_dir().join(name);
+        let f = std::fs::File::create(&p).unwrap();
+        f.set_len(len).unwrap();
+        TmpFile(p)
+    }
+    pub fn path(&self) -> String {
+        self.0.to_string_lossy().into_owned()
+    }
+    pub fn read_at(&self, off: u64, len: usize) -> Vec<u8> {
+        let mut f = std::fs::File::open(&self.0).unwrap();
+        f.seek(std::io::SeekFrom::Start(off)).unwrap();
+        let mut v = vec![0u8; len];
+        f.read_exact(&mut v).unwrap();
+        v
+    }
+}
+
+impl Drop for TmpFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// A loop device over a file, detached on drop.
+pub struct LoopDev(pub String);
+
+impl LoopDev {
+    /// None when this machine does not let us attach one.
+    pub fn attach(f: &TmpFile) -> Option<LoopDev> {
+        let out = std::process::Command::new("losetup")
+            .args(["-f", "--show", &f.path()])
+            .output()
+            .ok()?;
+        if !out.status.success() {
+            return None;
+        }
+        let dev = String::from_utf8(out.stdout).ok()?.trim().to_string();
+        (!dev.is_empty()).then_some(LoopDev(dev))
+    }
+}
+
+impl Drop for LoopDev {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("losetup")
+            .args(["-d", &self.0])
+            .status();
+    }
+}
+
+/// Writes patterns at block 16 (byte i is `i * 7 + 3`) and 100, reads
+/// them back (plain and vectored) and, given the bdev's `file`, checks
+/// it holds them; writes the last block and refuses one past it; with
+/// `flush`, flushes the whole bdev.
+///
+/// # Safety
+/// `o` is open for writing on a bdev of `bs`-byte blocks.
+pub unsafe fn data_round_trip(env: &Env, o: &Open, bs: u64, file: Option<&TmpFile>, flush: bool) {
+    let (d, ch, cb) = (o.desc, o.ch, IO_DONE);
+    let mut w = Buf::new(8 * bs as usize, 0);
+    for (i, b) in w.slice_mut().iter_mut().enumerate() {
+        *b = (i * 7 + 3) as u8;
+    }
+    let r = Buf::new(8 * bs as usize, 0xee);
+    let nul = ptr::null_mut();
+    assert!(one(env, || spdk_bdev_write_blocks(
+        d,
+        ch,
+        w.ptr(),
+        16,
+        8,
+        cb,
+        nul
+    )));
+    assert!(one(env, || spdk_bdev_read_blocks(
+        d,
+        ch,
+        r.ptr(),
+        16,
+        8,
+        cb,
+        nul
+    )));
+    assert_eq!(r.slice(), w.slice(), "read back what was written");
+    if let Some(f) = file {
+        assert_eq!(
+            f.read_at(16 * bs, w.1),
+            w.slice(),
+            "the file holds the data"
+        );
+    }
+    // Vectored: two iovecs of one and seven blocks.
+    let b = bs as usize;
+    let mut wv = [
+        libc::iovec {
+            iov_base: w.ptr().cast::<u8>().add(7 * b).cast(),
+            iov_len: b,
+        },
+        libc::iovec {
+            iov_base: w.ptr(),
+            iov_len: 7 * b,
+        },
+    ];
+    assert!(one(env, || spdk_bdev_writev_blocks(
+        d,
+        ch,
+        wv.as_mut_ptr(),
+        2,
+        100,
+        8,
+        cb,
+        nul
+    )));
+    let r2 = Buf::new(8 * b, 0);
+    let mut rv = [
+        libc::iovec {
+            iov_base: r2.ptr(),
+            iov_len: 4 * b,
+        },
+        libc::iovec {
+            iov_base: r2.ptr().cast::<u8>().add(4 * b).cast(),
+            iov_len: 4 * b,
+        },
+    ];
+    assert!(one(env, || spdk_bdev_readv_blocks(
+        d,
+        ch,
+        rv.as_mut_ptr(),
+        2,
+        100,
+        8,
+        cb,
+        nul
+    )));
+    assert_eq!(&r2.slice()[..b], &w.slice()[7 * b..]);
+    assert_eq!(&r2.slice()[b..], &w.slice()[..7 * b]);
+    // The last block of the device, and one past it.
+    let n = spdk_bdev_get_num_blocks(spdk_bdev_desc_get_bdev(d));
+    assert!(one(env, || spdk_bdev_write_blocks(
+        d,
+        ch,
+        w.ptr(),
+        n - 1,
+        1,
+        cb,
+        nul
+    )));
+    assert_eq!(
+        spdk_bdev_read_blocks(d, ch, r.ptr(), n, 1, cb, nul),
+        -libc::EINVAL
+    );
+    if flush {
+        assert!(one(env, || spdk_bdev_flush_blocks(d, ch, 0, n, cb, nul)));
+    }
+}
+
+/// Misaligned buffers: the library bounces them through aligned ones.
+///
+/// # Safety
+/// As [`data_round_trip`].
+pub unsafe fn misaligned(env: &Env, o: &Open, bs: usize) {
+    let (d, ch, cb) = (o.desc, o.ch, IO_DONE);
+    let mut wu = Buf::new(8 * bs + 64, 0);
+    let ru = Buf::new(8 * bs + 64, 0);
+    for (i, x) in wu.slice_mut().iter_mut().enumerate() {
+        *x = (i * 31 + 1) as u8;
+    }
+    let (wp, rp) = (wu.0.add(8), ru.0.add(24));
+    let nul = ptr::null_mut();
+    assert!(one(env, || spdk_bdev_write_blocks(
+        d,
+        ch,
+        wp.cast(),
+        200,
+        8,
+        cb,
+        nul
+    )));
+    assert!(one(env, || spdk_bdev_read_blocks(
+        d,
+        ch,
+        rp.cast(),
+        200,
+        8,
+        cb,
+        nul
+    )));
+    assert_eq!(
+        std::slice::from_raw_parts(rp, 8 * bs),
+        std::slice::from_raw_parts(wp, 8 * bs)
+    );
+}

@@ -1,0 +1,147 @@
+//! Synchronous I/O for tests: submit, poll to completion, return the
+//! outcome (and a read's data).
+
+use std::ffi::{c_int, c_void};
+use std::ptr;
+
+use ::spdk_bdev::ffi::bdev::*;
+use ::spdk_bdev::ffi::bdev_module::*;
+
+use crate::bdevs::Open;
+use crate::env::Env;
+
+/// The outcome of one I/O; `out` receives a read's data when the caller
+/// gave no buffer.
+pub struct Cpl {
+    pub done: bool,
+    pub ok: bool,
+    pub out: Vec<u8>,
+}
+
+/// Records the completion in the [`Cpl`] `arg` and frees the I/O.
+///
+/// # Safety
+/// Called by the library as a completion callback; `arg` is a [`Cpl`].
+pub unsafe extern "C" fn cpl_cb(io: *mut spdk_bdev_io, ok: bool, arg: *mut c_void) {
+    let c = &mut *arg.cast::<Cpl>();
+    c.done = true;
+    c.ok = ok;
+    if ok && !c.out.is_empty() {
+        let mut iovs = ptr::null_mut();
+        let mut n = 0;
+        spdk_bdev_io_get_iovec(io, &mut iovs, &mut n);
+        let mut off = 0;
+        for i in 0..n as usize {
+            let v = &*iovs.add(i);
+            let len = v.iov_len.min(c.out.len() - off);
+            ptr::copy_nonoverlapping(v.iov_base.cast::<u8>(), c.out.as_mut_ptr().add(off), len);
+            off += len;
+        }
+    }
+    spdk_bdev_free_io(io);
+}
+
+/// Submits with `f(cb, arg)` and polls to completion: Err(rc) when the
+/// submission failed, else the I/O's success.
+pub fn run_io(
+    env: &Env,
+    out_len: usize,
+    f: impl FnOnce(spdk_bdev_io_completion_cb, *mut c_void) -> c_int,
+) -> Result<(bool, Vec<u8>), c_int> {
+    let mut c = Box::new(Cpl {
+        done: false,
+        ok: false,
+        out: vec![0; out_len],
+    });
+    let arg = (&mut *c as *mut Cpl).cast();
+    let rc = f(Some(cpl_cb), arg);
+    if rc != 0 {
+        return Err(rc);
+    }
+    env.poll_until(|| c.done);
+    Ok((c.ok, std::mem::take(&mut c.out)))
+}
+
+pub fn write(env: &Env, o: &Open, off: u64, data: &[u8]) -> bool {
+    let mut buf = data.to_vec();
+    let p = buf.as_mut_ptr().cast();
+    let n = data.len() as u64 / o.block_size();
+    run_io(env, 0, |cb, arg| unsafe {
+        spdk_bdev_write_blocks(o.desc, o.ch, p, off, n, cb, arg)
+    })
+    .expect("write submitted")
+    .0
+}
+
+/// Reads `len` bytes at block `off` into a buffer of ours (or, with
+/// `no_buf`, into one the bdev provides).
+pub fn read(env: &Env, o: &Open, off: u64, len: usize, no_buf: bool) -> Option<Vec<u8>> {
+    let n = len as u64 / o.block_size();
+    let mut buf = vec![0u8; len];
+    let p = if no_buf {
+        ptr::null_mut()
+    } else {
+        buf.as_mut_ptr().cast()
+    };
+    let (ok, out) = run_io(env, if no_buf { len } else { 0 }, |cb, arg| unsafe {
+        spdk_bdev_read_blocks(o.desc, o.ch, p, off, n, cb, arg)
+    })
+    .expect("read submitted");
+    if !ok {
+        return None;
+    }
+    Some(if no_buf { out } else { buf })
+}
+
+/// iovecs over `buf` cut at `cut`-byte steps (the last one takes the rest).
+fn iovecs(buf: &mut [u8], cut: usize) -> Vec<libc::iovec> {
+    buf.chunks_mut(cut)
+        .map(|c| libc::iovec {
+            iov_base: c.as_mut_ptr().cast(),
+            iov_len: c.len(),
+        })
+        .collect()
+}
+
+/// Writes `data` at block `off` through iovecs cut at `cut` bytes.
+pub fn writev(env: &Env, o: &Open, off: u64, data: &[u8], cut: usize) -> bool {
+    let mut buf = data.to_vec();
+    let mut iovs = iovecs(&mut buf, cut);
+    let n = data.len() as u64 / o.block_size();
+    let (p, cnt) = (iovs.as_mut_ptr(), iovs.len() as c_int);
+    run_io(env, 0, |cb, arg| unsafe {
+        spdk_bdev_writev_blocks(o.desc, o.ch, p, cnt, off, n, cb, arg)
+    })
+    .expect("writev submitted")
+    .0
+}
+
+/// Reads `len` bytes at block `off` through iovecs cut at `cut` bytes.
+pub fn readv(env: &Env, o: &Open, off: u64, len: usize, cut: usize) -> Option<Vec<u8>> {
+    let mut buf = vec![0u8; len];
+    let mut iovs = iovecs(&mut buf, cut);
+    let n = len as u64 / o.block_size();
+    let (p, cnt) = (iovs.as_mut_ptr(), iovs.len() as c_int);
+    let (ok, _) = run_io(env, 0, |cb, arg| unsafe {
+        spdk_bdev_readv_blocks(o.desc, o.ch, p, cnt, off, n, cb, arg)
+    })
+    .expect("readv submitted");
+    ok.then_some(buf)
+}
+
+/// Runs a control operation (`f` gets the completion) to its rc.
+pub fn sync_op(env: &Env, f: impl FnOnce(Box<dyn FnOnce(c_int)>) -> Result<(), c_int>) -> c_int {
+    let rc = std::rc::Rc::new(std::cell::Cell::new(i64::MIN));
+    let r = rc.clone();
+    if let Err(e) = f(Box::new(move |x| r.set(x as i64))) {
+        return e;
+    }
+    env.poll_until(|| rc.get() != i64::MIN);
+    rc.get() as c_int
+}
+
+pub fn pattern(len: usize, seed: u8) -> Vec<u8> {
+    (0..len)
+        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+        .collect()
+}
