@@ -251,7 +251,7 @@ fn queue_depth_and_several_queues() {
             let i = k * 32 + j;
             let lba = i as u64 * 32;
             let b = &mut bufs[i];
-            io.submit_rw(j as u16, true, lba, (b.len() / 512) as u32, b.as_mut_ptr())
+            io.submit_rw(j as u16, true, lba, b.len(), b.as_mut_ptr())
                 .unwrap();
         }
     }
@@ -265,14 +265,8 @@ fn queue_depth_and_several_queues() {
         for j in 0..32 {
             let i = k * 32 + j;
             let b = &mut back[i];
-            io.submit_rw(
-                j as u16,
-                false,
-                i as u64 * 32,
-                (b.len() / 512) as u32,
-                b.as_mut_ptr(),
-            )
-            .unwrap();
+            io.submit_rw(j as u16, false, i as u64 * 32, b.len(), b.as_mut_ptr())
+                .unwrap();
         }
     }
     for io in [&mut io1, &mut io2, &mut io3] {
@@ -352,7 +346,7 @@ fn bad_cid_from_the_core() {
     use spdk_nvme::transport::QpairTransport;
     assert_eq!(io.q.submit(&mut req), Err(Err(-libc::EINVAL)));
     // Twice the same CID in flight.
-    io.submit_rw(1, false, 0, 1, b.as_mut_ptr()).unwrap();
+    io.submit_rw(1, false, 0, 512, b.as_mut_ptr()).unwrap();
     let mut req2 = spdk_nvme::request::Request::empty();
     req2.cmd = Cmd::new(2, 1);
     req2.cmd.cid = 1;
@@ -401,7 +395,7 @@ fn malformed_pdus_fail_the_qpair() {
         // Everything after fails too, without touching freed requests.
         let mut b = [0u8; 512];
         assert_eq!(
-            io.submit_rw(2, false, 0, 1, b.as_mut_ptr()).err(),
+            io.submit_rw(2, false, 0, 512, b.as_mut_ptr()).err(),
             Some(-libc::ENXIO)
         );
         assert_eq!(io.poll().err(), Some(-libc::ENXIO));
@@ -427,5 +421,36 @@ fn data_digest_error_fails_the_command_only() {
     assert_eq!((c.status.sct(), c.status.sc()), (0, 0x22));
     assert!(io.q.failed().is_none());
     write_read(&mut io, 0, 4096, 2);
+    clean(&t);
+}
+
+#[test]
+fn large_h2c_pdus_stream_with_capsules_behind() {
+    // One R2T and one H2C PDU of 1 MiB (bigger than the send buffer):
+    // reads submitted meanwhile must not land inside it.
+    let t = FakeTarget::start(Config {
+        maxh2cdata: 1 << 20,
+        ns_blocks: 16384,
+        ..Config::default()
+    });
+    for (h, d) in [(false, false), (true, true)] {
+        let (_c, _a, mut io) = bring_up(&t, h, d);
+        let mut big = vec![0u8; 1 << 20];
+        pattern(&mut big, 0, 21);
+        let mut small: Vec<Vec<u8>> = (0..16).map(|_| vec![0u8; 4096]).collect();
+        io.submit_rw(0, true, 4096, big.len(), big.as_mut_ptr())
+            .unwrap();
+        for (i, b) in small.iter_mut().enumerate() {
+            io.submit_rw(1 + i as u16, false, i as u64 * 8, b.len(), b.as_mut_ptr())
+                .unwrap();
+        }
+        for cid in 0..17u16 {
+            assert!(io.wait(cid).unwrap().is_success());
+        }
+        let mut back = vec![0u8; 1 << 20];
+        assert!(io.rw(false, 4096, &mut back).unwrap().is_success());
+        assert!(back == big);
+    }
+    assert_eq!(t.stats().h2c.load(Ordering::SeqCst), 2);
     clean(&t);
 }

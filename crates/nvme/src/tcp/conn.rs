@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use super::cursor::Cursor;
 use super::pdu::*;
 use super::reader::{check_common_header, PduReader, RecvError, Role};
-use super::tx::{layout, write_pdu, TxBuf};
+use super::tx::{layout, write_header, write_pdu, TxBuf};
 use crate::ffi::nvme_spec::status::spdk_nvme_generic_command_status_code as sc;
 use crate::request::{Payload, Request};
 use crate::spec::cmd::{Cmd, Cpl, SglDesc, SglDescriptor, Status};
@@ -29,10 +29,10 @@ use crate::spec::opc_data_transfer;
 const HDR_MAX: usize = 256;
 /// Receive staging buffer.
 const RX_BUF: usize = 64 * 1024;
-/// Send buffer: room for a batch of capsules or a large H2C PDU.
+/// Send buffer: room for a batch of capsules and H2C data.
 const TX_BUF: usize = 256 * 1024;
-/// Largest H2C data PDU we build (also bounded by MAXH2CDATA).
-const H2C_CHUNK: u32 = 128 * 1024;
+/// Capsules waiting for a streamed H2C PDU to end.
+const DEFER_BUF: usize = 128 * 1024;
 /// C2H data at least this long left and nothing staged: read it straight
 /// into the request's buffer.
 const DIRECT_MIN: u32 = 8 * 1024;
@@ -94,6 +94,17 @@ impl Slot {
         bad_payload: false,
         cursor: Cursor::new(),
     };
+}
+
+/// The H2C data PDU being written into the send buffer.
+#[derive(Clone, Copy, Debug)]
+struct H2cStream {
+    idx: usize,
+    /// Data bytes still to write.
+    left: u32,
+    crc: u32,
+    /// Its command completed meanwhile: pad with zeroes.
+    orphan: bool,
 }
 
 /// Where the receiver is within the current PDU.
@@ -163,6 +174,11 @@ pub struct Conn {
     qid: u16,
     sock: TcpStream,
     tx: TxBuf,
+    /// Capsules queued while an H2C PDU is being streamed into `tx`.
+    tx_defer: TxBuf,
+    h2c_cur: Option<H2cStream>,
+    /// An R2T came in during this poll: send its data before reading on.
+    r2t_arrived: bool,
     rxbuf: Box<[u8]>,
     rx_pos: usize,
     rx_end: usize,
@@ -361,6 +377,9 @@ impl Conn {
             qid: p.qid,
             sock,
             tx: TxBuf::new(TX_BUF),
+            tx_defer: TxBuf::new(DEFER_BUF),
+            h2c_cur: None,
+            r2t_arrived: false,
             rxbuf: vec![0u8; RX_BUF].into_boxed_slice(),
             rx_pos: 0,
             rx_end: 0,
@@ -496,17 +515,25 @@ impl Conn {
         });
         let data_len = if in_capsule { size as usize } else { 0 };
         let l = layout(PduType::CapsuleCmd, data_len, &self.tx_opts);
-        if l.total > self.tx.capacity() {
+        if l.total > DEFER_BUF {
             return Err(Err(-libc::EINVAL));
         }
-        if self.tx.free() < l.total {
-            self.flush_tx().map_err(|_| Err(-libc::ENXIO))?;
-            if self.tx.free() < l.total {
+        if !self.room_for(l.total) {
+            if self.kick().is_err() {
+                return Err(Err(-libc::ENXIO));
+            }
+            if !self.room_for(l.total) {
                 return Err(Ok(crate::transport::QueueFull));
             }
         }
         let mut cursor = Cursor::new();
-        let Some(out) = self.tx.reserve(l.total) else {
+        let defer = self.deferring();
+        let buf = if defer {
+            &mut self.tx_defer
+        } else {
+            &mut self.tx
+        };
+        let Some(out) = buf.reserve(l.total) else {
             return Err(Ok(crate::transport::QueueFull));
         };
         let sqe = req.cmd;
@@ -524,7 +551,11 @@ impl Conn {
         if written.is_err() {
             return Err(Err(-libc::EINVAL));
         }
-        self.tx.commit(l.total);
+        if defer {
+            self.tx_defer.commit(l.total);
+        } else {
+            self.tx.commit(l.total);
+        }
         self.slots[idx] = Slot {
             req,
             active: true,
@@ -544,23 +575,40 @@ impl Conn {
         Ok(())
     }
 
-    /// Sends queued bytes and builds pending H2C data; fails the
-    /// connection on a socket error.
+    /// Capsules go behind the H2C PDU being streamed.
+    fn deferring(&self) -> bool {
+        self.h2c_cur.is_some() || self.tx_defer.pending() > 0
+    }
+
+    fn room_for(&self, n: usize) -> bool {
+        if self.deferring() {
+            self.tx_defer.free() >= n
+        } else {
+            self.tx.free() >= n
+        }
+    }
+
+    /// Sends queued bytes and builds pending H2C data until the socket
+    /// takes no more; fails the connection on a socket error.
     pub fn kick(&mut self) -> Result<(), i32> {
         if self.failed.is_some() {
             return Err(-libc::ENXIO);
         }
         loop {
-            let before = self.h2c_len;
-            let r = self.pump_h2c().and_then(|_| self.flush_tx());
+            let r = self.pump_h2c().and_then(|_| {
+                if self.tx.pending() == 0 {
+                    return Ok(false);
+                }
+                self.flush_tx()
+            });
             match r {
                 Err(f) => {
                     self.fail(f);
                     return Err(-libc::ENXIO);
                 }
-                // More H2C data fits now that the buffer drained.
-                Ok(true) if self.h2c_len > 0 && self.h2c_len <= before => continue,
-                Ok(_) => return Ok(()),
+                // All sent: more H2C data may fit now.
+                Ok(true) => continue,
+                Ok(false) => return Ok(()),
             }
         }
     }
@@ -569,11 +617,32 @@ impl Conn {
         self.tx.flush(&mut self.sock).map_err(Failure::Io)
     }
 
-    /// Serializes H2C data PDUs for pending R2Ts while the send buffer has
-    /// room.
+    /// Builds H2C data PDUs for pending R2Ts while the send buffer has
+    /// room. A PDU carries what the R2T asked for, up to MAXH2CDATA (one
+    /// PDU per R2T when it fits, as Linux hosts send and as some kernel
+    /// targets need for data digests); it is streamed into the buffer as
+    /// room frees, its data digest computed on the way. Capsules submitted
+    /// meanwhile wait in `tx_defer` so that they do not land inside it.
     fn pump_h2c(&mut self) -> Result<(), Failure> {
-        let overhead = layout(PduType::H2CData, 1, &self.tx_opts).total - 1;
-        while self.h2c_len > 0 {
+        loop {
+            if let Some(cur) = self.h2c_cur {
+                if !self.stream_h2c(cur)? {
+                    return Ok(());
+                }
+                self.h2c_cur = None;
+            }
+            if self.tx_defer.pending() > 0 {
+                let n = self.tx_defer.pending();
+                let Some(out) = self.tx.reserve(n) else {
+                    return Ok(());
+                };
+                out.copy_from_slice(self.tx_defer.queued());
+                self.tx.commit(n);
+                self.tx_defer.clear();
+            }
+            if self.h2c_len == 0 {
+                return Ok(());
+            }
             let idx = usize::from(self.h2c[self.h2c_head]);
             let s = &mut self.slots[idx];
             if !s.active || s.r2t_left == 0 {
@@ -582,20 +651,14 @@ impl Conn {
                 self.h2c_len -= 1;
                 continue;
             }
-            // Whole PDUs of the largest size: the buffer holds two.
-            let chunk = s.r2t_left.min(self.maxh2cdata).min(H2C_CHUNK);
-            if self.tx.free() < overhead + chunk as usize {
-                break;
-            }
+            let chunk = s.r2t_left.min(self.maxh2cdata);
             let l = layout(PduType::H2CData, chunk as usize, &self.tx_opts);
             let last = chunk == s.r2t_left;
             let (cid, ttag, datao) = (s.cid, s.ttag, s.done);
-            let Some(out) = self.tx.reserve(l.total) else {
-                break;
+            let Some(out) = self.tx.reserve(l.data_at) else {
+                return Ok(());
             };
-            let req = s.req;
-            let cursor = &mut s.cursor;
-            let r = write_pdu(
+            write_header(
                 out,
                 PduType::H2CData,
                 if last { DATA_FLAGS_LAST_PDU } else { 0 },
@@ -606,23 +669,61 @@ impl Conn {
                     h[4..8].copy_from_slice(&datao.to_le_bytes());
                     h[8..12].copy_from_slice(&chunk.to_le_bytes());
                 },
-                // SAFETY: the request is in flight (its slot is active).
-                |d| unsafe { cursor.read_into(&*req, d) },
             );
-            if r.is_err() {
-                // The controller waits for data we cannot produce.
-                spdk_log::errlog!(
-                    "NVMe/TCP qid {}: the write data of CID {} could not be read",
-                    self.qid,
-                    cid
-                );
-                return Err(Failure::Io(libc::EINVAL));
-            }
-            self.tx.commit(l.total);
+            self.tx.commit(l.data_at);
             s.done += chunk;
             s.r2t_left -= chunk;
+            self.h2c_cur = Some(H2cStream {
+                idx,
+                left: chunk,
+                crc: !0,
+                orphan: false,
+            });
         }
-        Ok(())
+    }
+
+    /// Copies more of the current H2C PDU's data (and then its digest)
+    /// into the send buffer; true when the PDU is complete.
+    fn stream_h2c(&mut self, mut cur: H2cStream) -> Result<bool, Failure> {
+        while cur.left > 0 {
+            let out = self.tx.reserve_some(cur.left as usize);
+            let n = out.len();
+            if n == 0 {
+                self.h2c_cur = Some(cur);
+                return Ok(false);
+            }
+            let s = &mut self.slots[cur.idx];
+            if cur.orphan {
+                // The command ended early (the controller answered before
+                // taking all its data): the PDU still needs its bytes.
+                out.fill(0);
+            } else {
+                // SAFETY: the slot is active, its request in flight.
+                if unsafe { s.cursor.read_into(&*s.req, out) }.is_err() {
+                    // The controller waits for data we cannot produce.
+                    spdk_log::errlog!(
+                        "NVMe/TCP qid {}: the write data of CID {} could not be read",
+                        self.qid,
+                        s.cid
+                    );
+                    return Err(Failure::Io(libc::EINVAL));
+                }
+            }
+            if self.tx_opts.ddgst {
+                cur.crc = spdk_util::crc::crc32c_update(out, cur.crc);
+            }
+            self.tx.commit(n);
+            cur.left -= n as u32;
+        }
+        if self.tx_opts.ddgst {
+            let Some(out) = self.tx.reserve(DIGEST_LEN) else {
+                self.h2c_cur = Some(cur);
+                return Ok(false);
+            };
+            out.copy_from_slice(&(!cur.crc).to_le_bytes());
+            self.tx.commit(DIGEST_LEN);
+        }
+        Ok(true)
     }
 
     /// Fails the connection: a termination request for a protocol error,
@@ -667,6 +768,8 @@ impl Conn {
             *s = Slot::EMPTY;
         }
         self.h2c_len = 0;
+        self.h2c_cur = None;
+        self.tx_defer.clear();
         self.stash.clear();
     }
 
@@ -680,6 +783,8 @@ impl Conn {
         for s in self.slots.iter_mut() {
             *s = Slot::EMPTY;
         }
+        self.h2c_len = 0;
+        self.h2c_cur = None;
     }
 
     /// Reaps up to `max` completions (0: all there are), handing each to
@@ -734,7 +839,9 @@ impl Conn {
                     return Err(-libc::ENXIO);
                 }
             }
-            if self.h2c_len > 0 {
+            if self.r2t_arrived {
+                // Start the data at once; the reads go on after.
+                self.r2t_arrived = false;
                 self.kick()?;
             }
         }
@@ -966,6 +1073,11 @@ impl Conn {
         let queued = s.queued;
         *s = Slot::EMPTY;
         s.queued = queued;
+        if let Some(cur) = &mut self.h2c_cur {
+            if cur.idx == idx {
+                cur.orphan = true;
+            }
+        }
         cpl
     }
 
@@ -1104,6 +1216,7 @@ impl Conn {
                 }
                 s.ttag = ttag;
                 s.r2t_left = r2tl;
+                self.r2t_arrived = true;
                 if !s.queued {
                     s.queued = true;
                     let at = (self.h2c_head + self.h2c_len) % self.h2c.len();

@@ -28,10 +28,6 @@ impl TxBuf {
         self.tail - self.head
     }
 
-    pub fn capacity(&self) -> usize {
-        self.buf.len()
-    }
-
     /// Free bytes once the unsent ones are moved to the front.
     pub fn free(&self) -> usize {
         self.buf.len() - self.pending()
@@ -50,6 +46,29 @@ impl TxBuf {
             self.head = 0;
         }
         Some(&mut self.buf[self.tail..self.tail + n])
+    }
+
+    /// Up to `max` contiguous free bytes (fewer when that is all there is,
+    /// possibly none), for a PDU streamed into the queue piece by piece.
+    pub fn reserve_some(&mut self, max: usize) -> &mut [u8] {
+        if self.buf.len() - self.tail < max && self.head > 0 {
+            self.buf.copy_within(self.head..self.tail, 0);
+            self.tail -= self.head;
+            self.head = 0;
+        }
+        let n = max.min(self.buf.len() - self.tail);
+        &mut self.buf[self.tail..self.tail + n]
+    }
+
+    /// The queued bytes.
+    pub fn queued(&self) -> &[u8] {
+        &self.buf[self.head..self.tail]
+    }
+
+    /// Forgets the queued bytes.
+    pub fn clear(&mut self) {
+        self.head = 0;
+        self.tail = 0;
     }
 
     /// Queues `n` bytes written into the last `reserve`.
@@ -108,19 +127,17 @@ pub(crate) fn layout(t: PduType, data_len: usize, opts: &DigestOpts) -> Layout {
     }
 }
 
-/// Serializes a PDU into `out` (exactly `l.total` bytes): `psh` fills the
-/// PDU specific header (bytes 8..hlen, zeroed first), `fill` the data
-/// (`l.data_len` bytes). Digests are computed here. `flags` are the
-/// type-specific flags; the digest flags are added from `l`.
-pub(crate) fn write_pdu<E>(
+/// Writes the part of a PDU before its data into `out` (`l.data_at`
+/// bytes): common header, PDU specific header (filled by `psh` after
+/// zeroing), header digest, padding. For a PDU whose data follows later.
+pub(crate) fn write_header(
     out: &mut [u8],
     t: PduType,
     flags: u8,
     l: &Layout,
     psh: impl FnOnce(&mut [u8]),
-    fill: impl FnOnce(&mut [u8]) -> Result<(), E>,
-) -> Result<(), E> {
-    let out = &mut out[..l.total];
+) {
+    let out = &mut out[..l.data_at];
     let (hdr, rest) = out.split_at_mut(l.hlen);
     hdr[CH_LEN..].fill(0);
     psh(&mut hdr[CH_LEN..]);
@@ -146,14 +163,28 @@ pub(crate) fn write_pdu<E>(
         rest[..DIGEST_LEN].copy_from_slice(&d.to_le_bytes());
         at = DIGEST_LEN;
     }
-    let data_at = l.data_at - l.hlen;
-    rest[at..data_at].fill(0);
-    let data = &mut rest[data_at..data_at + l.data_len];
+    rest[at..].fill(0);
+}
+
+/// Serializes a PDU into `out` (exactly `l.total` bytes): `psh` fills the
+/// PDU specific header (bytes 8..hlen, zeroed first), `fill` the data
+/// (`l.data_len` bytes). Digests are computed here. `flags` are the
+/// type-specific flags; the digest flags are added from `l`.
+pub(crate) fn write_pdu<E>(
+    out: &mut [u8],
+    t: PduType,
+    flags: u8,
+    l: &Layout,
+    psh: impl FnOnce(&mut [u8]),
+    fill: impl FnOnce(&mut [u8]) -> Result<(), E>,
+) -> Result<(), E> {
+    let out = &mut out[..l.total];
+    write_header(out, t, flags, l, psh);
+    let data = &mut out[l.data_at..l.data_at + l.data_len];
     fill(data)?;
     if l.ddgst {
         let d = digest(data);
-        rest[data_at + l.data_len..data_at + l.data_len + DIGEST_LEN]
-            .copy_from_slice(&d.to_le_bytes());
+        out[l.data_at + l.data_len..].copy_from_slice(&d.to_le_bytes());
     }
     Ok(())
 }

@@ -16,6 +16,8 @@ pub struct Io {
     pub busy: Box<[bool]>,
     pub cpls: Box<[Option<Cpl>]>,
     pub completed: u64,
+    /// log2 of the namespace's block size.
+    pub block_shift: u32,
 }
 
 impl Io {
@@ -26,19 +28,21 @@ impl Io {
             busy: vec![false; n].into_boxed_slice(),
             cpls: vec![None; n].into_boxed_slice(),
             completed: 0,
+            block_shift: 9,
         }
     }
 
-    /// Submits a read (opc 2) or write (opc 1) of `nlb` 512-byte blocks at
-    /// `lba` to/from `buf` with CID `cid`.
+    /// Submits a read (opc 2) or write (opc 1) of `len` bytes (whole
+    /// blocks) at `lba` to/from `buf` with CID `cid`.
     pub fn submit_rw(
         &mut self,
         cid: u16,
         write: bool,
         lba: u64,
-        nlb: u32,
+        len: usize,
         buf: *mut u8,
     ) -> Result<(), i32> {
+        let nlb = (len >> self.block_shift) as u32;
         let mut cmd = Cmd::new(if write { 1 } else { 2 }, 1);
         cmd.cdw10 = lba as u32;
         cmd.cdw11 = (lba >> 32) as u32;
@@ -47,7 +51,7 @@ impl Io {
             buf,
             md: std::ptr::null_mut(),
         };
-        self.submit_cmd(cid, cmd, payload, nlb * 512)
+        self.submit_cmd(cid, cmd, payload, len as u32)
     }
 
     pub fn submit_cmd(
@@ -107,8 +111,7 @@ impl Io {
     }
 
     pub fn rw(&mut self, write: bool, lba: u64, buf: &mut [u8]) -> Result<Cpl, i32> {
-        let nlb = (buf.len() / 512) as u32;
-        self.submit_rw(0, write, lba, nlb, buf.as_mut_ptr())?;
+        self.submit_rw(0, write, lba, buf.len(), buf.as_mut_ptr())?;
         self.wait(0)
     }
 }
