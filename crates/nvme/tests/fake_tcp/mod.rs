@@ -225,6 +225,8 @@ struct Conn {
     cntlid: u16,
     writes: Vec<PendingWrite>,
     next_ttag: u16,
+    /// Answers to the PDUs of one read, sent together.
+    out: Vec<u8>,
 }
 
 fn violation(sh: &Shared, msg: String) {
@@ -243,6 +245,7 @@ fn serve(s: TcpStream, sh: Arc<Shared>) {
         cntlid: 0,
         writes: Vec::new(),
         next_ttag: 1,
+        out: Vec::new(),
     };
     let mut buf = vec![0u8; 256 * 1024];
     loop {
@@ -257,6 +260,7 @@ fn serve(s: TcpStream, sh: Arc<Shared>) {
                     input = &input[used..];
                     if let Some(p) = pdu {
                         if !c.handle(p) {
+                            c.flush();
                             return;
                         }
                     }
@@ -274,18 +278,22 @@ fn serve(s: TcpStream, sh: Arc<Shared>) {
                 }
             }
         }
+        c.flush();
     }
 }
 
 impl Conn {
     fn send(&mut self, p: &Pdu) {
-        let mut v = Vec::new();
-        encode(p, &self.tx, &mut v).unwrap();
-        let _ = self.s.write_all(&v);
+        encode(p, &self.tx, &mut self.out).unwrap();
     }
 
     fn send_raw(&mut self, v: &[u8]) {
-        let _ = self.s.write_all(v);
+        self.out.extend_from_slice(v);
+    }
+
+    fn flush(&mut self) {
+        let _ = self.s.write_all(&self.out);
+        self.out.clear();
     }
 
     fn resp(&mut self, cid: u16, cdw0: u32, cdw1: u32, sct: u16, sc: u16) {
@@ -875,6 +883,7 @@ impl Conn {
                 };
                 encode(&p, &self.tx, &mut v).unwrap();
                 self.send_raw(&v[..v.len() / 2]);
+                self.flush();
                 let _ = self.s.shutdown(std::net::Shutdown::Both);
                 return false;
             }
