@@ -15,7 +15,7 @@ use spdk_thread::ffi::thread::{
     spdk_poller_register_named, spdk_poller_unregister, spdk_put_io_channel,
 };
 
-use crate::disk::{self, FileDisk};
+use crate::disk::AioDisk;
 use crate::sys::{self, IoEvent, Iocb};
 
 /// Requests one AIO context holds (SPDK's SPDK_AIO_QUEUE_DEPTH).
@@ -160,20 +160,19 @@ unsafe fn complete_event(ev: &IoEvent) {
 
 #[cold]
 unsafe fn complete_error(io: *mut spdk_bdev_io, res: i64) {
-    let fdisk = (*(*io).bdev).ctxt.cast::<FileDisk>();
-    let mut rc = res as c_int;
-    // A detached device (or unmounted file system) fails I/O with 0 or
-    // -EIO and then reports a size of 0.
-    if (rc == -libc::EIO || rc >= 0) && spdk_util::ffi::fd::spdk_fd_get_size((*fdisk).fd) == 0 {
-        rc = -libc::ENODEV;
-    }
+    let fdisk = (*(*io).bdev).ctxt.cast::<AioDisk>();
+    let rc = (*fdisk).file.io_error(res as c_int);
     if rc == -libc::EAGAIN {
         spdk_bdev_io_complete(io, IoStatusArg(STATUS_NOMEM));
     } else if rc == -libc::ENODEV {
-        disk::try_hot_remove(fdisk);
+        (*fdisk).file.hot_remove(crate::module());
         spdk_bdev_io_complete_aio_status(io, rc);
     } else {
-        spdk_log::errlog!("[{}] failed to complete: rc {}", (*fdisk).log_name(), res);
+        spdk_log::errlog!(
+            "[{}] failed to complete: rc {}",
+            (*fdisk).file.log_name(),
+            res
+        );
         if rc < 0 {
             spdk_bdev_io_complete_aio_status(io, rc);
         } else {
@@ -202,15 +201,13 @@ unsafe fn submit_failed(io: *mut spdk_bdev_io, task: *mut AioTask, rc: c_int) {
         spdk_bdev_io_complete(io, IoStatusArg(STATUS_NOMEM));
         return;
     }
-    let fdisk = (*(*io).bdev).ctxt.cast::<FileDisk>();
+    let fdisk = (*(*io).bdev).ctxt.cast::<AioDisk>();
     if (*task).iocb.aio_lio_opcode == sys::IOCB_CMD_FSYNC && rc == -libc::EINVAL {
         // This file cannot fsync through AIO: do it in place, as SPDK does.
-        let rc = if libc::fsync((*fdisk).fd) == 0 {
+        let rc = if libc::fsync((*fdisk).file.fd) == 0 {
             0
         } else {
-            -std::io::Error::last_os_error()
-                .raw_os_error()
-                .unwrap_or(libc::EIO)
+            -spdk_bdev_file::errno()
         };
         if rc == 0 {
             spdk_bdev_io_complete(io, IoStatusArg(STATUS_SUCCESS));
@@ -219,7 +216,7 @@ unsafe fn submit_failed(io: *mut spdk_bdev_io, task: *mut AioTask, rc: c_int) {
         }
         return;
     }
-    spdk_log::errlog!("[{}] io_submit returned {}", (*fdisk).log_name(), rc);
+    spdk_log::errlog!("[{}] io_submit returned {}", (*fdisk).file.log_name(), rc);
     spdk_bdev_io_complete_aio_status(io, rc);
 }
 

@@ -15,7 +15,7 @@ use spdk_thread::ffi::thread::{
     spdk_poller_register_named, spdk_poller_unregister, spdk_put_io_channel,
 };
 
-use crate::disk::{self, UringDisk};
+use crate::disk::UringDisk;
 
 /// SQ entries of a ring (SPDK's SPDK_URING_QUEUE_DEPTH); the I/Os queued
 /// or in flight on a thread never exceed it, so the CQ (twice as large)
@@ -182,19 +182,14 @@ unsafe fn complete(task: *mut UringTask, res: i32) {
 #[cold]
 unsafe fn complete_error(io: *mut spdk_bdev_io, res: i32) {
     let u = (*(*io).bdev).ctxt.cast::<UringDisk>();
-    let mut rc = res;
-    // A detached device (or unmounted file system) fails I/O with 0 or
-    // -EIO and then reports a size of 0.
-    if (rc == -libc::EIO || rc >= 0) && spdk_util::ffi::fd::spdk_fd_get_size((*u).fd) == 0 {
-        rc = -libc::ENODEV;
-    }
+    let rc = (*u).file.io_error(res);
     let status = if rc == -libc::EAGAIN {
         STATUS_NOMEM
     } else {
         if rc == -libc::ENODEV {
-            disk::try_hot_remove(u);
+            (*u).file.hot_remove(crate::module());
         } else {
-            spdk_log::errlog!("[{}] I/O failed with error {}", (*u).log_name(), rc);
+            spdk_log::errlog!("[{}] I/O failed with error {}", (*u).file.log_name(), rc);
         }
         STATUS_FAILED
     };

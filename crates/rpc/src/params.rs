@@ -70,6 +70,16 @@ impl Decoder {
         }
     }
 
+    /// A UUID in its text form (as spdk_json_decode_uuid takes it).
+    pub fn opt_uuid(&mut self, name: &str) -> Result<Option<[u8; 16]>, DecodeError> {
+        match self.opt_str(name)? {
+            None => Ok(None),
+            Some(s) => spdk_util::uuid::parse(s.as_bytes())
+                .map(Some)
+                .ok_or_else(|| DecodeError(format!("{name}: not a UUID"))),
+        }
+    }
+
     /// Any value.
     pub fn opt_value(&mut self, name: &str) -> Option<Value> {
         self.take(name)

@@ -37,3 +37,19 @@ fn params_decoder() {
     assert!(d.finish().is_err());
     assert!(params::Decoder::new(Some(&serde_json::json!([1]))).is_err());
 }
+
+#[test]
+fn params_uuid() {
+    let v = serde_json::json!({
+        "u": "c0ffee00-0000-4000-8000-000000000001",
+        "bad": "c0ffee00",
+        "num": 1
+    });
+    let mut d = params::Decoder::new(Some(&v)).unwrap();
+    let u = d.opt_uuid("u").unwrap().unwrap();
+    assert_eq!((u[0], u[15]), (0xc0, 0x01));
+    assert!(d.opt_uuid("missing").unwrap().is_none());
+    assert!(d.opt_uuid("bad").is_err());
+    assert!(d.opt_uuid("num").is_err());
+    assert!(d.finish().is_ok());
+}
