@@ -641,11 +641,26 @@ mod tests {
             0
         };
         let at = |s: &str| super::super::parse(s).unwrap();
-        assert_eq!(attach(nvme, &at("0000:00:04.0"), &mut cb), Err(-libc::ENODEV));
-        assert_eq!(attach(nvme, &at("0000:00:05.0"), &mut cb), Err(-libc::ENODEV));
-        assert_eq!(attach(nvme, &at("0000:00:06.0"), &mut cb), Err(-libc::ENODEV));
-        assert_eq!(attach(nvme, &at("0000:00:07.0"), &mut cb), Err(-libc::ENODEV));
-        assert_eq!(attach(nvme, &at("0000:00:1f.0"), &mut cb), Err(-libc::ENODEV));
+        assert_eq!(
+            attach(nvme, &at("0000:00:04.0"), &mut cb),
+            Err(-libc::ENODEV)
+        );
+        assert_eq!(
+            attach(nvme, &at("0000:00:05.0"), &mut cb),
+            Err(-libc::ENODEV)
+        );
+        assert_eq!(
+            attach(nvme, &at("0000:00:06.0"), &mut cb),
+            Err(-libc::ENODEV)
+        );
+        assert_eq!(
+            attach(nvme, &at("0000:00:07.0"), &mut cb),
+            Err(-libc::ENODEV)
+        );
+        assert_eq!(
+            attach(nvme, &at("0000:00:1f.0"), &mut cb),
+            Err(-libc::ENODEV)
+        );
         assert_eq!(enumerate(nvme, &mut cb), Ok(()));
         assert_eq!(called, 0);
         assert!(get_driver("nvme").is_some());
