@@ -1,4 +1,4 @@
-//! nvme_pcie_smoke BDF [--queues N] [--unbound BDF] [--check-errors]
+//! nvme_pcie_smoke BDF [--queues N] [--check-errors [--unbound BDF]]
 //!
 //! Drives a real NVMe controller through VFIO with the PCIe transport
 //! (pcie::ctrlr, pcie::queue) and checks what it sees: bring-up through
@@ -461,8 +461,20 @@ fn run(c: &mut PcieCtrlr, nqueues: u16, ck: &mut Checks) -> Result<(), i32> {
     Ok(())
 }
 
-/// The errors a user meets, with their explanations (logged by the env).
+/// The errors a user meets, with their explanations (logged by the env),
+/// and enumeration, which offers only the controller bound to vfio-pci.
 fn check_errors(bdf: &str, unbound: Option<&str>, ck: &mut Checks) {
+    let mut seen = Vec::new();
+    let mut look = |d: PciDevice| {
+        seen.push(spdk_env::pci::format(&d.addr()));
+        Ok(Take::Skip)
+    };
+    let rc = probe("", &mut look);
+    let want = spdk_env::pci::parse(bdf).map(|a| spdk_env::pci::format(&a));
+    ck.check(
+        rc.is_ok() && want.is_some_and(|w| seen == [w]),
+        &format!("enumeration offers the vfio-pci controller only ({seen:?})"),
+    );
     let mut never = |_d: PciDevice| Ok(Take::Skip);
     ck.check(
         probe("0000:ff:1f.7", &mut never) == Err(-libc::ENODEV),
@@ -525,8 +537,8 @@ fn main() -> ExitCode {
         }
         i += 1;
     }
-    let Some(bdf) = bdf.filter(|_| (1..=64).contains(&nqueues)) else {
-        eprintln!("usage: nvme_pcie_smoke BDF [--queues 1..64] [--unbound BDF] [--check-errors]");
+    let Some(bdf) = bdf.filter(|_| (1..=63).contains(&nqueues)) else {
+        eprintln!("usage: nvme_pcie_smoke BDF [--queues 1..63] [--check-errors [--unbound BDF]]");
         return ExitCode::from(2);
     };
     let opts = spdk_env::init::Options {

@@ -425,11 +425,11 @@ pub fn open(sys: &SysDev) -> Result<Device, i32> {
     if !dir.join("vfio").exists() {
         return Err(open_error(&dir.join("vfio"), libc::ENOENT));
     }
-    check_hugepages()?;
     let mut guard = VFIO.lock().unwrap_or_else(|e| e.into_inner());
     if guard.is_none() {
         *guard = Some(open_container(&dir)?);
     }
+    check_hugepages()?;
     let c = guard.as_mut().expect("just set");
     join_group(c, &dir, group)?;
     let name = CString::new(bdf.as_str()).map_err(|_| -libc::EINVAL)?;
