@@ -310,6 +310,22 @@ fn discovery_log() {
 }
 
 #[test]
+fn source_address_and_priority() {
+    let t = FakeTarget::start(Config::default());
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut o = opts(&t, false, false);
+    o.src = Some(format!("127.0.0.1:{port}").parse().unwrap());
+    o.priority = 3;
+    let mut c = TcpCtrlr::new(o).unwrap();
+    let _a = c.create_admin_qpair(32).unwrap();
+    assert_eq!(t.stats().peer_port.load(Ordering::SeqCst), u64::from(port));
+    c.enable().unwrap();
+}
+
+#[test]
 fn connect_errors() {
     let t = FakeTarget::start(Config::default());
     let mut o = opts(&t, false, false);
@@ -389,8 +405,18 @@ fn malformed_pdus_fail_the_qpair() {
         (Bad::TermReq, false, false),
         (Bad::UnknownType, true, true),
     ] {
-        let (_t, res, mut io) = bad_read(bad, h, d);
+        let (t, res, mut io) = bad_read(bad, h, d);
         assert_eq!(res.err(), Some(-libc::ENXIO), "{bad:?}");
+        // A protocol error is answered with a termination request.
+        let protocol = !matches!(bad, Bad::EarlyClose | Bad::TermReq);
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while protocol && t.stats().term_reqs.load(Ordering::SeqCst) == 0 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no termination request for {bad:?}"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
         assert!(io.q.failed().is_some(), "{bad:?}");
         // Everything after fails too, without touching freed requests.
         let mut b = [0u8; 512];

@@ -156,6 +156,8 @@ pub struct ConnParams {
     pub addrs: Vec<SocketAddr>,
     /// Local address to bind (host ID's hostaddr/hostsvcid), if any.
     pub src: Option<SocketAddr>,
+    /// SO_PRIORITY of the socket (the transport ID's priority; 0: unset).
+    pub priority: i32,
     pub qid: u16,
     pub hdgst: bool,
     pub ddgst: bool,
@@ -329,6 +331,22 @@ impl Conn {
     pub fn connect(p: &ConnParams) -> Result<Conn, i32> {
         let mut sock = tcp_connect(&p.addrs, p.src, p.timeout).map_err(|e| -e)?;
         let io = |e: std::io::Error| -errno_of(&e);
+        if p.priority != 0 {
+            let v: libc::c_int = p.priority;
+            // SAFETY: a valid int option on our socket.
+            let r = unsafe {
+                libc::setsockopt(
+                    sock.as_raw_fd(),
+                    libc::SOL_SOCKET,
+                    libc::SO_PRIORITY,
+                    (&v as *const libc::c_int).cast(),
+                    size_of::<libc::c_int>() as libc::socklen_t,
+                )
+            };
+            if r != 0 {
+                return Err(-libc::EINVAL);
+            }
+        }
         sock.set_nodelay(true).map_err(io)?;
         sock.set_read_timeout(Some(p.timeout)).map_err(io)?;
         sock.set_write_timeout(Some(p.timeout)).map_err(io)?;

@@ -34,6 +34,8 @@ pub struct TcpCtrlrOpts {
     pub trsvcid: String,
     /// Local address to connect from (host ID), if any.
     pub src: Option<SocketAddr>,
+    /// SO_PRIORITY of the connections (0: unset).
+    pub priority: i32,
     pub subnqn: String,
     pub hostnqn: String,
     pub hostid: [u8; 16],
@@ -62,6 +64,7 @@ impl TcpCtrlrOpts {
             traddr: traddr.to_string(),
             trsvcid: trsvcid.to_string(),
             src: None,
+            priority: 0,
             subnqn: subnqn.to_string(),
             hostnqn,
             hostid,
@@ -139,6 +142,7 @@ impl TcpCtrlr {
         let mut conn = Conn::connect(&ConnParams {
             addrs: self.addrs.clone(),
             src: self.opts.src,
+            priority: self.opts.priority,
             qid,
             hdgst: self.opts.hdgst,
             ddgst: self.opts.ddgst,

@@ -114,6 +114,10 @@ pub struct Stats {
     pub keep_alive: AtomicU64,
     pub bad_sent: AtomicU64,
     pub log_reads: AtomicU64,
+    /// Termination requests the host sent.
+    pub term_reqs: AtomicU64,
+    /// Source port of the last connection.
+    pub peer_port: AtomicU64,
 }
 
 struct Shared {
@@ -235,6 +239,11 @@ fn violation(sh: &Shared, msg: String) {
 
 fn serve(s: TcpStream, sh: Arc<Shared>) {
     s.set_nodelay(true).unwrap();
+    if let Ok(a) = s.peer_addr() {
+        sh.stats
+            .peer_port
+            .store(u64::from(a.port()), Ordering::SeqCst);
+    }
     let max = (sh.cfg.ioccsz * 16).max(sh.cfg.maxh2cdata) + 64;
     let mut c = Conn {
         s,
@@ -356,11 +365,8 @@ impl Conn {
                 last,
                 data,
             } => self.h2c(cccid, ttag, datao, last, data),
-            Pdu::TermReq { fes, .. } => {
-                violation(
-                    &self.sh,
-                    format!("termination request from the host, fes {fes}"),
-                );
+            Pdu::TermReq { .. } => {
+                self.sh.stats.term_reqs.fetch_add(1, Ordering::SeqCst);
                 false
             }
             other => {
