@@ -326,6 +326,22 @@ fn source_address_and_priority() {
 }
 
 #[test]
+fn admin_reconnect_after_reset() {
+    let t = FakeTarget::start(Config::default());
+    let (mut c, old_admin, _io) = bring_up(&t, false, false);
+    let first = c.cntlid();
+    // A reset: the core drops the admin queue pair and asks for a new one.
+    let mut old_admin = old_admin;
+    let mut admin = c.create_admin_qpair(32).unwrap();
+    assert_ne!(c.cntlid(), first);
+    assert!(old_admin.failed().is_some());
+    c.enable().unwrap();
+    let q = c.create_io_qpair(&mut admin, 1, &qopts(8)).unwrap();
+    let mut io = Io::new(q, 8);
+    write_read(&mut io, 0, 4096, 1);
+}
+
+#[test]
 fn connect_errors() {
     let t = FakeTarget::start(Config::default());
     let mut o = opts(&t, false, false);

@@ -263,8 +263,11 @@ impl TcpCtrlr {
     /// Closes the admin connection.
     pub fn destruct(&mut self) {
         if let Some(m) = self.admin.take() {
-            if let Ok(mut c) = m.lock() {
-                c.close();
+            match m.try_lock() {
+                Ok(mut c) => c.close(),
+                Err(TryLockError::Poisoned(p)) => p.into_inner().close(),
+                // In use further up: it closes when its last user drops it.
+                Err(TryLockError::WouldBlock) => {}
             }
         }
     }
@@ -311,6 +314,8 @@ impl CtrlrTransport for TcpCtrlr {
             .opts
             .admin_cids
             .max(u16::try_from(entries).unwrap_or(u16::MAX - 1));
+        // After a reset: the old association ends with its connection.
+        self.destruct();
         let conn = self.connect_queue(0, entries, cids, false)?;
         let m = Arc::new(Mutex::new(conn));
         self.admin = Some(m.clone());
