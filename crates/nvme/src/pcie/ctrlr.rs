@@ -8,7 +8,7 @@ use std::ptr::NonNull;
 use super::queue::{Doorbells, PcieQpair, QueueConfig, Shadow};
 use super::vfio::PciFunction;
 use crate::spec::cmd::{Cmd, Cpl};
-use crate::spec::ctrlr::CdataOacs;
+use crate::spec::ctrlr::{CdataOacs, CtrlrData};
 use crate::spec::regs::{Aqa, Cap};
 use crate::transport::{CtrlrTransport, QpairOpts, QpairTransport as _};
 use spdk_env::pci::device::PciDevice;
@@ -151,12 +151,18 @@ impl PcieCtrlr {
     pub fn pci_device(&self) -> PciDevice {
         self.func.device()
     }
-
     /// Describes I/O data with SGLs (from identify: SGLS supported) instead
     /// of PRPs, for queue pairs created afterwards.
     pub fn set_sgl(&mut self, supported: bool, dword_aligned: bool) {
         self.sgl = supported;
         self.sgl_dword_aligned = dword_aligned;
+    }
+
+    /// What identify told: like SPDK, I/O queue pairs describe data with
+    /// SGLs when the controller supports them (the admin queue keeps PRPs).
+    pub fn identified(&mut self, cdata: &CtrlrData) {
+        let s = { cdata.sgls }.supported();
+        self.set_sgl(s != 0, s == 2);
     }
 
     /// Whether queue pairs created now use shadow doorbells.
