@@ -59,6 +59,8 @@ impl Default for PcieOpts {
 struct DbBuf {
     shadow: NonNull<u8>,
     eventidx: NonNull<u8>,
+    shadow_iova: u64,
+    eventidx_iova: u64,
 }
 
 impl Drop for DbBuf {
@@ -80,6 +82,8 @@ pub struct PcieCtrlr {
     sgl: bool,
     sgl_dword_aligned: bool,
     dbbuf: Option<DbBuf>,
+    /// The controller took the shadow doorbell pages (since its last reset).
+    shadow_on: bool,
     timeout_us: u64,
     // Last: the registers stay mapped until everything above is gone.
     func: PciFunction,
@@ -117,6 +121,7 @@ impl PcieCtrlr {
             sgl: false,
             sgl_dword_aligned: false,
             dbbuf: None,
+            shadow_on: false,
             timeout_us: opts.admin_timeout_us.max(1000),
             func,
         };
@@ -167,7 +172,7 @@ impl PcieCtrlr {
 
     /// Whether queue pairs created now use shadow doorbells.
     pub fn has_shadow_doorbells(&self) -> bool {
-        self.dbbuf.is_some()
+        self.shadow_on
     }
 
     fn check(&self, offset: u32, len: u64) -> Result<*mut u8, i32> {
@@ -218,11 +223,22 @@ impl PcieCtrlr {
         admin: &mut PcieQpair,
         oacs: CdataOacs,
     ) -> Result<bool, i32> {
-        self.dbbuf = None;
+        self.shadow_on = false;
         if oacs.dbcs() == 0 {
             return Ok(false);
         }
         let page = self.page_size as usize;
+        // After a reset the same pages serve again (queue pairs of before
+        // may still point at them), cleared: the new queues start at 0.
+        if let Some(b) = &self.dbbuf {
+            // SAFETY: our two pages.
+            unsafe {
+                std::ptr::write_bytes(b.shadow.as_ptr(), 0, page);
+                std::ptr::write_bytes(b.eventidx.as_ptr(), 0, page);
+            }
+            let (s, e) = (b.shadow_iova, b.eventidx_iova);
+            return self.send_dbbuf_config(admin, s, e);
+        }
         let alloc = || -> Result<(NonNull<u8>, u64), i32> {
             let p = spdk_env::memory::dma_alloc(page, page, -1).ok_or(-libc::ENOMEM)?;
             // SAFETY: a fresh block of one page.
@@ -243,13 +259,27 @@ impl PcieCtrlr {
                 return Err(e);
             }
         };
-        let buf = DbBuf { shadow, eventidx };
+        self.dbbuf = Some(DbBuf {
+            shadow,
+            eventidx,
+            shadow_iova,
+            eventidx_iova,
+        });
+        self.send_dbbuf_config(admin, shadow_iova, eventidx_iova)
+    }
+
+    fn send_dbbuf_config(
+        &mut self,
+        admin: &mut PcieQpair,
+        shadow: u64,
+        eventidx: u64,
+    ) -> Result<bool, i32> {
         let mut cmd = Cmd::new(OPC_DOORBELL_BUFFER_CONFIG, 0);
-        cmd.dptr.prp1 = shadow_iova;
-        cmd.dptr.prp2 = eventidx_iova;
+        cmd.dptr.prp1 = shadow;
+        cmd.dptr.prp2 = eventidx;
         match self.admin(admin, cmd, "Doorbell Buffer Config", 0) {
             Ok(_) => {
-                self.dbbuf = Some(buf);
+                self.shadow_on = true;
                 Ok(true)
             }
             // A controller may refuse it; the doorbells then stay MMIO.
@@ -260,7 +290,8 @@ impl PcieCtrlr {
 
     /// The shadow slots of queue `qid`, when it has some.
     fn shadow(&self, qid: u16) -> Option<Shadow> {
-        let b = self.dbbuf.as_ref()?; // Same layout as the doorbell registers.
+        let b = self.dbbuf.as_ref().filter(|_| self.shadow_on)?;
+        // Same layout as the doorbell registers.
         let sq = 2 * qid as u64 * self.db_stride;
         let cq = sq + self.db_stride;
         if cq + 4 > self.page_size as u64 {
