@@ -103,7 +103,11 @@ impl Io {
             if let Some(c) = self.cpls[cid as usize].take() {
                 return Ok(c);
             }
-            self.poll()?;
+            if let Err(e) = self.poll() {
+                // A poll may complete commands and then find the
+                // connection gone (as SPDK, it reports the failure).
+                return self.cpls[cid as usize].take().ok_or(e);
+            }
             if Instant::now() > end {
                 return Err(-libc::ETIMEDOUT);
             }
