@@ -9,6 +9,7 @@
 #include "spdk/uuid.h"
 #include "spdk/thread.h"
 #include "spdk/histogram_data.h"
+#include "spdk/dif.h"
 /** A block device (defined in spdk/bdev_module.h). */
 struct spdk_bdev;
 /** One I/O request (defined in spdk/bdev_module.h). */
@@ -94,6 +95,11 @@ enum spdk_bdev_qos_rate_limit_type {
    */
   SPDK_BDEV_QOS_NUM_RATE_LIMIT_TYPES,
 };
+
+/**
+ * An iteration of spdk_bdev_for_each_channel().
+ */
+struct spdk_bdev_channel_iter;
 
 /**
  * An open handle to a bdev.
@@ -281,11 +287,79 @@ typedef void (*spdk_bdev_histogram_data_cb)(void *cb_arg,
                                             struct spdk_histogram_data *histogram);
 
 /**
+ * Called by spdk_for_each_bdev() and friends; a negative errno stops.
+ */
+typedef int (*spdk_for_each_bdev_fn)(void *ctx, struct spdk_bdev *bdev);
+
+/**
+ * Called on each channel's thread by spdk_bdev_for_each_channel().
+ */
+typedef void (*spdk_bdev_for_each_channel_msg)(struct spdk_bdev_channel_iter *i,
+                                               struct spdk_bdev *bdev,
+                                               struct spdk_io_channel *ch,
+                                               void *ctx);
+
+/**
+ * The end of spdk_bdev_for_each_channel().
+ */
+typedef void (*spdk_bdev_for_each_channel_done)(struct spdk_bdev *bdev, void *ctx, int status);
+
+/**
+ * Called when spdk_bdev_initialize() is done: 0 or a negative errno.
+ */
+typedef void (*spdk_bdev_init_cb)(void *cb_arg, int rc);
+
+/**
+ * Called when spdk_bdev_finish() is done.
+ */
+typedef void (*spdk_bdev_fini_cb)(void *cb_arg);
+
+/**
+ * A media management event: a range of blocks the owner must look at.
+ */
+struct spdk_bdev_media_event {
+  uint64_t offset;
+  uint64_t num_blocks;
+};
+
+/**
+ * Options of spdk_bdev_open_async().
+ */
+struct spdk_bdev_open_async_opts {
+  /**
+   * sizeof(struct spdk_bdev_open_async_opts) as the caller knows it.
+   */
+  size_t size;
+  /**
+   * How long to wait for the bdev to appear, in milliseconds (0: fail
+   * at once when it does not exist).
+   */
+  uint64_t timeout_ms;
+};
+
+/**
+ * Called when spdk_bdev_open_async() finishes: the descriptor (NULL on
+ * failure), 0 or a negative errno, the caller's argument.
+ */
+typedef void (*spdk_bdev_open_async_cb_t)(struct spdk_bdev_desc *desc, int rc, void *cb_arg);
+
+/**
  * Controller attributes of an NVMe-backed bdev.
  */
 union spdk_bdev_nvme_ctratt {
   uint32_t raw;
 };
+
+/**
+ * Called for each I/O older than the limit set with spdk_bdev_set_timeout().
+ */
+typedef void (*spdk_bdev_io_timeout_cb)(void *cb_arg, struct spdk_bdev_io *bdev_io);
+
+/**
+ * The older removal notification (what the bdev part API calls on a
+ * base's hot removal).
+ */
+typedef void (*spdk_bdev_remove_cb_t)(void *remove_ctx);
 
 #ifdef __cplusplus
 extern "C" {
@@ -543,7 +617,9 @@ int spdk_bdev_readv(struct spdk_bdev_desc *desc,
                     void *cb_arg);
 
 /**
- * spdk_bdev_readv_blocks() with extended options (NULL: none).
+ * spdk_bdev_readv_blocks() with extended options (NULL: none): a
+ * separate metadata buffer (bdevs with separate metadata; else -EINVAL),
+ * DIF checks to skip. Memory domains and accel sequences: -ENOTSUP.
  */
 int spdk_bdev_readv_blocks_ext(struct spdk_bdev_desc *desc,
                                struct spdk_io_channel *ch,
@@ -556,7 +632,8 @@ int spdk_bdev_readv_blocks_ext(struct spdk_bdev_desc *desc,
                                struct spdk_bdev_ext_io_opts *opts);
 
 /**
- * spdk_bdev_writev_blocks() with extended options (NULL: none).
+ * spdk_bdev_writev_blocks() with extended options, as
+ * spdk_bdev_readv_blocks_ext().
  */
 int spdk_bdev_writev_blocks_ext(struct spdk_bdev_desc *desc,
                                 struct spdk_io_channel *ch,
@@ -827,6 +904,364 @@ int spdk_bdev_abort(struct spdk_bdev_desc *desc,
                     void *bio_cb_arg,
                     spdk_bdev_io_completion_cb cb,
                     void *cb_arg);
+
+/**
+ * Calls `fn(ctx, bdev)` for every registered bdev, each held open
+ * meanwhile; returns 0 or the first non-zero value `fn` returned.
+ * -EINVAL without `fn`; from an SPDK thread only (-ENOTSUP).
+ */
+int spdk_for_each_bdev(void *ctx, spdk_for_each_bdev_fn fn);
+
+/**
+ * spdk_for_each_bdev() over the bdevs nothing is built on (unclaimed).
+ */
+int spdk_for_each_bdev_leaf(void *ctx, spdk_for_each_bdev_fn fn);
+
+/**
+ * Calls `fn(ctx, bdev)` for the bdevs named in `names` (names or
+ * aliases), in order; stops with -ENODEV at a name that does not exist,
+ * or with the first non-zero value `fn` returned.
+ */
+int spdk_for_each_bdev_by_name(void *ctx,
+                               spdk_for_each_bdev_fn fn,
+                               const char **names,
+                               size_t count);
+
+/**
+ * Calls `fn` on each channel of `bdev`, on the channel's thread, one at a
+ * time; each call must be followed (possibly later) by
+ * spdk_bdev_for_each_channel_continue(). `cpl` runs on the calling thread
+ * at the end with 0 or the status that stopped the walk.
+ */
+void spdk_bdev_for_each_channel(struct spdk_bdev *bdev,
+                                spdk_bdev_for_each_channel_msg fn,
+                                void *ctx,
+                                spdk_bdev_for_each_channel_done cpl);
+
+/**
+ * Moves spdk_bdev_for_each_channel() on (a non-zero `status` ends it).
+ */
+void spdk_bdev_for_each_channel_continue(struct spdk_bdev_channel_iter *i, int status);
+
+/**
+ * Initializes the bdev library and every registered module (the iobuf
+ * pools too when nobody did); `cb_fn(cb_arg, rc)` when done, on the
+ * calling SPDK thread. -EALREADY when it is initialized already.
+ */
+void spdk_bdev_initialize(spdk_bdev_init_cb cb_fn, void *cb_arg);
+
+/**
+ * Unregisters every bdev, finishes the modules and the library;
+ * `cb_fn(cb_arg)` when done, on the calling thread.
+ */
+void spdk_bdev_finish(spdk_bdev_fini_cb cb_fn, void *cb_arg);
+
+/**
+ * Writes the configuration of the bdev library, its modules and bdevs
+ * (SPDK's "bdev" subsystem config: an array of RPC calls) into `w`.
+ */
+void spdk_bdev_subsystem_config_json(struct spdk_json_write_ctx *w);
+
+/**
+ * spdk_bdev_read_blocks() with the metadata into `md_buf` (bdevs with
+ * separate metadata only, else -EINVAL; `buf` is required).
+ */
+int spdk_bdev_read_blocks_with_md(struct spdk_bdev_desc *desc,
+                                  struct spdk_io_channel *ch,
+                                  void *buf,
+                                  void *md_buf,
+                                  uint64_t offset_blocks,
+                                  uint64_t num_blocks,
+                                  spdk_bdev_io_completion_cb cb,
+                                  void *cb_arg);
+
+/**
+ * spdk_bdev_readv_blocks() with the metadata into `md_buf`.
+ */
+int spdk_bdev_readv_blocks_with_md(struct spdk_bdev_desc *desc,
+                                   struct spdk_io_channel *ch,
+                                   struct iovec *iov,
+                                   int iovcnt,
+                                   void *md_buf,
+                                   uint64_t offset_blocks,
+                                   uint64_t num_blocks,
+                                   spdk_bdev_io_completion_cb cb,
+                                   void *cb_arg);
+
+/**
+ * spdk_bdev_write_blocks() with the metadata from `md_buf`.
+ */
+int spdk_bdev_write_blocks_with_md(struct spdk_bdev_desc *desc,
+                                   struct spdk_io_channel *ch,
+                                   void *buf,
+                                   void *md_buf,
+                                   uint64_t offset_blocks,
+                                   uint64_t num_blocks,
+                                   spdk_bdev_io_completion_cb cb,
+                                   void *cb_arg);
+
+/**
+ * spdk_bdev_writev_blocks() with the metadata from `md_buf`.
+ */
+int spdk_bdev_writev_blocks_with_md(struct spdk_bdev_desc *desc,
+                                    struct spdk_io_channel *ch,
+                                    struct iovec *iov,
+                                    int iovcnt,
+                                    void *md_buf,
+                                    uint64_t offset_blocks,
+                                    uint64_t num_blocks,
+                                    spdk_bdev_io_completion_cb cb,
+                                    void *cb_arg);
+
+/**
+ * spdk_bdev_compare_blocks() of data and metadata.
+ */
+int spdk_bdev_compare_blocks_with_md(struct spdk_bdev_desc *desc,
+                                     struct spdk_io_channel *ch,
+                                     void *buf,
+                                     void *md_buf,
+                                     uint64_t offset_blocks,
+                                     uint64_t num_blocks,
+                                     spdk_bdev_io_completion_cb cb,
+                                     void *cb_arg);
+
+/**
+ * spdk_bdev_comparev_blocks() of data and metadata.
+ */
+int spdk_bdev_comparev_blocks_with_md(struct spdk_bdev_desc *desc,
+                                      struct spdk_io_channel *ch,
+                                      struct iovec *iov,
+                                      int iovcnt,
+                                      void *md_buf,
+                                      uint64_t offset_blocks,
+                                      uint64_t num_blocks,
+                                      spdk_bdev_io_completion_cb cb,
+                                      void *cb_arg);
+
+/**
+ * Marks blocks as uncorrectable (reads of them fail until rewritten);
+ * -ENOTSUP when the module cannot, -EBADF on a read-only descriptor.
+ */
+int spdk_bdev_write_uncorrectable_blocks(struct spdk_bdev_desc *desc,
+                                         struct spdk_io_channel *ch,
+                                         uint64_t offset_blocks,
+                                         uint64_t num_blocks,
+                                         spdk_bdev_io_completion_cb cb,
+                                         void *cb_arg);
+
+/**
+ * Finds the first block holding data at or after `offset_blocks`
+ * (spdk_bdev_io_get_seek_offset() on completion; UINT64_MAX: none). A
+ * bdev whose module cannot seek is all data. -EINVAL out of range.
+ */
+int spdk_bdev_seek_data(struct spdk_bdev_desc *desc,
+                        struct spdk_io_channel *ch,
+                        uint64_t offset_blocks,
+                        spdk_bdev_io_completion_cb cb,
+                        void *cb_arg);
+
+/**
+ * Finds the first unallocated block at or after `offset_blocks`, as
+ * spdk_bdev_seek_data() (a bdev that cannot seek has no hole: UINT64_MAX).
+ */
+int spdk_bdev_seek_hole(struct spdk_bdev_desc *desc,
+                        struct spdk_io_channel *ch,
+                        uint64_t offset_blocks,
+                        spdk_bdev_io_completion_cb cb,
+                        void *cb_arg);
+
+/**
+ * The result of a seek: a block offset, or UINT64_MAX when none.
+ */
+uint64_t spdk_bdev_io_get_seek_offset(const struct spdk_bdev_io *bdev_io);
+
+/**
+ * The separate metadata buffer of a read or write, or NULL (other
+ * types, bdevs without separate metadata).
+ */
+void *spdk_bdev_io_get_md_buf(struct spdk_bdev_io *bdev_io);
+
+/**
+ * The callback argument the I/O was submitted with (what
+ * spdk_bdev_abort() matches).
+ */
+void *spdk_bdev_io_get_cb_arg(struct spdk_bdev_io *bdev_io);
+
+/**
+ * Takes up to `max_events` pending media events of the descriptor into
+ * `events` (from its SPDK_BDEV_EVENT_MEDIA_MANAGEMENT callback); returns
+ * how many.
+ */
+size_t spdk_bdev_get_media_events(struct spdk_bdev_desc *bdev_desc,
+                                  struct spdk_bdev_media_event *events,
+                                  size_t max_events);
+
+/**
+ * Opens `bdev_name` like spdk_bdev_open_ext(), waiting up to
+ * `opts->timeout_ms` for it to be registered. `open_cb(desc, rc, arg)`
+ * runs later on the calling thread: rc 0, -ENODEV (no timeout),
+ * -ETIMEDOUT, -ESHUTDOWN (the library finished), or an open error.
+ * Returns 0, or -EINVAL (missing callback or name, opts->size 0).
+ */
+int spdk_bdev_open_async(const char *bdev_name,
+                         bool write,
+                         spdk_bdev_event_cb_t event_cb,
+                         void *event_ctx,
+                         struct spdk_bdev_open_async_opts *opts,
+                         spdk_bdev_open_async_cb_t open_cb,
+                         void *open_cb_arg);
+
+/**
+ * The name of the module that registered the bdev (NULL for NULL).
+ */
+const char *spdk_bdev_get_module_name(const struct spdk_bdev *bdev);
+
+/**
+ * The module's context of the descriptor's bdev (its fn_table's
+ * get_module_ctx), or NULL.
+ */
+void *spdk_bdev_get_module_ctx(struct spdk_bdev_desc *desc);
+
+/**
+ * The name of an I/O type ("read", "write", ...); NULL for an invalid one.
+ */
+const char *spdk_bdev_get_io_type_name(enum spdk_bdev_io_type io_type);
+
+/**
+ * The I/O type named `io_type_string` (as spdk_bdev_get_io_type_name
+ * spells it), or -1.
+ */
+int spdk_bdev_get_io_type(const char *io_type_string);
+
+/**
+ * Writes the module's driver-specific information (its dump_info_json)
+ * into `w`; 0 when it has none. -EINVAL for NULL.
+ */
+int spdk_bdev_dump_info_json(struct spdk_bdev *bdev, struct spdk_json_write_ctx *w);
+
+/**
+ * The NUMA node of the bdev, or SPDK_ENV_NUMA_ID_ANY (-1) when unknown.
+ */
+int32_t spdk_bdev_get_numa_id(struct spdk_bdev *bdev);
+
+/**
+ * Whether the bdev is a zoned device.
+ */
+bool spdk_bdev_is_zoned(const struct spdk_bdev *bdev);
+
+/**
+ * The bdev's NVMe controller attributes (zero when it has none).
+ */
+union spdk_bdev_nvme_ctratt spdk_bdev_get_nvme_ctratt(struct spdk_bdev *bdev);
+
+/**
+ * The NVMe namespace ID of the bdev, or 0.
+ */
+uint32_t spdk_bdev_get_nvme_nsid(struct spdk_bdev *bdev);
+
+/**
+ * The protection information type (SPDK_DIF_DISABLE without metadata).
+ */
+enum spdk_dif_type spdk_bdev_get_dif_type(const struct spdk_bdev *bdev);
+
+/**
+ * The protection information format.
+ */
+enum spdk_dif_pi_format spdk_bdev_get_dif_pi_format(const struct spdk_bdev *bdev);
+
+/**
+ * Whether the protection information is at the start of the metadata
+ * (false without DIF).
+ */
+bool spdk_bdev_is_dif_head_of_md(const struct spdk_bdev *bdev);
+
+/**
+ * Whether a DIF check is enabled on the bdev.
+ */
+bool spdk_bdev_is_dif_check_enabled(const struct spdk_bdev *bdev,
+                                    enum spdk_dif_check_type check_type);
+
+/**
+ * The block size seen through the descriptor (without metadata when it
+ * hides it).
+ */
+uint32_t spdk_bdev_desc_get_block_size(struct spdk_bdev_desc *desc);
+
+/**
+ * The metadata size seen through the descriptor (0 when hidden).
+ */
+uint32_t spdk_bdev_desc_get_md_size(struct spdk_bdev_desc *desc);
+
+/**
+ * Whether the descriptor sees metadata interleaved with the data.
+ */
+bool spdk_bdev_desc_is_md_interleaved(struct spdk_bdev_desc *desc);
+
+/**
+ * Whether the descriptor sees metadata in separate buffers.
+ */
+bool spdk_bdev_desc_is_md_separate(struct spdk_bdev_desc *desc);
+
+/**
+ * The DIF type seen through the descriptor (SPDK_DIF_DISABLE when hidden).
+ */
+enum spdk_dif_type spdk_bdev_desc_get_dif_type(struct spdk_bdev_desc *desc);
+
+/**
+ * The protection information format seen through the descriptor
+ * (SPDK_DIF_PI_FORMAT_16 when hidden).
+ */
+enum spdk_dif_pi_format spdk_bdev_desc_get_dif_pi_format(struct spdk_bdev_desc *desc);
+
+/**
+ * Whether the descriptor sees DIF at the start of the metadata.
+ */
+bool spdk_bdev_desc_is_dif_head_of_md(struct spdk_bdev_desc *desc);
+
+/**
+ * Whether a DIF check is enabled as seen through the descriptor.
+ */
+bool spdk_bdev_desc_is_dif_check_enabled(struct spdk_bdev_desc *desc,
+                                         enum spdk_dif_check_type check_type);
+
+/**
+ * The queue depth measured last (summed over all channels); UINT64_MAX
+ * when sampling is off or has not measured yet.
+ */
+uint64_t spdk_bdev_get_qd(const struct spdk_bdev *bdev);
+
+/**
+ * The queue depth sampling period in microseconds (0: off).
+ */
+uint64_t spdk_bdev_get_qd_sampling_period(const struct spdk_bdev *bdev);
+
+/**
+ * Samples the queue depth every `period` microseconds (0 stops); the
+ * poller runs on the calling thread.
+ */
+void spdk_bdev_set_qd_sampling_period(struct spdk_bdev *bdev, uint64_t period);
+
+/**
+ * Microseconds the bdev had I/O outstanding at sampling time (one period
+ * per busy sample).
+ */
+uint64_t spdk_bdev_get_io_time(const struct spdk_bdev *bdev);
+
+/**
+ * The busy time weighted by the measured queue depth, in microseconds.
+ */
+uint64_t spdk_bdev_get_weighted_io_time(const struct spdk_bdev *bdev);
+
+/**
+ * Checks once a second for I/O of this descriptor outstanding longer than
+ * `timeout_in_sec` and calls `cb_fn(cb_arg, bdev_io)` for each (on the
+ * I/O's thread); 0 seconds stops the checks. On the descriptor's thread.
+ * 0, or -EINVAL.
+ */
+int spdk_bdev_set_timeout(struct spdk_bdev_desc *desc,
+                          uint64_t timeout_in_sec,
+                          spdk_bdev_io_timeout_cb cb_fn,
+                          void *cb_arg);
 
 #ifdef __cplusplus
 }  // extern "C"

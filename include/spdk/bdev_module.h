@@ -9,9 +9,32 @@
 #include "spdk/uuid.h"
 #include "spdk/thread.h"
 #include "spdk/bdev.h"
+#include "spdk/bdev_zone.h"
 struct spdk_bdev_module;
 struct spdk_bdev_fn_table;
 struct spdk_bdev_alias;
+struct spdk_bdev_part;
+
+/** A name of a bdev (its own or an alias), as SPDK keeps it in its name tree. */
+struct spdk_bdev_name {
+	char *name;
+	struct spdk_bdev *bdev;
+	struct {
+		struct spdk_bdev_name *rbe_left;
+		struct spdk_bdev_name *rbe_right;
+		struct spdk_bdev_name *rbe_parent;
+		int rbe_color;
+	} node;
+};
+
+/** One alias of a bdev: an entry of its `aliases` list. */
+struct spdk_bdev_alias {
+	struct spdk_bdev_name alias;
+	TAILQ_ENTRY(spdk_bdev_alias) tailq;
+};
+
+/** A module's list of the parts it built (bdev part API). */
+typedef TAILQ_HEAD(bdev_part_tailq, spdk_bdev_part) SPDK_BDEV_PART_TAILQ;
 
 /**
  * A block device, filled in by its module before spdk_bdev_register().
@@ -23,7 +46,7 @@ struct spdk_bdev {
 	void *ctxt;
 	/** Unique name. */
 	char *name;
-	/** Other names (not supported yet; keep empty). */
+	/** Other names (spdk_bdev_alias_add(); the UUID is one). */
 	TAILQ_HEAD(spdk_bdev_aliases_list, spdk_bdev_alias) aliases;
 	/** Product name shown by bdev_get_bdevs. */
 	char *product_name;
@@ -150,6 +173,11 @@ enum spdk_bdev_claim_type {
 };
 
 /**
+ * A base bdev opened for parts (private to the library).
+ */
+struct spdk_bdev_part_base;
+
+/**
  * Private to the bdev library.
  */
 struct spdk_bdev_module_internal_fields {
@@ -248,11 +276,34 @@ struct spdk_bdev_io_abort_params {
 };
 
 /**
+ * Parameters of the zone I/O types (get_zone_info, zone_management).
+ */
+struct spdk_bdev_io_zone_mgmt_params {
+  /**
+   * First block of the (first) zone.
+   */
+  uint64_t zone_id;
+  /**
+   * Number of zones (get_zone_info; 1 for management).
+   */
+  uint32_t num_zones;
+  /**
+   * What to do to the zone.
+   */
+  enum spdk_bdev_zone_action zone_action;
+  /**
+   * get_zone_info: the caller's array of num_zones spdk_bdev_zone_info.
+   */
+  void *buf;
+};
+
+/**
  * Per-type parameters of an spdk_bdev_io.
  */
 union spdk_bdev_io_params {
   struct spdk_bdev_io_block_params bdev;
   struct spdk_bdev_io_abort_params abort;
+  struct spdk_bdev_io_zone_mgmt_params zone_mgmt;
   uint64_t raw[27];
 };
 
@@ -281,7 +332,12 @@ struct spdk_bdev_io_internal_fields {
   int8_t status;
   uint8_t in_submit_request;
   uint8_t has_buf;
-  uint8_t reserved0[5];
+  /**
+   * Taken over by the library (split, emulated, abort parents): on the
+   * submitted list, never given to the module as it stands.
+   */
+  uint8_t held;
+  uint8_t reserved0[4];
   /**
    * The iobuf buffer spdk_bdev_io_get_buf() attached, and its length.
    */
@@ -342,11 +398,16 @@ struct spdk_bdev_io_internal_fields {
    */
   struct spdk_bdev_io *emu_child;
   /**
-   * Links of the channel's list of submitted I/Os (bdevs with abort).
+   * Links of the channel's list of submitted I/Os.
    */
   struct spdk_bdev_io *sub_next;
   struct spdk_bdev_io *sub_prev;
-  uint64_t reserved[8];
+  /**
+   * spdk_bdev_part_submit_request_ext(): the module's completion of a
+   * part I/O forwarded to the base.
+   */
+  spdk_bdev_io_completion_cb part_cb;
+  uint64_t reserved[7];
 };
 
 /**
@@ -390,6 +451,32 @@ struct spdk_bdev_claim_opts {
 };
 
 /**
+ * The library's fields of a part (modules use the getters).
+ */
+struct bdev_part_internal_fields {
+  /**
+   * The part's own bdev (not the base).
+   */
+  struct spdk_bdev bdev;
+  struct spdk_bdev_part_base *base;
+  /**
+   * Where the part starts in the base, in blocks.
+   */
+  uint64_t offset_blocks;
+};
+
+/**
+ * A part: allocated by its module, filled by spdk_bdev_part_construct_ext().
+ */
+struct spdk_bdev_part {
+  /**
+   * Entry of the module's list of parts.
+   */
+  TAILQ_ENTRY(spdk_bdev_part) tailq;
+  struct bdev_part_internal_fields internal;
+};
+
+/**
  * The functions a module provides for each of its bdevs.
  */
 struct spdk_bdev_fn_table {
@@ -406,6 +493,56 @@ struct spdk_bdev_fn_table {
   void (*dump_device_stat_json)(void *ctx, struct spdk_json_write_ctx *w);
   bool (*accel_sequence_supported)(void *ctx, enum spdk_bdev_io_type type_);
 };
+
+/**
+ * Frees the module's context of a base.
+ */
+typedef void (*spdk_bdev_part_base_free_fn)(void *ctx);
+
+/**
+ * Options of spdk_bdev_part_construct_ext().
+ */
+struct spdk_bdev_part_construct_opts {
+  /**
+   * sizeof(struct spdk_bdev_part_construct_opts) as the caller knows it.
+   */
+  uint64_t opts_size;
+  /**
+   * The part's UUID (all zeroes: derived from the base's and the range).
+   */
+  struct spdk_uuid uuid;
+};
+
+/**
+ * The start of every part channel (the module's channel_size covers it).
+ */
+struct spdk_bdev_part_channel {
+  struct spdk_bdev_part *part;
+  struct spdk_io_channel *base_ch;
+};
+
+/**
+ * Called when a quiesce or unquiesce is done (0 or a negative errno).
+ */
+typedef void (*spdk_bdev_quiesce_cb)(void *ctx, int status);
+
+/**
+ * Called for each I/O by spdk_bdev_for_each_bdev_io(); non-zero stops.
+ */
+typedef int (*spdk_bdev_io_fn)(void *ctx, struct spdk_bdev_io *bdev_io);
+
+/**
+ * The end of spdk_bdev_for_each_bdev_io().
+ */
+typedef void (*spdk_bdev_for_each_io_cb)(void *ctx, int rc);
+
+/**
+ * The result of spdk_bdev_get_current_qd().
+ */
+typedef void (*spdk_bdev_get_current_qd_cb)(struct spdk_bdev *bdev,
+                                            uint64_t current_qd,
+                                            void *cb_arg,
+                                            int rc);
 
 #ifdef __cplusplus
 extern "C" {
@@ -572,6 +709,277 @@ int spdk_bdev_module_claim_bdev_desc(struct spdk_bdev_desc *desc,
                                      enum spdk_bdev_claim_type type,
                                      struct spdk_bdev_claim_opts *opts,
                                      struct spdk_bdev_module *module);
+
+/**
+ * Adds `alias` as another name of the registered `bdev`. 0, -EEXIST (a
+ * bdev has that name or alias), -EINVAL (NULL or empty), -ENODEV (not
+ * registered).
+ */
+int spdk_bdev_alias_add(struct spdk_bdev *bdev, const char *alias);
+
+/**
+ * Removes an alias of `bdev`. 0, or -ENOENT when it has none by that name.
+ */
+int spdk_bdev_alias_del(struct spdk_bdev *bdev, const char *alias);
+
+/**
+ * Removes every alias of `bdev` (its UUID alias too).
+ */
+void spdk_bdev_alias_del_all(struct spdk_bdev *bdev);
+
+/**
+ * The list of the bdev's aliases (`struct spdk_bdev_alias` entries,
+ * linked by `tailq`), or NULL.
+ */
+const struct spdk_bdev_aliases_list *spdk_bdev_get_aliases(const struct spdk_bdev *bdev);
+
+/**
+ * Makes `buf` (`len` bytes) the I/O's data buffer: its first iovec, or
+ * its own single one when it had none.
+ */
+void spdk_bdev_io_set_buf(struct spdk_bdev_io *bdev_io, void *buf, size_t len);
+
+/**
+ * Makes `md_buf` the I/O's separate metadata buffer (`len` bytes: room
+ * for every block's metadata, else it is refused).
+ */
+void spdk_bdev_io_set_md_buf(struct spdk_bdev_io *bdev_io, void *md_buf, size_t len);
+
+/**
+ * Copies the completion status of `base_io` (and its NVMe/aio details)
+ * into `bdev_io`; returns it.
+ */
+enum spdk_bdev_io_status spdk_bdev_io_set_base_io_status(struct spdk_bdev_io *bdev_io,
+                                                         const struct spdk_bdev_io *base_io);
+
+/**
+ * Completes `bdev_io` with the status of `base_io`.
+ */
+void spdk_bdev_io_complete_base_io_status(struct spdk_bdev_io *bdev_io,
+                                          const struct spdk_bdev_io *base_io);
+
+/**
+ * When the I/O was submitted, in ticks.
+ */
+uint64_t spdk_bdev_io_get_submit_tsc(struct spdk_bdev_io *bdev_io);
+
+/**
+ * Whether the I/O came through a descriptor that hides metadata.
+ */
+bool spdk_bdev_io_hide_metadata(struct spdk_bdev_io *bdev_io);
+
+/**
+ * An async_fini_start module reports that its fini_start is done.
+ */
+void spdk_bdev_module_fini_start_done(void);
+
+/**
+ * The base bdev.
+ */
+struct spdk_bdev *spdk_bdev_part_base_get_bdev(struct spdk_bdev_part_base *part_base);
+
+/**
+ * The base bdev's name.
+ */
+const char *spdk_bdev_part_base_get_bdev_name(struct spdk_bdev_part_base *part_base);
+
+/**
+ * The descriptor the base is open with.
+ */
+struct spdk_bdev_desc *spdk_bdev_part_base_get_desc(struct spdk_bdev_part_base *part_base);
+
+/**
+ * The module's list of parts given at construction.
+ */
+struct bdev_part_tailq *spdk_bdev_part_base_get_tailq(struct spdk_bdev_part_base *part_base);
+
+/**
+ * The module's context of the base.
+ */
+void *spdk_bdev_part_base_get_ctx(struct spdk_bdev_part_base *part_base);
+
+/**
+ * Closes the base (on the thread that opened it), calls the module's
+ * free_fn and frees the base.
+ */
+void spdk_bdev_part_base_free(struct spdk_bdev_part_base *base);
+
+/**
+ * Frees a part once its channels are gone (called from the module's
+ * destruct); returns 1: the destruct finishes asynchronously.
+ */
+int spdk_bdev_part_free(struct spdk_bdev_part *part);
+
+/**
+ * Unregisters every part of `tailq` built on `part_base` (for the
+ * module's remove callback).
+ */
+void spdk_bdev_part_base_hotremove(struct spdk_bdev_part_base *part_base,
+                                   struct bdev_part_tailq *tailq);
+
+/**
+ * Opens `bdev_name` (read-only until a part claims it) as a base for
+ * parts of `module`. The library sets `fn_table`'s get_io_channel and
+ * io_type_supported; part channels are `channel_size` bytes starting with
+ * a struct spdk_bdev_part_channel. 0, -ENODEV (no such bdev), -EINVAL.
+ */
+int spdk_bdev_part_base_construct_ext(const char *bdev_name,
+                                      spdk_bdev_remove_cb_t remove_cb,
+                                      struct spdk_bdev_module *module,
+                                      struct spdk_bdev_fn_table *fn_table,
+                                      struct bdev_part_tailq *tailq,
+                                      spdk_bdev_part_base_free_fn free_fn,
+                                      void *ctx,
+                                      uint32_t channel_size,
+                                      spdk_io_channel_create_cb ch_create_cb,
+                                      spdk_io_channel_destroy_cb ch_destroy_cb,
+                                      struct spdk_bdev_part_base **base);
+
+/**
+ * Zeroes `opts` (`size` bytes) and records the size.
+ */
+void spdk_bdev_part_construct_opts_init(struct spdk_bdev_part_construct_opts *opts, uint64_t size);
+
+/**
+ * spdk_bdev_part_construct_ext() without options.
+ */
+int spdk_bdev_part_construct(struct spdk_bdev_part *part,
+                             struct spdk_bdev_part_base *base,
+                             char *name,
+                             uint64_t offset_blocks,
+                             uint64_t num_blocks,
+                             char *product_name);
+
+/**
+ * Registers `part` as a bdev named `name` covering `num_blocks` blocks of
+ * the base from `offset_blocks`, claiming the base for the module on the
+ * first part. 0; -1 when the base cannot be claimed or the range does
+ * not fit; what spdk_bdev_register() returns otherwise.
+ */
+int spdk_bdev_part_construct_ext(struct spdk_bdev_part *part,
+                                 struct spdk_bdev_part_base *base,
+                                 char *name,
+                                 uint64_t offset_blocks,
+                                 uint64_t num_blocks,
+                                 char *product_name,
+                                 const struct spdk_bdev_part_construct_opts *opts);
+
+/**
+ * Forwards a part I/O to the base, shifted by the part's offset; it
+ * completes with the base I/O's status. 0, or an error (the I/O was
+ * not forwarded: the module completes it).
+ */
+int spdk_bdev_part_submit_request(struct spdk_bdev_part_channel *ch, struct spdk_bdev_io *bdev_io);
+
+/**
+ * spdk_bdev_part_submit_request() where `cb(bdev_io, success, NULL)`
+ * gets the completion instead (and must complete `bdev_io`).
+ */
+int spdk_bdev_part_submit_request_ext(struct spdk_bdev_part_channel *ch,
+                                      struct spdk_bdev_io *bdev_io,
+                                      spdk_bdev_io_completion_cb cb);
+
+/**
+ * The part's own bdev.
+ */
+struct spdk_bdev *spdk_bdev_part_get_bdev(struct spdk_bdev_part *part);
+
+/**
+ * The part's base.
+ */
+struct spdk_bdev_part_base *spdk_bdev_part_get_base(struct spdk_bdev_part *part);
+
+/**
+ * The base bdev under the part.
+ */
+struct spdk_bdev *spdk_bdev_part_get_base_bdev(struct spdk_bdev_part *part);
+
+/**
+ * Where the part starts in the base, in blocks.
+ */
+uint64_t spdk_bdev_part_get_offset_blocks(struct spdk_bdev_part *part);
+
+/**
+ * Holds back every new I/O of the bdev until spdk_bdev_unquiesce();
+ * `cb_fn` once the I/O in flight has completed. `module` must be the
+ * bdev's (-EINVAL); -ENODEV when the bdev is going away.
+ */
+int spdk_bdev_quiesce(struct spdk_bdev *bdev,
+                      struct spdk_bdev_module *module,
+                      spdk_bdev_quiesce_cb cb_fn,
+                      void *cb_arg);
+
+/**
+ * Lets the I/O spdk_bdev_quiesce() held back go; `cb_fn` when done.
+ * -EINVAL when the bdev is not quiesced.
+ */
+int spdk_bdev_unquiesce(struct spdk_bdev *bdev,
+                        struct spdk_bdev_module *module,
+                        spdk_bdev_quiesce_cb cb_fn,
+                        void *cb_arg);
+
+/**
+ * spdk_bdev_quiesce() of the blocks `offset`..`offset + length` only.
+ */
+int spdk_bdev_quiesce_range(struct spdk_bdev *bdev,
+                            struct spdk_bdev_module *module,
+                            uint64_t offset,
+                            uint64_t length,
+                            spdk_bdev_quiesce_cb cb_fn,
+                            void *cb_arg);
+
+/**
+ * Unquiesces exactly a range quiesced with spdk_bdev_quiesce_range().
+ */
+int spdk_bdev_unquiesce_range(struct spdk_bdev *bdev,
+                              struct spdk_bdev_module *module,
+                              uint64_t offset,
+                              uint64_t length,
+                              spdk_bdev_quiesce_cb cb_fn,
+                              void *cb_arg);
+
+/**
+ * Adds the counters of `add` to `total` (maxima and minima merged).
+ */
+void spdk_bdev_add_io_stat(struct spdk_bdev_io_stat *total, struct spdk_bdev_io_stat *add);
+
+/**
+ * Writes the counters of `stat` as named values into the open JSON
+ * object of `w` (as bdev_get_iostat shows them).
+ */
+void spdk_bdev_dump_io_stat_json(struct spdk_bdev_io_stat *stat, struct spdk_json_write_ctx *w);
+
+/**
+ * Calls `fn(ctx, bdev_io)` for every I/O in flight on the bdev, on each
+ * channel's thread, then `cb(ctx, rc)` (rc: 0 or what stopped the walk).
+ */
+void spdk_bdev_for_each_bdev_io(struct spdk_bdev *bdev,
+                                void *ctx,
+                                spdk_bdev_io_fn fn,
+                                spdk_bdev_for_each_io_cb cb);
+
+/**
+ * Counts the I/Os outstanding on every channel of the bdev now and
+ * gives the sum to `cb_fn`, on the calling thread.
+ */
+void spdk_bdev_get_current_qd(struct spdk_bdev *bdev,
+                              spdk_bdev_get_current_qd_cb cb_fn,
+                              void *cb_arg);
+
+/**
+ * Queues media events for the bdev's first writable descriptor; returns
+ * how many fit, or -ENODEV (no such descriptor, or the bdev does not
+ * report media events), -EINVAL.
+ */
+int spdk_bdev_push_media_events(struct spdk_bdev *bdev,
+                                const struct spdk_bdev_media_event *events,
+                                size_t num_events);
+
+/**
+ * Sends SPDK_BDEV_EVENT_MEDIA_MANAGEMENT to every descriptor with
+ * pending media events.
+ */
+void spdk_bdev_notify_media_management(struct spdk_bdev *bdev);
 
 #ifdef __cplusplus
 }  // extern "C"

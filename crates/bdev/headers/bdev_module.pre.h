@@ -1,6 +1,28 @@
 struct spdk_bdev_module;
 struct spdk_bdev_fn_table;
 struct spdk_bdev_alias;
+struct spdk_bdev_part;
+
+/** A name of a bdev (its own or an alias), as SPDK keeps it in its name tree. */
+struct spdk_bdev_name {
+	char *name;
+	struct spdk_bdev *bdev;
+	struct {
+		struct spdk_bdev_name *rbe_left;
+		struct spdk_bdev_name *rbe_right;
+		struct spdk_bdev_name *rbe_parent;
+		int rbe_color;
+	} node;
+};
+
+/** One alias of a bdev: an entry of its `aliases` list. */
+struct spdk_bdev_alias {
+	struct spdk_bdev_name alias;
+	TAILQ_ENTRY(spdk_bdev_alias) tailq;
+};
+
+/** A module's list of the parts it built (bdev part API). */
+typedef TAILQ_HEAD(bdev_part_tailq, spdk_bdev_part) SPDK_BDEV_PART_TAILQ;
 
 /**
  * A block device, filled in by its module before spdk_bdev_register().
@@ -12,7 +34,7 @@ struct spdk_bdev {
 	void *ctxt;
 	/** Unique name. */
 	char *name;
-	/** Other names (not supported yet; keep empty). */
+	/** Other names (spdk_bdev_alias_add(); the UUID is one). */
 	TAILQ_HEAD(spdk_bdev_aliases_list, spdk_bdev_alias) aliases;
 	/** Product name shown by bdev_get_bdevs. */
 	char *product_name;

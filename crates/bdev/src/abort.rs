@@ -1,8 +1,7 @@
 //! spdk_bdev_abort(): aborts every I/O of a channel submitted with a given
-//! callback argument before the abort was, as SPDK does. Only bdevs whose
-//! module supports SPDK_BDEV_IO_TYPE_ABORT keep the per-channel list of
-//! submitted I/Os this needs (two pointer stores per I/O); others refuse
-//! the abort with -ENOTSUP and pay nothing.
+//! callback argument before the abort was, as SPDK does, found on the
+//! channel's list of submitted I/Os. Bdevs whose module cannot abort
+//! refuse it with -ENOTSUP.
 //!
 //! The caller's abort (the parent) is not given to the module: each
 //! matching I/O gets its own abort child carrying `u.abort.bio_to_abort`.
@@ -10,7 +9,6 @@
 //! the meantime), and fails when nothing matched.
 
 use std::ffi::c_void;
-use std::ptr;
 
 use crate::core::{self, BdevChannel};
 use crate::ffi::bdev::spdk_bdev_io_type::*;
@@ -18,45 +16,6 @@ use crate::ffi::bdev_module::spdk_bdev_io;
 
 const SUCCESS: i8 = 1;
 const FAILED: i8 = -1;
-
-/// Puts a dispatched I/O on its channel's submitted list.
-#[inline]
-pub unsafe fn track(head: *mut *mut spdk_bdev_io, io: *mut spdk_bdev_io) {
-    let i = &mut (*io).internal;
-    i.tracked = 1;
-    i.sub_prev = ptr::null_mut();
-    i.sub_next = *head;
-    if !(*head).is_null() {
-        (**head).internal.sub_prev = io;
-    }
-    *head = io;
-}
-
-/// Takes a completed I/O off the list.
-#[inline]
-pub unsafe fn untrack(head: *mut *mut spdk_bdev_io, io: *mut spdk_bdev_io) {
-    let i = &mut (*io).internal;
-    i.tracked = 0;
-    if i.sub_prev.is_null() {
-        *head = i.sub_next;
-    } else {
-        (*i.sub_prev).internal.sub_next = i.sub_next;
-    }
-    if !i.sub_next.is_null() {
-        (*i.sub_next).internal.sub_prev = i.sub_prev;
-    }
-}
-
-unsafe fn on_list(head: *mut spdk_bdev_io, io: *mut spdk_bdev_io) -> bool {
-    let mut it = head;
-    while !it.is_null() {
-        if it == io {
-            return true;
-        }
-        it = (*it).internal.sub_next;
-    }
-    false
-}
 
 /// Starts the abort `parent` (type ABORT, `u.bdev.abort.bio_cb_arg` set,
 /// counted outstanding on its channel).
@@ -68,13 +27,17 @@ pub unsafe fn start(parent: *mut spdk_bdev_io) {
     (*parent).internal.split_failed = 0;
     let mut matched = 0u32;
     let mut nomem = false;
-    let mut it = *core::submitted_list(c);
+    let mut it = (*core::submitted_list(c)).head;
     while !it.is_null() {
         let next = (*it).internal.sub_next;
         let target = it;
         it = next;
         let ty = (*target).r#type;
-        if ty == SPDK_BDEV_IO_TYPE_ABORT as u8 || ty == SPDK_BDEV_IO_TYPE_RESET as u8 {
+        // What the library holds itself is aborted through its children.
+        if ty == SPDK_BDEV_IO_TYPE_ABORT as u8
+            || ty == SPDK_BDEV_IO_TYPE_RESET as u8
+            || (*target).internal.held != 0
+        {
             continue;
         }
         // A piece of a split I/O belongs to the caller's I/O, its parent.
@@ -120,7 +83,7 @@ unsafe extern "C" fn child_done(child: *mut spdk_bdev_io, ok: bool, arg: *mut c_
     let target = (*child).u.abort.bio_to_abort;
     core::free_io(child);
     let c = (*parent).internal.ch.cast::<BdevChannel>();
-    if !ok && on_list(*core::submitted_list(c), target) {
+    if !ok && crate::submitted::contains(core::submitted_list(c), target) {
         // The target is still running: this abort did not work.
         (*parent).internal.split_failed = 1;
     }

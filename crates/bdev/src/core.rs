@@ -131,6 +131,8 @@ struct Lib {
     fini_cb: Option<DoneFn>,
     fini_index: usize,
     fini_mods: Vec<ModPtr>,
+    /// Modules whose fini_start is still to run (the last runs first).
+    fini_start_mods: Vec<ModPtr>,
     fini_thread: *mut spdk_thread,
     ctx_size: usize,
 }
@@ -144,6 +146,7 @@ static LIB: Mutex<Lib> = Mutex::new(Lib {
     fini_cb: None,
     fini_index: 0,
     fini_mods: Vec::new(),
+    fini_start_mods: Vec::new(),
     fini_thread: ptr::null_mut(),
     ctx_size: 0,
 });
@@ -413,19 +416,60 @@ unsafe fn examine(bdev: *mut spdk_bdev) {
     }
 }
 
-/// Unregisters every bdev, finalizes the modules and frees the pool.
+/// Unregisters every bdev, finalizes the modules and frees the pool: as
+/// SPDK, pending asynchronous opens fail with -ESHUTDOWN, examines finish
+/// first, then every module's fini_start (waiting for the async ones'
+/// spdk_bdev_module_fini_start_done()), most recently added first.
 pub unsafe fn finish(done: DoneFn) {
     {
         let mut l = lock(&LIB);
         l.fini_cb = Some(done);
         l.fini_thread = spdk_get_thread();
+        l.fini_start_mods = modules();
     }
-    for m in modules() {
-        if let Some(f) = (*m.0).fini_start {
+    crate::open_async::cancel_all();
+    wait_for_examine(fini_examined, ptr::null_mut());
+}
+
+unsafe extern "C" fn fini_examined(_arg: *mut c_void) {
+    fini_start_next();
+}
+
+/// Runs the remaining fini_start callbacks until an async one.
+unsafe fn fini_start_next() {
+    loop {
+        let m = {
+            let mut l = lock(&LIB);
+            match l.fini_start_mods.pop() {
+                Some(m) => m.0,
+                None => break,
+            }
+        };
+        if let Some(f) = (*m).fini_start {
             f();
+        }
+        if (*m).async_fini_start {
+            return; // resumes in spdk_bdev_module_fini_start_done()
         }
     }
     fini_unregister_next(ptr::null_mut(), 0);
+}
+
+/// spdk_bdev_module_fini_start_done(): the finish goes on, on its thread.
+pub fn module_fini_start_done() {
+    let t = lock(&LIB).fini_thread;
+    // SAFETY: continues the finalization on its thread.
+    unsafe {
+        if t.is_null() || t == spdk_get_thread() {
+            fini_start_next();
+        } else {
+            spdk_thread_send_msg(t, Some(fini_start_resume), ptr::null_mut());
+        }
+    }
+}
+
+unsafe extern "C" fn fini_start_resume(_arg: *mut c_void) {
+    fini_start_next();
 }
 
 unsafe extern "C" fn fini_unregister_next(_arg: *mut c_void, _rc: c_int) {
@@ -524,11 +568,16 @@ unsafe extern "C" fn fini_iobuf_done(_arg: *mut c_void) {
 // ---- bdev registry ----
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-struct BdevPtr(*mut spdk_bdev);
+pub struct BdevPtr(pub *mut spdk_bdev);
 // SAFETY: only the address is shared; bdevs are used per SPDK's rules.
 unsafe impl Send for BdevPtr {}
 
 static REGISTRY: Mutex<Vec<BdevPtr>> = Mutex::new(Vec::new());
+
+/// The registry (the bdev list; its lock also guards names and aliases).
+pub fn registry() -> MutexGuard<'static, Vec<BdevPtr>> {
+    lock(&REGISTRY)
+}
 
 /// The library's state of one registered bdev (behind `internal.state`).
 pub struct BdevState {
@@ -555,6 +604,10 @@ pub struct BdevState {
     pub qos: crate::qos::Qos,
     /// Latency histogram settings.
     histogram: crate::histogram::Settings,
+    /// LBA range locks and quiesced ranges.
+    pub locks: Mutex<crate::lock::BdevLocks>,
+    /// Queue depth sampling.
+    pub qd: crate::qd::QdState,
 }
 
 unsafe fn state_of(b: *mut spdk_bdev) -> *mut BdevState {
@@ -571,7 +624,7 @@ pub unsafe fn find(name: &[u8]) -> *mut spdk_bdev {
 
 unsafe fn find_locked(r: &[BdevPtr], name: &[u8]) -> *mut spdk_bdev {
     for b in r.iter() {
-        if (*b.0).name_bytes() == name {
+        if (*b.0).name_bytes() == name || crate::aliases::has(&*b.0, name) {
             return b.0;
         }
     }
@@ -865,9 +918,7 @@ pub unsafe fn register(bdev: *mut spdk_bdev) -> c_int {
     {
         let mut r = lock(&REGISTRY);
         let name = b.name_bytes();
-        if r.iter()
-            .any(|o| (*o.0).name_bytes() == name || (*state_of(o.0)).uuid_str == uuid_str)
-        {
+        if crate::aliases::taken(&r, name) {
             spdk_log::errlog!("Bdev name {} already exists", String::from_utf8_lossy(name));
             return -libc::EEXIST;
         }
@@ -879,7 +930,7 @@ pub unsafe fn register(bdev: *mut spdk_bdev) -> c_int {
             unregister_cb: None,
             unregister_arg: ptr::null_mut(),
             unregister_thread: ptr::null_mut(),
-            uuid_str,
+            uuid_str: uuid_str.clone(),
             io_dev_name,
             closed_stat: Mutex::new(spdk_bdev_io_stat::new()),
             claim_module: ptr::null_mut(),
@@ -889,7 +940,23 @@ pub unsafe fn register(bdev: *mut spdk_bdev) -> c_int {
             qos: Default::default(),
             histogram: Default::default(),
             histogram_io_type: Default::default(),
+            locks: Default::default(),
+            qd: Default::default(),
         }));
+        crate::aliases::init(bdev);
+        if uuid_str != b.name_bytes() {
+            let rc = crate::aliases::add_locked(&r, bdev, &uuid_str);
+            if rc != 0 {
+                spdk_log::errlog!(
+                    "Unable to add uuid:{} alias for bdev {}",
+                    String::from_utf8_lossy(&uuid_str),
+                    String::from_utf8_lossy(b.name_bytes())
+                );
+                drop(Box::from_raw(b.internal.state));
+                b.internal.state = ptr::null_mut();
+                return rc;
+            }
+        }
         r.push(BdevPtr(bdev));
     }
     spdk_io_device_register(
@@ -915,6 +982,11 @@ pub struct Desc {
     refs: u32,
     /// Holds a v2 claim on its bdev.
     claimed: bool,
+    /// spdk_bdev_set_timeout() settings and poller.
+    pub timeout: crate::timeout::DescTimeout,
+    /// Media events waiting for spdk_bdev_get_media_events() (bdevs with
+    /// media events only).
+    pub media: Option<crate::media::Queue>,
 }
 
 pub unsafe fn open(
@@ -929,15 +1001,55 @@ pub unsafe fn open(
         spdk_log::errlog!("Cannot open bdev from non-SPDK thread.");
         return Err(-libc::ENOTSUP);
     }
-    let bdev = find(name);
+    let r = lock(&REGISTRY);
+    let bdev = find_locked(&r, name);
     if bdev.is_null() {
+        drop(r);
         spdk_log::noticelog!(
             "Currently unable to find bdev with name: {}",
             String::from_utf8_lossy(name)
         );
         return Err(-libc::ENODEV);
     }
-    let _r = lock(&REGISTRY);
+    open_locked(bdev, write, event_cb, event_ctx, hide_md, thread)
+}
+
+/// Opens a bdev known by its pointer (-ENODEV when it is not registered
+/// or is going away).
+pub unsafe fn open_bdev(
+    bdev: *mut spdk_bdev,
+    write: bool,
+    event_cb: unsafe extern "C" fn(spdk_bdev_event_type, *mut spdk_bdev, *mut c_void),
+    event_ctx: *mut c_void,
+) -> Result<*mut Desc, c_int> {
+    let thread = spdk_get_thread();
+    if thread.is_null() {
+        return Err(-libc::ENOTSUP);
+    }
+    let r = lock(&REGISTRY);
+    if !r.iter().any(|b| b.0 == bdev) {
+        return Err(-libc::ENODEV);
+    }
+    open_locked(bdev, write, event_cb, event_ctx, false, thread)
+}
+
+/// An event callback that ignores events (the library's own descriptors).
+pub unsafe extern "C" fn ignore_event(
+    t: spdk_bdev_event_type,
+    _b: *mut spdk_bdev,
+    _ctx: *mut c_void,
+) {
+    spdk_log::noticelog!("Unexpected event type: {}", t as c_int);
+}
+
+unsafe fn open_locked(
+    bdev: *mut spdk_bdev,
+    write: bool,
+    event_cb: unsafe extern "C" fn(spdk_bdev_event_type, *mut spdk_bdev, *mut c_void),
+    event_ctx: *mut c_void,
+    hide_md: bool,
+    thread: *mut spdk_thread,
+) -> Result<*mut Desc, c_int> {
     let st = &mut *state_of(bdev);
     if st.removing {
         return Err(-libc::ENODEV);
@@ -945,6 +1057,16 @@ pub unsafe fn open(
     if write && st.claim_type != 0 {
         log_claimed(bdev, st);
         return Err(-libc::EPERM);
+    }
+    if hide_md && (*bdev).md_len != 0 {
+        if !(*bdev).md_interleave() {
+            spdk_log::errlog!("hide_metadata option is not supported with separate metadata.");
+            return Err(-libc::EINVAL);
+        }
+        // Hiding interleaved metadata needs DIF insert/strip on every I/O,
+        // which this library does not have.
+        spdk_log::errlog!("hide_metadata option is not supported yet with interleaved metadata.");
+        return Err(-libc::ENOTSUP);
     }
     let d = Box::into_raw(Box::new(Desc {
         bdev,
@@ -956,6 +1078,8 @@ pub unsafe fn open(
         closed: false,
         refs: 0,
         claimed: false,
+        timeout: Default::default(),
+        media: crate::media::queue_for(&*bdev),
     }));
     st.descs.push(d);
     Ok(d)
@@ -963,20 +1087,88 @@ pub unsafe fn open(
 
 pub unsafe fn close(d: *mut Desc) {
     let bdev = (*d).bdev;
-    let finish_now = {
+    crate::timeout::stop(d);
+    let (finish_now, free) = {
         let _r = lock(&REGISTRY);
         let st = &mut *state_of(bdev);
         st.descs.retain(|x| *x != d);
         release_desc_claim(st, d);
         (*d).closed = true;
-        st.removing && st.descs.is_empty()
+        (st.removing && st.descs.is_empty(), (*d).refs == 0)
     };
-    if (*d).refs == 0 {
+    if free {
         drop(Box::from_raw(d));
     }
     if finish_now {
         unregister_finish(bdev);
     }
+}
+
+/// Keeps a descriptor's memory alive past its close (until the matching
+/// [`desc_release`]).
+pub unsafe fn desc_hold(d: *mut Desc) {
+    let _r = lock(&REGISTRY);
+    (*d).refs += 1;
+}
+
+/// Drops a [`desc_hold`] reference; false when the descriptor is closed
+/// (then it may be gone).
+pub unsafe fn desc_release(d: *mut Desc) -> bool {
+    let (open, free) = {
+        let _r = lock(&REGISTRY);
+        (*d).refs -= 1;
+        (!(*d).closed, (*d).closed && (*d).refs == 0)
+    };
+    if free {
+        drop(Box::from_raw(d));
+    }
+    open
+}
+
+/// Whether a held descriptor was closed meanwhile.
+pub unsafe fn desc_closed(d: *mut Desc) -> bool {
+    let _r = lock(&REGISTRY);
+    (*d).closed
+}
+
+/// The thread a descriptor was opened on.
+pub unsafe fn desc_thread(d: *mut Desc) -> *mut spdk_thread {
+    (*d).thread
+}
+
+/// Sends SPDK_BDEV_EVENT_MEDIA_MANAGEMENT to a descriptor's thread.
+pub unsafe fn notify_media(d: *mut Desc) {
+    desc_hold(d);
+    spdk_thread_send_msg((*d).thread, Some(media_msg), d.cast());
+}
+
+unsafe extern "C" fn media_msg(arg: *mut c_void) {
+    let d = arg.cast::<Desc>();
+    if !desc_closed(d) {
+        ((*d).event_cb)(
+            spdk_bdev_event_type::SPDK_BDEV_EVENT_MEDIA_MANAGEMENT,
+            (*d).bdev,
+            (*d).event_ctx,
+        );
+    }
+    desc_release(d);
+}
+
+/// The open descriptors of a bdev.
+pub unsafe fn descs_of(bdev: *mut spdk_bdev) -> Vec<*mut Desc> {
+    let _r = lock(&REGISTRY);
+    state_of(bdev)
+        .as_ref()
+        .map_or(Vec::new(), |s| s.descs.clone())
+}
+
+/// Whether a bdev is being removed and nobody has it open (SPDK's
+/// "removing" state).
+pub unsafe fn removing_unopened(bdev: *mut spdk_bdev) -> bool {
+    let _r = lock(&REGISTRY);
+    state_of(bdev)
+        .as_ref()
+        .is_none_or(|s| s.removing && s.descs.is_empty())
 }
 
 pub unsafe fn unregister(bdev: *mut spdk_bdev, cb: spdk_bdev_unregister_cb, arg: *mut c_void) {
@@ -1006,6 +1198,7 @@ pub unsafe fn unregister(bdev: *mut spdk_bdev, cb: spdk_bdev_unregister_cb, arg:
             return;
         }
         st.removing = true;
+        crate::qd::stop_locked(bdev);
         st.unregister_cb = cb;
         st.unregister_arg = arg;
         st.unregister_thread = thread;
@@ -1053,34 +1246,34 @@ pub unsafe fn notify_blockcnt_change(bdev: *mut spdk_bdev, size: u64) -> c_int {
 
 unsafe extern "C" fn notify_resize(arg: *mut c_void) {
     let d = arg.cast::<Desc>();
-    (*d).refs -= 1;
-    if !(*d).closed {
+    if !desc_closed(d) {
         ((*d).event_cb)(
             spdk_bdev_event_type::SPDK_BDEV_EVENT_RESIZE,
             (*d).bdev,
             (*d).event_ctx,
         );
-    } else if (*d).refs == 0 {
-        drop(Box::from_raw(d));
     }
+    desc_release(d);
 }
 
 unsafe extern "C" fn notify_remove(arg: *mut c_void) {
     let d = arg.cast::<Desc>();
-    (*d).refs -= 1;
-    if !(*d).closed {
+    if !desc_closed(d) {
         ((*d).event_cb)(
             spdk_bdev_event_type::SPDK_BDEV_EVENT_REMOVE,
             (*d).bdev,
             (*d).event_ctx,
         );
-    } else if (*d).refs == 0 {
-        drop(Box::from_raw(d));
     }
+    desc_release(d);
 }
 
 unsafe fn unregister_finish(bdev: *mut spdk_bdev) {
-    lock(&REGISTRY).retain(|b| b.0 != bdev);
+    {
+        let mut r = lock(&REGISTRY);
+        r.retain(|b| b.0 != bdev);
+        crate::aliases::del_all_locked(bdev);
+    }
     spdk_io_device_unregister(io_dev(bdev), Some(unregister_io_dev_done));
 }
 
@@ -1165,9 +1358,10 @@ pub struct BdevChannel {
     qos_queue: crate::qos::ChannelQueue,
     /// Latency histogram, while enabled.
     histogram: *mut spdk_util::histogram::Histogram,
-    /// The module supports aborts: I/Os it holds are kept on `submitted`.
-    track_abort: bool,
-    submitted: *mut spdk_bdev_io,
+    /// The I/Os in flight on this channel.
+    submitted: crate::submitted::List,
+    /// The LBA ranges locked on this bdev, and the I/Os they hold back.
+    pub locks: crate::lock::ChannelLocks,
 }
 
 unsafe extern "C" fn channel_create(dev: *mut c_void, ctx: *mut c_void) -> c_int {
@@ -1201,9 +1395,10 @@ unsafe extern "C" fn channel_create(dev: *mut c_void, ctx: *mut c_void) -> c_int
         nomem_poller: ptr::null_mut(),
         qos_queue: crate::qos::ChannelQueue::new(),
         histogram: ptr::null_mut(),
-        track_abort: io_type_supported(bdev, spdk_bdev_io_type::SPDK_BDEV_IO_TYPE_ABORT),
-        submitted: ptr::null_mut(),
+        submitted: crate::submitted::List::new(),
+        locks: crate::lock::ChannelLocks::new(),
     });
+    crate::lock::channel_created(ctx.cast());
     let st = state_of(bdev);
     if !st.is_null() {
         let cfg = *lock(&(*st).histogram);
@@ -1217,6 +1412,7 @@ unsafe extern "C" fn channel_create(dev: *mut c_void, ctx: *mut c_void) -> c_int
 
 unsafe extern "C" fn channel_destroy(_dev: *mut c_void, ctx: *mut c_void) {
     let ch = ctx.cast::<BdevChannel>();
+    crate::lock::channel_destroyed(ch);
     crate::qos::fail_queued(ch);
     crate::histogram::detach(ch);
     if !(*ch).nomem_poller.is_null() {
@@ -1479,6 +1675,10 @@ pub struct IoArgs {
     pub src_offset_blocks: u64,
     /// An abort's target callback argument.
     pub abort_cb_arg: *mut c_void,
+    /// Separate metadata (bdevs with md_len and no interleave), or NULL.
+    pub md_buf: *mut c_void,
+    /// DIF checks of the bdev this I/O leaves out.
+    pub dif_exclude: u32,
 }
 
 #[inline]
@@ -1512,6 +1712,8 @@ pub unsafe fn submit(d: &Desc, ch: *mut spdk_io_channel, a: IoArgs) -> c_int {
             | SPDK_BDEV_IO_TYPE_RESET
             | SPDK_BDEV_IO_TYPE_COMPARE
             | SPDK_BDEV_IO_TYPE_ABORT
+            | SPDK_BDEV_IO_TYPE_SEEK_DATA
+            | SPDK_BDEV_IO_TYPE_SEEK_HOLE
     );
     if is_write && !d.write {
         return -libc::EBADF;
@@ -1522,20 +1724,13 @@ pub unsafe fn submit(d: &Desc, ch: *mut spdk_io_channel, a: IoArgs) -> c_int {
             _ => return -libc::EINVAL,
         }
     }
-    if a.ty == SPDK_BDEV_IO_TYPE_COMPARE_AND_WRITE {
-        // Done by the module or not at all: SPDK's emulation needs LBA
-        // range locks across channels, which this library lacks yet.
-        if a.num_blocks > b.acwu as u64 {
-            return -libc::EINVAL;
-        }
-        if !io_type_supported(bdev, a.ty) {
-            return -libc::ENOTSUP;
-        }
+    if !a.md_buf.is_null() && (b.md_len == 0 || b.md_interleave() || d.hide_md) {
+        // Separate metadata only for bdevs that have it.
+        return -libc::EINVAL;
     }
-    if a.ty == SPDK_BDEV_IO_TYPE_COPY {
-        match a.src_offset_blocks.checked_add(a.num_blocks) {
-            Some(end) if end <= b.blockcnt => {}
-            _ => return -libc::EINVAL,
+    if a.ty as u32 >= SPDK_BDEV_IO_TYPE_ZONE_APPEND as u32 {
+        if let Err(e) = check_rare(bdev, &a) {
+            return e;
         }
     }
     if a.ty == SPDK_BDEV_IO_TYPE_WRITE_ZEROES
@@ -1564,7 +1759,10 @@ pub unsafe fn submit(d: &Desc, ch: *mut spdk_io_channel, a: IoArgs) -> c_int {
         p.iovs = ptr::addr_of_mut!((*io).iov);
         p.iovcnt = if matches!(
             a.ty,
-            SPDK_BDEV_IO_TYPE_READ | SPDK_BDEV_IO_TYPE_WRITE | SPDK_BDEV_IO_TYPE_COMPARE
+            SPDK_BDEV_IO_TYPE_READ
+                | SPDK_BDEV_IO_TYPE_WRITE
+                | SPDK_BDEV_IO_TYPE_COMPARE
+                | SPDK_BDEV_IO_TYPE_ZONE_APPEND
         ) {
             1
         } else {
@@ -1579,25 +1777,117 @@ pub unsafe fn submit(d: &Desc, ch: *mut spdk_io_channel, a: IoArgs) -> c_int {
     p.memory_domain = ptr::null_mut();
     p.memory_domain_ctx = ptr::null_mut();
     p.accel_sequence = ptr::null_mut();
-    p.md_buf = ptr::null_mut();
+    p.md_buf = a.md_buf;
     p.fused_iovs = a.fused_iovs;
     p.fused_iovcnt = a.fused_iovcnt;
     p.copy.src_offset_blocks = a.src_offset_blocks;
     p.abort.bio_cb_arg = a.abort_cb_arg;
-    p.dif_check_flags = b.dif_check_flags;
+    p.seek.offset = 0;
+    p.dif_check_flags = b.dif_check_flags & !a.dif_exclude;
+    init_internal(io, c, d, a.cb, a.cb_arg);
+    if !(*c).locks.ranges.is_empty() && crate::lock::held_back(c, io) {
+        return 0;
+    }
+    proceed(c, io)
+}
+
+/// The arguments of a zone information or management request.
+pub struct ZoneArgs {
+    pub ty: spdk_bdev_io_type,
+    pub zone_id: u64,
+    pub num_zones: u32,
+    pub action: c_int,
+    pub buf: *mut c_void,
+}
+
+/// Validates and submits a get_zone_info or zone_management request.
+pub unsafe fn submit_zone(
+    d: &Desc,
+    ch: *mut spdk_io_channel,
+    z: ZoneArgs,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    let bdev = d.bdev;
+    if z.ty == spdk_bdev_io_type::SPDK_BDEV_IO_TYPE_ZONE_MANAGEMENT && !d.write {
+        return -libc::EBADF;
+    }
+    if z.zone_id >= (*bdev).blockcnt {
+        return -libc::EINVAL;
+    }
+    if !io_type_supported(bdev, z.ty) {
+        return -libc::ENOTSUP;
+    }
+    let c = bdev_channel(ch);
+    if (*c).bdev != bdev {
+        return -libc::EINVAL;
+    }
+    let io = get_io((*c).mgmt);
+    if io.is_null() {
+        return -libc::ENOMEM;
+    }
+    (*io).bdev = bdev;
+    (*io).r#type = z.ty as u8;
+    (*io).num_retries = 0;
+    (*io).u.zone_mgmt = crate::ffi::bdev_module::spdk_bdev_io_zone_mgmt_params {
+        zone_id: z.zone_id,
+        num_zones: z.num_zones,
+        zone_action: crate::ffi::bdev_zone::ZoneActionArg(z.action),
+        buf: z.buf,
+    };
+    init_internal(io, c, d, cb, cb_arg);
+    proceed(c, io)
+}
+
+/// Fills the library's part of a new I/O of channel `c`.
+#[inline]
+pub unsafe fn init_internal(
+    io: *mut spdk_bdev_io,
+    c: *mut BdevChannel,
+    d: &Desc,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) {
     let i = &mut (*io).internal;
     i.ch = c.cast();
     i.desc = (d as *const Desc) as *mut c_void;
-    i.cb = a.cb;
-    i.caller_ctx = a.cb_arg;
+    i.cb = cb;
+    i.caller_ctx = cb_arg;
     i.submit_tsc = spdk_env::ticks::ticks();
     i.status = STATUS_PENDING;
     i.has_buf = 0;
+    i.held = 0;
     i.err_cdw0 = 0;
     i.child = 0;
     i.tracked = 0;
     i.orig_iovs = ptr::null_mut();
-    let qos = &(*state_of(bdev)).qos;
+}
+
+/// Checks of the I/O types past compare: rare, kept off the common path.
+#[cold]
+unsafe fn check_rare(bdev: *mut spdk_bdev, a: &IoArgs) -> Result<(), c_int> {
+    use spdk_bdev_io_type::*;
+    let b = &*bdev;
+    match a.ty {
+        SPDK_BDEV_IO_TYPE_COMPARE_AND_WRITE if a.num_blocks > b.acwu as u64 => Err(-libc::EINVAL),
+        SPDK_BDEV_IO_TYPE_COPY => match a.src_offset_blocks.checked_add(a.num_blocks) {
+            Some(end) if end <= b.blockcnt => Ok(()),
+            _ => Err(-libc::EINVAL),
+        },
+        SPDK_BDEV_IO_TYPE_WRITE_UNCORRECTABLE | SPDK_BDEV_IO_TYPE_ZONE_APPEND
+            if !io_type_supported(bdev, a.ty) =>
+        {
+            Err(-libc::ENOTSUP)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Takes a set-up I/O past the range locks: QoS, then on its way. A
+/// failure before anything started gives the I/O back (Err to the caller).
+#[inline]
+pub unsafe fn proceed(c: *mut BdevChannel, io: *mut spdk_bdev_io) -> c_int {
+    let qos = &(*state_of((*io).bdev)).qos;
     if qos.active() && crate::qos::throttle(c, qos, io) {
         return 0;
     }
@@ -1610,6 +1900,17 @@ pub unsafe fn submit(d: &Desc, ch: *mut spdk_io_channel, a: IoArgs) -> c_int {
     }
 }
 
+/// Submits an I/O the range locks held back, now that they let it pass
+/// (a failure completes it).
+pub unsafe fn resume(c: *mut BdevChannel, io: *mut spdk_bdev_io) {
+    (*io).internal.submit_tsc = spdk_env::ticks::ticks();
+    let qos = &(*state_of((*io).bdev)).qos;
+    if qos.active() && crate::qos::throttle(c, qos, io) {
+        return;
+    }
+    start_queued(c, io);
+}
+
 /// Sends a set-up I/O on its way: emulated, split or to the module. Err
 /// (before anything started) when it cannot be split as it stands.
 #[inline]
@@ -1617,36 +1918,65 @@ unsafe fn start(c: *mut BdevChannel, io: *mut spdk_bdev_io) -> Result<(), c_int>
     use spdk_bdev_io_type::*;
     let bdev = (*io).bdev;
     let ty = (*io).r#type;
-    if ty == SPDK_BDEV_IO_TYPE_ABORT as u8 {
-        (*c).io_outstanding += 1;
-        (*io).internal.in_submit_request = 1;
-        crate::abort::start(io);
-        (*io).internal.in_submit_request = 0;
-        return Ok(());
-    }
-    if (ty == SPDK_BDEV_IO_TYPE_COMPARE as u8 || ty == SPDK_BDEV_IO_TYPE_COPY as u8)
-        && !io_type_supported(
-            bdev,
-            std::mem::transmute::<u32, spdk_bdev_io_type>(ty as u32),
-        )
-    {
-        (*c).io_outstanding += 1;
-        (*io).internal.in_submit_request = 1;
-        crate::emulate::start(io);
-        (*io).internal.in_submit_request = 0;
+    if ty >= SPDK_BDEV_IO_TYPE_COMPARE as u8 && start_rare(c, io) {
         return Ok(());
     }
     if (crate::split::rw_limited(&*bdev) || ty >= SPDK_BDEV_IO_TYPE_UNMAP as u8)
         && crate::split::needed(io)?
     {
-        (*c).io_outstanding += 1;
-        (*io).internal.in_submit_request = 1;
-        crate::split::start(io);
-        (*io).internal.in_submit_request = 0;
+        hold(c, io, crate::split::start);
         return Ok(());
     }
     dispatch(c, io);
     Ok(())
+}
+
+/// The library takes `io` over (it is outstanding and on the channel's
+/// submitted list, not given to the module) and starts `f` on it.
+unsafe fn hold(c: *mut BdevChannel, io: *mut spdk_bdev_io, f: unsafe fn(*mut spdk_bdev_io)) {
+    (*c).io_outstanding += 1;
+    (*io).internal.held = 1;
+    crate::submitted::push(ptr::addr_of_mut!((*c).submitted), io);
+    (*io).internal.in_submit_request = 1;
+    f(io);
+    (*io).internal.in_submit_request = 0;
+}
+
+/// Abort, and compare, compare-and-write, copy and seeks the module does
+/// not do: true when the library took the I/O over.
+#[cold]
+unsafe fn start_rare(c: *mut BdevChannel, io: *mut spdk_bdev_io) -> bool {
+    use spdk_bdev_io_type::*;
+    let ty =
+        spdk_bdev_io_type::from_int((*io).r#type as c_int).unwrap_or(SPDK_BDEV_IO_TYPE_INVALID);
+    if ty == SPDK_BDEV_IO_TYPE_ABORT {
+        hold(c, io, crate::abort::start);
+        return true;
+    }
+    if io_type_supported((*io).bdev, ty) {
+        return false;
+    }
+    match ty {
+        SPDK_BDEV_IO_TYPE_COMPARE | SPDK_BDEV_IO_TYPE_COPY => hold(c, io, crate::emulate::start),
+        SPDK_BDEV_IO_TYPE_COMPARE_AND_WRITE => hold(c, io, crate::lock::compare_and_write),
+        SPDK_BDEV_IO_TYPE_SEEK_DATA | SPDK_BDEV_IO_TYPE_SEEK_HOLE => {
+            hold(c, io, seek_default);
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// A bdev that cannot seek is all data, as SPDK assumes: data starts at
+/// the offset, there is no hole.
+unsafe fn seek_default(io: *mut spdk_bdev_io) {
+    let p = &mut (*io).u.bdev;
+    p.seek.offset = if (*io).r#type == spdk_bdev_io_type::SPDK_BDEV_IO_TYPE_SEEK_DATA as u8 {
+        p.offset_blocks
+    } else {
+        u64::MAX
+    };
+    complete(io, STATUS_SUCCESS);
 }
 
 /// Starts an I/O that waited for QoS quota (a failure completes it).
@@ -1708,9 +2038,7 @@ pub unsafe fn bdev_qos<'a>(b: *mut spdk_bdev) -> Option<&'a crate::qos::Qos> {
 unsafe fn dispatch(c: *mut BdevChannel, io: *mut spdk_bdev_io) {
     (*io).internal.in_submit_request = 1;
     (*c).io_outstanding += 1;
-    if (*c).track_abort {
-        crate::abort::track(ptr::addr_of_mut!((*c).submitted), io);
-    }
+    crate::submitted::push(ptr::addr_of_mut!((*c).submitted), io);
     ((*c).submit)((*c).module_ch, io);
     (*io).internal.in_submit_request = 0;
 }
@@ -1742,6 +2070,11 @@ pub unsafe fn submit_child(
     (*child).r#type = (*parent).r#type;
     (*child).num_retries = 0;
     let mut params = (*parent).u.bdev;
+    if !params.md_buf.is_null() {
+        // Separate metadata: the child's part of it.
+        let skip = (offset_blocks - params.offset_blocks) * (*(*parent).bdev).md_len as u64;
+        params.md_buf = params.md_buf.cast::<u8>().add(skip as usize).cast();
+    }
     params.iovs = iovs;
     params.iovcnt = iovcnt;
     params.offset_blocks = offset_blocks;
@@ -1790,8 +2123,8 @@ pub unsafe fn submit_abort_child(
     dispatch(pi.ch.cast(), child);
 }
 
-/// The channel's list of I/Os its module holds (bdevs with abort).
-pub unsafe fn submitted_list(c: *mut BdevChannel) -> *mut *mut spdk_bdev_io {
+/// The channel's list of I/Os in flight.
+pub unsafe fn submitted_list(c: *mut BdevChannel) -> *mut crate::submitted::List {
     ptr::addr_of_mut!((*c).submitted)
 }
 
@@ -1897,9 +2230,7 @@ unsafe fn retry_nomem(c: *mut BdevChannel) {
         (*io).internal.status = STATUS_PENDING;
         (*io).internal.in_submit_request = 1;
         (*c).io_outstanding += 1;
-        if (*c).track_abort {
-            crate::abort::track(ptr::addr_of_mut!((*c).submitted), io);
-        }
+        // Still on the submitted list: it never left the channel.
         ((*c).submit)((*c).module_ch, io);
         (*io).internal.in_submit_request = 0;
         io = next;
@@ -1909,13 +2240,13 @@ unsafe fn retry_nomem(c: *mut BdevChannel) {
 #[inline]
 unsafe fn finish_io(io: *mut spdk_bdev_io) {
     let c = (*io).internal.ch.cast::<BdevChannel>();
-    if (*io).internal.tracked != 0 {
-        crate::abort::untrack(ptr::addr_of_mut!((*c).submitted), io);
-    }
     (*c).io_outstanding -= 1;
     if (*io).internal.status == STATUS_NOMEM {
         queue_nomem(c, io);
         return;
+    }
+    if (*io).internal.tracked != 0 {
+        crate::submitted::remove(ptr::addr_of_mut!((*c).submitted), io);
     }
     if !(*c).nomem_head.is_null() {
         retry_nomem(c);
@@ -2138,4 +2469,41 @@ pub unsafe fn state<'a>(b: *mut spdk_bdev) -> Option<&'a BdevState> {
         return None;
     }
     state_of(b).as_ref()
+}
+
+/// The I/Os outstanding on a channel.
+pub unsafe fn outstanding(c: *mut BdevChannel) -> u64 {
+    (*c).io_outstanding
+}
+
+/// The bdev of a channel.
+pub unsafe fn channel_bdev(c: *mut BdevChannel) -> *mut spdk_bdev {
+    (*c).bdev
+}
+
+/// The descriptor behind a C handle.
+pub unsafe fn desc_bdev(d: *const Desc) -> *mut spdk_bdev {
+    (*d).bdev
+}
+
+/// Takes the completion status of `base` (with its NVMe or aio details)
+/// for `io`; returns it.
+pub unsafe fn copy_status(
+    io: *mut spdk_bdev_io,
+    base: *const spdk_bdev_io,
+) -> crate::ffi::bdev_module::spdk_bdev_io_status {
+    use crate::ffi::bdev_module::spdk_bdev_io_status::*;
+    let b = &(*base).internal;
+    match b.status {
+        -2 => set_nvme_status(io, b.err_cdw0, b.err_sct as c_int, b.err_sc as c_int),
+        -8 => set_aio_status(io, b.err_aio),
+        1 => SPDK_BDEV_IO_STATUS_SUCCESS,
+        0 => SPDK_BDEV_IO_STATUS_PENDING,
+        -3 => SPDK_BDEV_IO_STATUS_SCSI_ERROR,
+        -4 => SPDK_BDEV_IO_STATUS_NOMEM,
+        -5 => SPDK_BDEV_IO_STATUS_MISCOMPARE,
+        -6 => SPDK_BDEV_IO_STATUS_FIRST_FUSED_FAILED,
+        -7 => SPDK_BDEV_IO_STATUS_ABORTED,
+        _ => SPDK_BDEV_IO_STATUS_FAILED,
+    }
 }

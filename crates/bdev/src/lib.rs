@@ -13,6 +13,9 @@ use std::sync::Once;
 pub mod abort;
 /// Same contract as `core`.
 #[allow(clippy::missing_safety_doc)]
+pub mod aliases;
+/// Same contract as `core`.
+#[allow(clippy::missing_safety_doc)]
 pub mod bounce;
 /// The layer's internals work on the pointers the C ABI receives; each
 /// function's contract is that of the C call it serves.
@@ -24,8 +27,26 @@ pub mod emulate;
 /// Same contract as `core`.
 #[allow(clippy::missing_safety_doc)]
 pub mod histogram;
+/// Same contract as `core`.
+#[allow(clippy::missing_safety_doc)]
+pub mod iter;
+/// Same contract as `core`.
+#[allow(clippy::missing_safety_doc)]
+pub mod lock;
 pub mod malloc;
+/// Same contract as `core`.
+#[allow(clippy::missing_safety_doc)]
+pub mod media;
 pub mod null;
+/// Same contract as `core`.
+#[allow(clippy::missing_safety_doc)]
+pub mod open_async;
+/// Same contract as `core`.
+#[allow(clippy::missing_safety_doc)]
+pub mod part;
+/// Same contract as `core`.
+#[allow(clippy::missing_safety_doc)]
+pub mod qd;
 /// Same contract as `core`.
 #[allow(clippy::missing_safety_doc)]
 pub mod qos;
@@ -33,6 +54,12 @@ pub mod rpc;
 /// Same contract as `core`.
 #[allow(clippy::missing_safety_doc)]
 pub mod split;
+/// Same contract as `core`.
+#[allow(clippy::missing_safety_doc)]
+pub mod submitted;
+/// Same contract as `core`.
+#[allow(clippy::missing_safety_doc)]
+pub mod timeout;
 
 /// The C ABI. Its unsafe functions take C pointers; their contract is the
 /// one documented in the header, so no `# Safety` sections.
@@ -40,6 +67,7 @@ pub mod split;
 pub mod ffi {
     pub mod bdev;
     pub mod bdev_module;
+    pub mod bdev_zone;
 }
 
 pub use ffi::bdev::{spdk_bdev_desc, spdk_bdev_io_stat, spdk_bdev_io_type, spdk_bdev_opts};

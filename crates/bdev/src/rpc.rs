@@ -71,6 +71,45 @@ pub fn register() {
         SPDK_RPC_RUNTIME,
     );
     spdk_rpc::register("bdev_get_histogram", bdev_get_histogram, SPDK_RPC_RUNTIME);
+    spdk_rpc::register(
+        "bdev_set_qd_sampling_period",
+        bdev_set_qd_sampling_period,
+        SPDK_RPC_RUNTIME,
+    );
+}
+
+fn bdev_set_qd_sampling_period(req: Request, params: Option<Value>) {
+    let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
+        let name = d.req_str("name")?;
+        let period = d
+            .opt_u64("period")?
+            .ok_or_else(|| spdk_rpc::params::DecodeError("period".into()))?;
+        d.finish()?;
+        Ok((name, period))
+    });
+    let Ok((name, period)) = parsed else {
+        return decode_failed(req);
+    };
+    // SAFETY: on the RPC (app) thread; the descriptor is ours.
+    unsafe {
+        match core::open(
+            name.as_bytes(),
+            false,
+            core::ignore_event,
+            ptr::null_mut(),
+            false,
+        ) {
+            Ok(d) => {
+                crate::qd::set_period(core::desc_bdev(d), period);
+                core::close(d);
+                req.result(&Value::Bool(true));
+            }
+            Err(rc) => {
+                spdk_log::errlog!("Failed to open bdev '{}': {}", name, rc);
+                req.errno(rc);
+            }
+        }
+    }
 }
 
 fn decode_failed(req: Request) {
@@ -90,6 +129,9 @@ pub unsafe fn dump_bdev(w: &mut JsonWriter, bdev: *mut spdk_bdev) {
     let _ = w.object_begin();
     let _ = w.named_string("name", b.name_bytes());
     let _ = w.named_array_begin("aliases");
+    for a in crate::aliases::names(bdev) {
+        let _ = w.string(&a);
+    }
     let _ = w.array_end();
     let product = if b.product_name.is_null() {
         &b""[..]
@@ -392,7 +434,7 @@ struct IostatCtx {
     mode: spdk_bdev_reset_stat_mode,
     ticks: u64,
     cur: spdk_bdev_io_stat,
-    done: Vec<(String, spdk_bdev_io_stat)>,
+    done: Vec<(String, spdk_bdev_io_stat, Option<[u64; 4]>)>,
     /// bdev_reset_iostat: answer true instead of the statistics.
     reset_only: bool,
 }
@@ -411,10 +453,16 @@ unsafe fn iostat_step(ctx: *mut IostatCtx) {
             let _ = w.named_uint64("tick_rate", hz);
             let _ = w.named_uint64("ticks", ctx.ticks);
             let _ = w.named_array_begin("bdevs");
-            for (name, st) in &ctx.done {
+            for (name, st, qd) in &ctx.done {
                 let _ = w.object_begin();
                 let _ = w.named_string("name", name);
                 dump_io_stat(w, st);
+                if let Some([period, depth, io_time, weighted]) = qd {
+                    let _ = w.named_uint64("queue_depth_polling_period", *period);
+                    let _ = w.named_uint64("queue_depth", *depth);
+                    let _ = w.named_uint64("io_time", *io_time);
+                    let _ = w.named_uint64("weighted_io_time", *weighted);
+                }
                 let _ = w.object_end();
             }
             let _ = w.array_end();
@@ -451,7 +499,11 @@ unsafe extern "C" fn iostat_bdev_done(
         return;
     }
     let name = String::from_utf8_lossy((*bdev).name_bytes()).into_owned();
-    (*ctx).done.push((name, *stat));
+    let qd = core::state(bdev)
+        .map(|s| &s.qd)
+        .filter(|q| q.period() != 0)
+        .map(|q| [q.period(), q.measured(), q.io_time(), q.weighted_io_time()]);
+    (*ctx).done.push((name, *stat, qd));
     iostat_step(ctx);
 }
 

@@ -148,6 +148,14 @@ unsafe extern "C" fn rec_supported(_c: *mut c_void, t: spdk_bdev_io_type) -> boo
 
 /// Checks the request against the bdev's limits, then copies.
 unsafe extern "C" fn rec_submit(_ch: *mut spdk_io_channel, io: *mut spdk_bdev_io) {
+    let p = &(*io).u.bdev;
+    if (*io).r#type == spdk_bdev_io_type::SPDK_BDEV_IO_TYPE_READ as u8
+        && (*p.iovs).iov_base.is_null()
+    {
+        // A read without a buffer (the library's emulations): get one.
+        spdk_bdev_io_get_buf(io, Some(aligned_buf_ready), p.num_blocks * BS);
+        return;
+    }
     SUBMITS.fetch_add(1, Ordering::Relaxed);
     let b = &*(*io).bdev;
     let p = &(*io).u.bdev;
@@ -371,13 +379,17 @@ fn limits_split_io_and_data_survives() {
             &mut st,
             spdk_bdev_reset_stat_mode::SPDK_BDEV_RESET_STAT_NONE,
         );
-        assert_eq!(st.num_write_ops, 1 + 2, "+ the emulated copies' writes");
+        assert_eq!(
+            st.num_write_ops,
+            1 + 2 + 1,
+            "+ the emulated copies' and compare-and-write's writes"
+        );
         assert_eq!(
             st.num_read_ops,
-            2 + 4,
+            2 + 4 + 2,
             "+ the emulated compares' and copies' reads"
         );
-        assert_eq!(st.bytes_written, (n + 20) * BS);
+        assert_eq!(st.bytes_written, (n + 20 + 1) * BS);
         qos_limits_rate(t, bdev, desc, ch);
 
         // Resize: growing tells the open descriptor; shrinking under it is refused.
@@ -538,7 +550,8 @@ unsafe fn compare_and_copy(
         spdk_bdev_compare_blocks(desc, ch, ptr::null_mut(), 0, 1, Some(done), ptr::null_mut()),
         -libc::EINVAL
     );
-    // No atomic compare-and-write in this module: refused, not faked.
+    // No compare-and-write in this module: the library emulates it under
+    // an LBA range lock (compare, then write).
     let mut iv = [iovec {
         iov_base: same.as_mut_ptr().cast(),
         iov_len: BS as usize,
@@ -566,7 +579,25 @@ unsafe fn compare_and_copy(
         -libc::EINVAL,
         "beyond acwu (1 block by default)"
     );
-    assert_eq!(caw(1, &mut iv, &mut wv), -libc::ENOTSUP);
+    let mut old0 = block(0);
+    let mut new0 = vec![0x5au8; BS as usize];
+    iv[0].iov_base = old0.as_mut_ptr().cast();
+    wv[0].iov_base = new0.as_mut_ptr().cast();
+    let (d1, o1) = status();
+    assert_eq!(caw(1, &mut iv, &mut wv), 0);
+    for _ in 0..20 {
+        poll(t);
+    }
+    assert_eq!(status(), (d1 + 1, o1 + 1), "emulated compare-and-write");
+    assert!(block(0) == new0, "written after an equal compare");
+    // The block no longer holds old0: miscompare, nothing written.
+    wv[0].iov_base = same.as_mut_ptr().cast();
+    assert_eq!(caw(1, &mut iv, &mut wv), 0);
+    for _ in 0..20 {
+        poll(t);
+    }
+    assert_eq!(status(), (d1 + 2, o1 + 1), "miscompare");
+    assert!(block(0) == new0, "not written after a miscompare");
 }
 
 /// 1000 I/O per second is one per 1 ms timeslice: ten reads take about

@@ -12,6 +12,45 @@ use spdk_util::histogram::HistogramData;
 use crate::core::{self, Desc, IoArgs};
 use crate::ffi::bdev_module::{spdk_bdev, spdk_bdev_io};
 
+pub mod iter;
+pub mod lifecycle;
+pub mod md_io;
+pub mod media;
+pub mod open_async;
+pub mod props;
+pub mod stats;
+
+/// A media management event: a range of blocks the owner must look at.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct spdk_bdev_media_event {
+    pub offset: u64,
+    pub num_blocks: u64,
+}
+
+/// An iteration of spdk_bdev_for_each_channel().
+pub struct spdk_bdev_channel_iter {
+    _opaque: [u8; 0],
+}
+
+/// `enum spdk_dif_type` (spdk/dif.h) as a return value.
+#[doc(hidden)]
+#[repr(transparent)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DifTypeRet(pub c_int);
+
+/// `enum spdk_dif_pi_format` (spdk/dif.h) as a return value.
+#[doc(hidden)]
+#[repr(transparent)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DifPiFormatRet(pub c_int);
+
+/// `enum spdk_dif_check_type` (spdk/dif.h) as an argument.
+#[doc(hidden)]
+#[repr(transparent)]
+#[derive(Clone, Copy)]
+pub struct DifCheckTypeArg(pub c_int);
+
 /// An open handle to a bdev.
 pub struct spdk_bdev_desc {
     _opaque: [u8; 0],
@@ -78,6 +117,10 @@ pub struct IoTypeArg(pub c_int);
 pub type spdk_bdev_event_cb_t = Option<
     unsafe extern "C" fn(type_: spdk_bdev_event_type, bdev: *mut spdk_bdev, event_ctx: *mut c_void),
 >;
+
+/// The older removal notification (what the bdev part API calls on a
+/// base's hot removal).
+pub type spdk_bdev_remove_cb_t = Option<unsafe extern "C" fn(remove_ctx: *mut c_void)>;
 
 /// Called on the submitting thread when an I/O completes.
 pub type spdk_bdev_io_completion_cb =
@@ -800,6 +843,8 @@ unsafe fn rw(
             fused_iovcnt: 0,
             src_offset_blocks: 0,
             abort_cb_arg: ptr::null_mut(),
+            md_buf: ptr::null_mut(),
+            dif_exclude: 0,
         },
     )
 }
@@ -905,11 +950,12 @@ pub unsafe extern "C" fn spdk_bdev_readv(
     spdk_bdev_readv_blocks(desc, ch, iov, iovcnt, o, n, cb, cb_arg)
 }
 
-/// Checks extended options: only what this library can honour (no memory
-/// domain, accel sequence or separate metadata yet).
-unsafe fn check_ext_opts(opts: *const spdk_bdev_ext_io_opts) -> Result<(), c_int> {
+/// What extended options ask for: a separate metadata buffer and DIF
+/// checks to leave out. Memory domains and accel sequences are refused
+/// (-ENOTSUP): this library has neither.
+unsafe fn ext_opts(opts: *const spdk_bdev_ext_io_opts) -> Result<(*mut c_void, u32), c_int> {
     if opts.is_null() {
-        return Ok(());
+        return Ok((ptr::null_mut(), 0));
     }
     let size = ptr::read_unaligned(ptr::addr_of!((*opts).size));
     if size == 0 || size > std::mem::size_of::<spdk_bdev_ext_io_opts>() {
@@ -922,14 +968,57 @@ unsafe fn check_ext_opts(opts: *const spdk_bdev_ext_io_opts) -> Result<(), c_int
     {
         return Err(-libc::ENOTSUP);
     }
-    if has(32, ptr::addr_of!((*opts).metadata)) {
-        // No bdev has separate metadata yet.
-        return Err(-libc::EINVAL);
-    }
-    Ok(())
+    let md = if size >= 32 {
+        ptr::read_unaligned(ptr::addr_of!((*opts).metadata))
+    } else {
+        ptr::null_mut()
+    };
+    let exclude = if size >= 44 {
+        ptr::read_unaligned(ptr::addr_of!((*opts).dif_check_flags_exclude_mask))
+    } else {
+        0
+    };
+    Ok((md, exclude))
 }
 
-/// spdk_bdev_readv_blocks() with extended options (NULL: none).
+#[allow(clippy::too_many_arguments)]
+unsafe fn rw_ext(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    ty: spdk_bdev_io_type,
+    iov: *mut iovec,
+    iovcnt: c_int,
+    offset_blocks: u64,
+    num_blocks: u64,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+    opts: *mut spdk_bdev_ext_io_opts,
+) -> c_int {
+    let (md, exclude) = match ext_opts(opts) {
+        Ok(v) => v,
+        Err(e) => return e,
+    };
+    if iov.is_null() || iovcnt <= 0 {
+        return -libc::EINVAL;
+    }
+    let mut a = args(
+        ty,
+        ptr::null_mut(),
+        iov,
+        iovcnt,
+        offset_blocks,
+        num_blocks,
+        cb,
+        cb_arg,
+    );
+    a.md_buf = md;
+    a.dif_exclude = exclude;
+    submit_args(desc, ch, a)
+}
+
+/// spdk_bdev_readv_blocks() with extended options (NULL: none): a
+/// separate metadata buffer (bdevs with separate metadata; else -EINVAL),
+/// DIF checks to skip. Memory domains and accel sequences: -ENOTSUP.
 #[no_mangle]
 pub unsafe extern "C" fn spdk_bdev_readv_blocks_ext(
     desc: *mut spdk_bdev_desc,
@@ -942,13 +1031,22 @@ pub unsafe extern "C" fn spdk_bdev_readv_blocks_ext(
     cb_arg: *mut c_void,
     opts: *mut spdk_bdev_ext_io_opts,
 ) -> c_int {
-    if let Err(e) = check_ext_opts(opts) {
-        return e;
-    }
-    spdk_bdev_readv_blocks(desc, ch, iov, iovcnt, offset_blocks, num_blocks, cb, cb_arg)
+    rw_ext(
+        desc,
+        ch,
+        SPDK_BDEV_IO_TYPE_READ,
+        iov,
+        iovcnt,
+        offset_blocks,
+        num_blocks,
+        cb,
+        cb_arg,
+        opts,
+    )
 }
 
-/// spdk_bdev_writev_blocks() with extended options (NULL: none).
+/// spdk_bdev_writev_blocks() with extended options, as
+/// spdk_bdev_readv_blocks_ext().
 #[no_mangle]
 pub unsafe extern "C" fn spdk_bdev_writev_blocks_ext(
     desc: *mut spdk_bdev_desc,
@@ -961,10 +1059,18 @@ pub unsafe extern "C" fn spdk_bdev_writev_blocks_ext(
     cb_arg: *mut c_void,
     opts: *mut spdk_bdev_ext_io_opts,
 ) -> c_int {
-    if let Err(e) = check_ext_opts(opts) {
-        return e;
-    }
-    spdk_bdev_writev_blocks(desc, ch, iov, iovcnt, offset_blocks, num_blocks, cb, cb_arg)
+    rw_ext(
+        desc,
+        ch,
+        SPDK_BDEV_IO_TYPE_WRITE,
+        iov,
+        iovcnt,
+        offset_blocks,
+        num_blocks,
+        cb,
+        cb_arg,
+        opts,
+    )
 }
 
 /// Writes `num_blocks` blocks from `buf`; -EBADF on a read-only descriptor.
@@ -1224,7 +1330,11 @@ pub unsafe extern "C" fn spdk_bdev_queue_io_wait(
 // ---- compare, compare-and-write, copy ----
 
 /// Submits `a` through `desc` on `ch` (both checked).
-unsafe fn submit_args(desc: *mut spdk_bdev_desc, ch: *mut spdk_io_channel, a: IoArgs) -> c_int {
+pub(crate) unsafe fn submit_args(
+    desc: *mut spdk_bdev_desc,
+    ch: *mut spdk_io_channel,
+    a: IoArgs,
+) -> c_int {
     let Some(d) = desc_ref(desc) else {
         return -libc::EINVAL;
     };
@@ -1235,7 +1345,7 @@ unsafe fn submit_args(desc: *mut spdk_bdev_desc, ch: *mut spdk_io_channel, a: Io
 }
 
 #[allow(clippy::too_many_arguments)]
-fn args(
+pub(crate) fn args(
     ty: spdk_bdev_io_type,
     buf: *mut c_void,
     iovs: *mut iovec,
@@ -1258,6 +1368,8 @@ fn args(
         fused_iovcnt: 0,
         src_offset_blocks: 0,
         abort_cb_arg: ptr::null_mut(),
+        md_buf: ptr::null_mut(),
+        dif_exclude: 0,
     }
 }
 

@@ -16,6 +16,13 @@ use spdk_json::ffi::json::spdk_json_write_ctx;
 use spdk_util::ffi::uuid::spdk_uuid;
 
 use crate::core;
+
+pub mod aliases;
+pub mod io;
+pub mod part;
+pub mod quiesce;
+pub mod stats;
+
 use crate::ffi::bdev::{
     spdk_bdev_io_completion_cb, spdk_bdev_io_stat, spdk_bdev_io_type, spdk_bdev_io_wait_entry,
     spdk_bdev_nvme_ctratt, ResetStatModeArg,
@@ -221,6 +228,7 @@ pub const BDEV_FLAG_SPLIT_ON_OPTIMAL_IO_BOUNDARY: u32 = 1 << 1;
 pub const BDEV_FLAG_MD_INTERLEAVE: u32 = 1 << 2;
 pub const BDEV_FLAG_DIF_IS_HEAD_OF_MD: u32 = 1 << 3;
 pub const BDEV_FLAG_ZONED: u32 = 1 << 4;
+pub const BDEV_FLAG_MEDIA_EVENTS: u32 = 1 << 5;
 
 impl spdk_bdev {
     /// An all-zero bdev for a module to fill in.
@@ -305,7 +313,22 @@ pub struct spdk_bdev_io_copy_params {
 pub union spdk_bdev_io_params {
     pub bdev: spdk_bdev_io_block_params,
     pub abort: spdk_bdev_io_abort_params,
+    pub zone_mgmt: spdk_bdev_io_zone_mgmt_params,
     pub raw: [u64; 27],
+}
+
+/// Parameters of the zone I/O types (get_zone_info, zone_management).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct spdk_bdev_io_zone_mgmt_params {
+    /// First block of the (first) zone.
+    pub zone_id: u64,
+    /// Number of zones (get_zone_info; 1 for management).
+    pub num_zones: u32,
+    /// What to do to the zone.
+    pub zone_action: crate::ffi::bdev_zone::ZoneActionArg,
+    /// get_zone_info: the caller's array of num_zones spdk_bdev_zone_info.
+    pub buf: *mut c_void,
 }
 
 /// Parameters of an abort a module receives: the I/O to abort.
@@ -329,7 +352,10 @@ pub struct spdk_bdev_io_internal_fields {
     pub status: i8,
     pub in_submit_request: u8,
     pub has_buf: u8,
-    pub reserved0: [u8; 5],
+    /// Taken over by the library (split, emulated, abort parents): on the
+    /// submitted list, never given to the module as it stands.
+    pub held: u8,
+    pub reserved0: [u8; 4],
     /// The iobuf buffer spdk_bdev_io_get_buf() attached, and its length.
     pub buf: *mut c_void,
     pub buf_len: u64,
@@ -369,10 +395,13 @@ pub struct spdk_bdev_io_internal_fields {
     pub bounce_iov: iovec,
     /// The read half of an emulated compare or copy step.
     pub emu_child: *mut spdk_bdev_io,
-    /// Links of the channel's list of submitted I/Os (bdevs with abort).
+    /// Links of the channel's list of submitted I/Os.
     pub sub_next: *mut spdk_bdev_io,
     pub sub_prev: *mut spdk_bdev_io,
-    pub reserved: [u64; 8],
+    /// spdk_bdev_part_submit_request_ext(): the module's completion of a
+    /// part I/O forwarded to the base.
+    pub part_cb: spdk_bdev_io_completion_cb,
+    pub reserved: [u64; 7],
 }
 
 /// One I/O: what a module's submit_request receives.
