@@ -115,6 +115,12 @@ run: examples
 rpc-client-test:
 	scripts/rpc-client-test.sh
 
+# The NVMe driver against real peers in throwaway Linux guests (shared/lab):
+# QEMU's NVMe controller through VFIO, and the kernel's nvmet over TCP.
+lab-test:
+	scripts/nvme-pcie-lab-test.sh
+	scripts/nvme-tcp-lab-test.sh
+
 # Each bdev module's test with SPDK's client (scripts/module-tests/*.sh).
 module-test:
 	@set -e; for t in scripts/module-tests/*.sh; do [ -e "$$t" ] || continue; echo "== $$t"; bash $$t; done
@@ -144,7 +150,7 @@ capi-test: stage
 	scripts/run-capi-tests.sh $(STAGE)
 	scripts/install-test.sh
 
-test: lint rust-test capi-test examples passthru-test rpc-client-test module-test bdevperf-test
+test: lint rust-test capi-test examples passthru-test rpc-client-test module-test bdevperf-test lab-test
 
 # C benchmarks through the installed library (what SPDK programs pay;
 # each bench/*.c runs once per "bench-run:" line), then the Rust-side ones.
