@@ -6,8 +6,15 @@
 //! transport will be built on. Controllers, queue pairs and commands come
 //! later; nothing about them is exported yet.
 
+pub mod ctrlr;
+pub mod kind;
 pub mod model;
+pub mod ns;
+pub mod ns_cmd;
 pub mod pcie;
+pub mod print;
+pub mod probe;
+pub mod qpair;
 pub mod request;
 pub mod spec;
 pub mod tcp;

@@ -18,6 +18,8 @@ use super::nvmf_spec::{
 };
 use crate::trid;
 
+pub mod opts;
+
 // The string fields are spelled with literal sizes (cbindgen cannot emit
 // `SPDK_NVMF_..._MAX_LEN + 1`); they are each limit plus the terminator.
 const _: () = {

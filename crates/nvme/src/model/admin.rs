@@ -84,7 +84,7 @@ impl Device {
     }
 
     fn to_host_status(&self, cmd: &Cmd, data: &[u8]) -> Outcome {
-        match self.to_host(cmd, data) {
+        match self.write_host(cmd, data) {
             Ok(()) => OK,
             Err(sc) => fail(SCT_GENERIC, sc),
         }
@@ -310,7 +310,7 @@ impl Device {
             }
             _ => return fail(SCT_CMD, SC_INVALID_LOG_PAGE),
         }
-        if offset % 4 != 0 || offset as usize > page.len() {
+        if !offset.is_multiple_of(4) || offset as usize > page.len() {
             return fail(SCT_GENERIC, SC_INVALID_FIELD);
         }
         let mut data = page.split_off(offset as usize);

@@ -103,11 +103,11 @@ impl Device {
         let mut left = len;
         let mut take = |d: &SglDescriptor, left: &mut u64| -> Result<(), u16> {
             let n = d.desc.length();
-            if n as u64 > *left {
+            if n > *left {
                 return Err(SC_DATA_SGL_LENGTH_INVALID);
             }
-            self.piece(d.address, n as u64, f)?;
-            *left -= n as u64;
+            self.piece(d.address, n, f)?;
+            *left -= n;
             Ok(())
         };
         let mut d = first;
@@ -120,8 +120,9 @@ impl Device {
                 }
                 (2, 0) | (3, 0) => {
                     let last = d.desc.sgl_type() == 3;
-                    let bytes = d.desc.length() as u64;
-                    if bytes == 0 || bytes % 16 != 0 || !self.reachable(d.address, bytes) {
+                    let bytes = d.desc.length();
+                    if bytes == 0 || !bytes.is_multiple_of(16) || !self.reachable(d.address, bytes)
+                    {
                         return Err(SC_INVALID_SGL_SEG_DESCRIPTOR);
                     }
                     let n = (bytes / 16) as usize;
@@ -151,7 +152,7 @@ impl Device {
     }
 
     /// Copies `src` into the command's data buffer (controller to host).
-    pub(super) fn to_host(&self, cmd: &Cmd, src: &[u8]) -> Result<(), u16> {
+    pub(super) fn write_host(&self, cmd: &Cmd, src: &[u8]) -> Result<(), u16> {
         let mut off = 0;
         self.walk_data(cmd, src.len() as u64, |p, n| {
             // SAFETY: reachable host memory of n bytes.
@@ -161,7 +162,7 @@ impl Device {
     }
 
     /// Copies the command's data buffer into `dst` (host to controller).
-    pub(super) fn from_host(&self, cmd: &Cmd, dst: &mut [u8]) -> Result<(), u16> {
+    pub(super) fn read_host(&self, cmd: &Cmd, dst: &mut [u8]) -> Result<(), u16> {
         let mut off = 0;
         let len = dst.len() as u64;
         let d = dst.as_mut_ptr();

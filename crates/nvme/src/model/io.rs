@@ -77,7 +77,7 @@ impl Device {
         };
         let r = match cmd.opc() {
             OPC_READ => {
-                let r = self.to_host(cmd, &self.disks[i].data[range]);
+                let r = self.write_host(cmd, &self.disks[i].data[range]);
                 if let (Ok(()), Some(md)) = (r, md) {
                     md.copy_from_slice(&self.disks[i].md[mrange]);
                 }
@@ -86,7 +86,7 @@ impl Device {
             OPC_WRITE => {
                 // Into a copy first: a failed transfer changes nothing.
                 let mut buf = vec![0u8; range.len()];
-                let r = self.from_host(cmd, &mut buf);
+                let r = self.read_host(cmd, &mut buf);
                 if r.is_ok() {
                     self.disks[i].data[range].copy_from_slice(&buf);
                     if let Some(md) = md {
@@ -97,7 +97,7 @@ impl Device {
             }
             _ => {
                 let mut buf = vec![0u8; range.len()];
-                let r = self.from_host(cmd, &mut buf);
+                let r = self.read_host(cmd, &mut buf);
                 if r.is_ok() {
                     let same = buf == self.disks[i].data[range]
                         && md.is_none_or(|m| *m == self.disks[i].md[mrange]);
@@ -127,7 +127,7 @@ impl Device {
     fn dsm(&mut self, cmd: &Cmd) -> Outcome {
         let nr = (cmd.cdw10 & 0xff) as usize + 1;
         let mut buf = vec![0u8; nr * 16];
-        if let Err(sc) = self.from_host(cmd, &mut buf) {
+        if let Err(sc) = self.read_host(cmd, &mut buf) {
             return fail(SCT_GENERIC, sc);
         }
         let blocks = self.disks[cmd.nsid as usize - 1].cfg.blocks;
@@ -154,7 +154,7 @@ impl Device {
             return fail(SCT_GENERIC, SC_INVALID_FIELD);
         }
         let mut buf = vec![0u8; nr * 32];
-        if let Err(sc) = self.from_host(cmd, &mut buf) {
+        if let Err(sc) = self.read_host(cmd, &mut buf) {
             return fail(SCT_GENERIC, sc);
         }
         let i = cmd.nsid as usize - 1;

@@ -24,6 +24,7 @@ impl Dma {
     fn ptr(&self) -> *mut u8 {
         self.0.as_ptr()
     }
+    #[allow(clippy::mut_from_ref)] // DMA memory the device also writes
     fn slice(&self, len: usize) -> &mut [u8] {
         unsafe { std::slice::from_raw_parts_mut(self.0.as_ptr(), len) }
     }

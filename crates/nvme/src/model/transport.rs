@@ -152,7 +152,7 @@ impl CtrlrTransport for ModelCtrlr {
     type Qpair = ModelQpair;
 
     fn read_reg_4(&mut self, offset: u32) -> Result<u32, i32> {
-        if offset % 4 != 0 || offset + 4 > DOORBELLS {
+        if !offset.is_multiple_of(4) || offset + 4 > DOORBELLS {
             return Err(-libc::EINVAL);
         }
         let mut d = self.dev.borrow_mut();
@@ -163,14 +163,14 @@ impl CtrlrTransport for ModelCtrlr {
     }
 
     fn read_reg_8(&mut self, offset: u32) -> Result<u64, i32> {
-        if offset % 8 != 0 || offset + 8 > DOORBELLS {
+        if !offset.is_multiple_of(8) || offset + 8 > DOORBELLS {
             return Err(-libc::EINVAL);
         }
         Ok(self.dev.borrow().reg_8(offset))
     }
 
     fn write_reg_4(&mut self, offset: u32, value: u32) -> Result<(), i32> {
-        if offset % 4 != 0 || offset + 4 > DOORBELLS {
+        if !offset.is_multiple_of(4) || offset + 4 > DOORBELLS {
             return Err(-libc::EINVAL);
         }
         let mut d = self.dev.borrow_mut();
@@ -181,7 +181,7 @@ impl CtrlrTransport for ModelCtrlr {
     }
 
     fn write_reg_8(&mut self, offset: u32, value: u64) -> Result<(), i32> {
-        if offset % 8 != 0 || offset + 8 > DOORBELLS {
+        if !offset.is_multiple_of(8) || offset + 8 > DOORBELLS {
             return Err(-libc::EINVAL);
         }
         self.dev.borrow_mut().set_reg_8(offset, value);

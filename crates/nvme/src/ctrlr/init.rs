@@ -1,0 +1,610 @@
+//! Controller initialization, SPDK's state order: connect the admin
+//! queue, read VS and CAP, disable (wait for RDY 0, first for RDY 1 if
+//! the controller was mid-enable), enable (wait for RDY 1), identify the
+//! controller, configure and send asynchronous event requests, set the
+//! keep alive timeout, set the number of queues, list the active
+//! namespaces and identify each. Register waits time out after CAP.TO,
+//! admin commands after the admin timeout.
+//!
+//! [`Ctrlr::process_init`] advances as far as it can without waiting and
+//! returns; callers poll it (spdk_nvme_probe_poll_async) or loop on it.
+
+use std::ffi::c_void;
+
+use super::{flags, ms_to_ticks, Ctrlr};
+use crate::kind::QpairKind;
+use crate::ns::Ns;
+use crate::qpair::{PairOpts, Qpair};
+use crate::spec::cmd::{Cmd, Cpl};
+use crate::spec::ctrlr::CtrlrData;
+use crate::spec::feat::{FeatAsyncEventConfiguration, FeatNumberOfQueues};
+use crate::spec::ns::NsData;
+use crate::spec::regs::{Cap, Cc, Csts, Vs};
+use crate::spec::Pod;
+
+const REG_CAP: u32 = 0x00;
+const REG_VS: u32 = 0x08;
+const REG_CC: u32 = 0x14;
+const FEAT_NUMBER_OF_QUEUES: u8 = 0x07;
+const FEAT_ASYNC_EVENT_CONFIGURATION: u8 = 0x0b;
+const FEAT_KEEP_ALIVE_TIMER: u8 = 0x0f;
+const CNS_NS: u8 = 0x00;
+const CNS_CTRLR: u8 = 0x01;
+const CNS_ACTIVE_NS_LIST: u8 = 0x02;
+
+/// Initialization states (`enum nvme_ctrlr_state`, waits folded in).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    ConnectAdminq,
+    ReadVsCap,
+    CheckEn,
+    DisableWaitForReady1,
+    SetEn0,
+    DisableWaitForReady0,
+    Enable,
+    EnableWaitForReady1,
+    Identify,
+    WaitForIdentify,
+    ConfigureAer,
+    WaitForConfigureAer,
+    SetKeepAliveTimeout,
+    WaitForKeepAliveTimeout,
+    SetNumQueues,
+    WaitForSetNumQueues,
+    IdentifyActiveNs,
+    WaitForIdentifyActiveNs,
+    IdentifyNs,
+    WaitForIdentifyNs,
+    Ready,
+    Error,
+}
+
+unsafe extern "C" fn init_done(arg: *mut c_void, cpl: *const Cpl) {
+    let c = arg as *mut Ctrlr;
+    (*c).init_cpl = Some(*cpl);
+}
+
+/// The outcome of one step.
+enum Step {
+    /// Go on with the next state now.
+    Next,
+    /// Wait: nothing more to do until the controller moves.
+    Wait,
+}
+
+impl Ctrlr {
+    fn set_state(&mut self, s: State, timeout_ticks: Option<u64>) {
+        self.state = s;
+        self.deadline = match timeout_ticks {
+            Some(t) => spdk_env::ticks().saturating_add(t),
+            None => u64::MAX,
+        };
+    }
+
+    fn ready_timeout(&self) -> u64 {
+        // CAP.TO is in 500 ms units.
+        ms_to_ticks(500 * (self.cap.to().max(1)))
+    }
+
+    fn admin_timeout(&self) -> u64 {
+        ms_to_ticks(self.opts.admin_timeout_ms.max(1) as u64)
+    }
+
+    fn fail_init(&mut self, rc: i32, what: &str) -> Result<bool, i32> {
+        spdk_log::errlog!(
+            "controller initialization failed in {:?}: {} ({})",
+            self.state,
+            what,
+            rc
+        );
+        self.state = State::Error;
+        self.init_rc = rc;
+        Err(rc)
+    }
+
+    /// Sends the admin command of an initialization state; its
+    /// completion lands in `init_cpl`.
+    fn init_cmd(&mut self, cmd: Cmd, with_buf: bool, next: State) -> Result<(), i32> {
+        self.init_cpl = None;
+        let me = self as *mut Ctrlr as *mut c_void;
+        let (buf, len) = if with_buf {
+            (self.buf.0.as_ptr(), 4096)
+        } else {
+            (std::ptr::null_mut(), 0)
+        };
+        let rc = self.admin_submit(cmd, buf, len, Some(init_done), me);
+        if rc != 0 {
+            return Err(rc);
+        }
+        let t = self.admin_timeout();
+        self.set_state(next, Some(t));
+        Ok(())
+    }
+
+    /// Advances initialization. Ok(true) when the controller is ready,
+    /// Ok(false) when it has to be called again, Err when it failed.
+    pub fn process_init(&mut self) -> Result<bool, i32> {
+        if self.state == State::Ready {
+            return Ok(true);
+        }
+        if self.state == State::Error {
+            return Err(if self.init_rc != 0 {
+                self.init_rc
+            } else {
+                -libc::EIO
+            });
+        }
+        if let Some(q) = self.admin_ptr() {
+            // SAFETY: the admin pair lives as long as the controller.
+            let rc = unsafe { Qpair::process_completions(q, 0) };
+            if rc < 0 && rc != -libc::ENXIO {
+                return self.fail_init(rc, "admin queue failure");
+            }
+        }
+        // Bounded: each state either moves on or waits.
+        for _ in 0..64 {
+            let step = match self.step() {
+                Ok(s) => s,
+                Err(rc) => return self.fail_init(rc, "step failed"),
+            };
+            if self.state == State::Ready {
+                return Ok(true);
+            }
+            if let Step::Wait = step {
+                if spdk_env::ticks() > self.deadline {
+                    return self.fail_init(-libc::ETIMEDOUT, "timed out");
+                }
+                return Ok(false);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Takes the completion of the state's admin command, if it came.
+    fn take_init_cpl(&mut self) -> Option<Cpl> {
+        self.init_cpl.take()
+    }
+
+    fn csts(&mut self) -> Result<Csts, i32> {
+        let v = self.t.read_reg_4(0x1c)?;
+        if v == u32::MAX {
+            return Err(-libc::ENODEV);
+        }
+        Ok(Csts(v))
+    }
+
+    fn step(&mut self) -> Result<Step, i32> {
+        match self.state {
+            State::ConnectAdminq => {
+                let entries = (self.opts.admin_queue_size as u32).clamp(2, 4096);
+                let t = self.t.create_admin_qpair(entries)?;
+                let me = self as *mut Ctrlr;
+                let mut q = Qpair::new(
+                    t,
+                    me,
+                    PairOpts {
+                        io_queue_size: entries,
+                        io_queue_requests: entries * 2,
+                        qprio: 0,
+                        delay_cmd_submit: false,
+                    },
+                );
+                q.c.timeout_ticks = self.timeout_admin_ticks;
+                self.adminq = Some(q);
+                self.set_state(State::ReadVsCap, None);
+            }
+            State::ReadVsCap => {
+                self.vs = Vs(self.t.read_reg_4(REG_VS)?);
+                self.cap = Cap(self.t.read_reg_8(REG_CAP)?);
+                self.min_page_size = 4096u32 << self.cap.mpsmin();
+                self.page_size = self.min_page_size;
+                self.set_state(State::CheckEn, None);
+            }
+            State::CheckEn => {
+                let cc = Cc(self.t.read_reg_4(REG_CC)?);
+                let t = self.ready_timeout();
+                if cc.en() == 1 {
+                    if self.csts()?.rdy() == 0 {
+                        self.set_state(State::DisableWaitForReady1, Some(t));
+                    } else {
+                        self.set_state(State::SetEn0, Some(t));
+                    }
+                } else {
+                    self.set_state(State::DisableWaitForReady0, Some(t));
+                }
+            }
+            State::DisableWaitForReady1 => {
+                if self.csts()?.rdy() == 0 {
+                    return Ok(Step::Wait);
+                }
+                let t = self.ready_timeout();
+                self.set_state(State::SetEn0, Some(t));
+            }
+            State::SetEn0 => {
+                let cc = Cc(self.t.read_reg_4(REG_CC)?).with_en(0);
+                self.t.write_reg_4(REG_CC, cc.0)?;
+                let t = self.ready_timeout();
+                self.set_state(State::DisableWaitForReady0, Some(t));
+            }
+            State::DisableWaitForReady0 => {
+                if self.csts()?.rdy() == 1 {
+                    return Ok(Step::Wait);
+                }
+                self.set_state(State::Enable, None);
+            }
+            State::Enable => self.enable()?,
+            State::EnableWaitForReady1 => {
+                let csts = self.csts()?;
+                if csts.cfs() == 1 {
+                    return Err(-libc::EIO);
+                }
+                if csts.rdy() == 0 {
+                    return Ok(Step::Wait);
+                }
+                self.set_state(State::Identify, None);
+            }
+            State::Identify => {
+                let mut cmd = Cmd::new(0x06, 0);
+                cmd.cdw10 = CNS_CTRLR as u32;
+                self.init_cmd(cmd, true, State::WaitForIdentify)?;
+            }
+            State::WaitForIdentify => {
+                let Some(cpl) = self.take_init_cpl() else {
+                    return Ok(Step::Wait);
+                };
+                if cpl.is_error() {
+                    return Err(-libc::EIO);
+                }
+                self.identify_done();
+                self.set_state(State::ConfigureAer, None);
+            }
+            State::ConfigureAer => {
+                // Discovery: log changes. Others: the critical warnings,
+                // and the notices the controller offers (1.2 and later).
+                let cfg = if self.is_discovery() {
+                    FeatAsyncEventConfiguration(1 << 31).0
+                } else {
+                    let oaes = self.cdata.oaes;
+                    let notices = if self.vs.0 >= crate::spec::version(1, 2, 0) {
+                        oaes.0 & ((1 << 8) | (1 << 9) | (1 << 11))
+                    } else {
+                        0
+                    };
+                    0x1f | notices
+                };
+                let mut cmd = Cmd::new(0x09, 0);
+                cmd.cdw10 = FEAT_ASYNC_EVENT_CONFIGURATION as u32;
+                cmd.cdw11 = cfg;
+                self.init_cmd(cmd, false, State::WaitForConfigureAer)?;
+            }
+            State::WaitForConfigureAer => {
+                let Some(cpl) = self.take_init_cpl() else {
+                    return Ok(Step::Wait);
+                };
+                if cpl.is_error() {
+                    spdk_log::noticelog!(
+                        "Set Features - Async Event Configuration failed: continuing"
+                    );
+                }
+                let rc = self.submit_aers();
+                if rc != 0 {
+                    return Err(rc);
+                }
+                self.set_state(State::SetKeepAliveTimeout, None);
+            }
+            State::SetKeepAliveTimeout => {
+                // Discovery controllers need not report KAS.
+                let kas = self.cdata.kas != 0 || self.is_discovery();
+                if self.opts.keep_alive_timeout_ms == 0 || !kas {
+                    self.opts.keep_alive_timeout_ms = 0;
+                    self.keep_alive_ticks = 0;
+                    self.after_keep_alive();
+                } else {
+                    // The timeout in force (fabrics set it with Connect; the
+                    // controller may have rounded it).
+                    let mut cmd = Cmd::new(0x0a, 0);
+                    cmd.cdw10 = FEAT_KEEP_ALIVE_TIMER as u32;
+                    self.init_cmd(cmd, false, State::WaitForKeepAliveTimeout)?;
+                }
+            }
+            State::WaitForKeepAliveTimeout => {
+                let Some(cpl) = self.take_init_cpl() else {
+                    return Ok(Step::Wait);
+                };
+                if cpl.is_error() {
+                    spdk_log::noticelog!(
+                        "Get Features - Keep Alive Timer failed: keep alive disabled"
+                    );
+                    self.opts.keep_alive_timeout_ms = 0;
+                } else if cpl.cdw0 != self.opts.keep_alive_timeout_ms {
+                    self.opts.keep_alive_timeout_ms = cpl.cdw0;
+                }
+                let kato = self.opts.keep_alive_timeout_ms as u64;
+                if kato == 0 {
+                    self.keep_alive_ticks = 0;
+                } else {
+                    // Every half timeout, the first one at once.
+                    self.keep_alive_ticks = ms_to_ticks(kato / 2).max(1);
+                    self.next_keep_alive = spdk_env::ticks();
+                }
+                self.after_keep_alive();
+            }
+            State::SetNumQueues => {
+                let n = self.opts.num_io_queues.clamp(1, 65535) - 1;
+                let mut cmd = Cmd::new(0x09, 0);
+                cmd.cdw10 = FEAT_NUMBER_OF_QUEUES as u32;
+                cmd.cdw11 = FeatNumberOfQueues(0).with_nsqr(n).with_ncqr(n).0;
+                self.init_cmd(cmd, false, State::WaitForSetNumQueues)?;
+            }
+            State::WaitForSetNumQueues => {
+                let Some(cpl) = self.take_init_cpl() else {
+                    return Ok(Step::Wait);
+                };
+                if cpl.is_error() {
+                    return Err(-libc::EIO);
+                }
+                let got = FeatNumberOfQueues(cpl.cdw0);
+                let granted = got.nsqr().min(got.ncqr()) + 1;
+                let n = self.opts.num_io_queues.clamp(1, 65535).min(granted);
+                self.opts.num_io_queues = n;
+                self.qids = vec![true; n as usize];
+                self.init_ns.clear();
+                self.set_state(State::IdentifyActiveNs, None);
+            }
+            State::IdentifyActiveNs => {
+                let start = self.init_ns.last().copied().unwrap_or(0);
+                let mut cmd = Cmd::new(0x06, start);
+                cmd.cdw10 = CNS_ACTIVE_NS_LIST as u32;
+                self.init_cmd(cmd, true, State::WaitForIdentifyActiveNs)?;
+            }
+            State::WaitForIdentifyActiveNs => {
+                let Some(cpl) = self.take_init_cpl() else {
+                    return Ok(Step::Wait);
+                };
+                if cpl.is_error() {
+                    return Err(-libc::EIO);
+                }
+                let full = self.take_active_list_page();
+                if full {
+                    self.set_state(State::IdentifyActiveNs, None);
+                } else {
+                    self.active_ns = self.init_ns.clone();
+                    self.init_ns_pos = 0;
+                    self.set_state(State::IdentifyNs, None);
+                }
+            }
+            State::IdentifyNs => {
+                let Some(&nsid) = self.active_ns.get(self.init_ns_pos) else {
+                    self.deactivate_missing();
+                    self.set_state(State::Ready, None);
+                    return Ok(Step::Next);
+                };
+                let mut cmd = Cmd::new(0x06, nsid);
+                cmd.cdw10 = CNS_NS as u32;
+                self.init_cmd(cmd, true, State::WaitForIdentifyNs)?;
+            }
+            State::WaitForIdentifyNs => {
+                let Some(cpl) = self.take_init_cpl() else {
+                    return Ok(Step::Wait);
+                };
+                let nsid = self.active_ns[self.init_ns_pos];
+                if cpl.is_success() {
+                    self.ns_from_buf(nsid);
+                } else {
+                    spdk_log::errlog!("identify namespace {} failed", nsid);
+                }
+                self.init_ns_pos += 1;
+                self.set_state(State::IdentifyNs, None);
+            }
+            State::Ready | State::Error => {}
+        }
+        Ok(Step::Next)
+    }
+
+    /// Whether this is a discovery controller (by its subsystem NQN).
+    pub fn is_discovery(&self) -> bool {
+        crate::trid::field(&self.trid.subnqn) == crate::DISCOVERY_NQN.as_bytes()
+    }
+
+    /// A discovery controller is ready after keep alive; others go on
+    /// with queues and namespaces.
+    fn after_keep_alive(&mut self) {
+        if self.is_discovery() {
+            self.set_state(State::Ready, None);
+        } else {
+            self.set_state(State::SetNumQueues, None);
+        }
+    }
+
+    fn enable(&mut self) -> Result<(), i32> {
+        let Some(admin) = self.adminq.as_mut() else {
+            return Err(-libc::ENXIO);
+        };
+        self.t.enable(&mut admin.t)?;
+        // CC.CSS: the NVM command set, or "all I/O command sets" when
+        // asked (SPDK's default picks from CAP.CSS).
+        let css = match self.opts.command_set.0 {
+            0 => 0,
+            6 | 8 if self.cap.css() & (1 << 6) != 0 => 6,
+            8 => 0,
+            v @ (6 | 7) => v as u32,
+            v => {
+                spdk_log::errlog!("unsupported command set {}", v);
+                return Err(-libc::EINVAL);
+            }
+        };
+        let ams = self.opts.arb_mechanism.0 as u32;
+        if ams != 0 && self.cap.ams() & (1 << (ams - 1)) == 0 {
+            spdk_log::errlog!(
+                "arbitration mechanism {} not supported by the controller",
+                ams
+            );
+            return Err(-libc::EINVAL);
+        }
+        let mps = self.page_size.trailing_zeros() - 12;
+        let cc = Cc(0)
+            .with_en(1)
+            .with_css(css)
+            .with_mps(mps)
+            .with_ams(ams)
+            .with_shn(0)
+            .with_iosqes(6)
+            .with_iocqes(4);
+        self.t.write_reg_4(REG_CC, cc.0)?;
+        let t = self.ready_timeout();
+        self.set_state(State::EnableWaitForReady1, Some(t));
+        Ok(())
+    }
+
+    /// What identify controller data decides: transfer limits, SGLs.
+    fn identify_done(&mut self) {
+        if let Some(c) = CtrlrData::read_from(self.buf.bytes()) {
+            *self.cdata = c;
+        }
+        self.max_xfer_size = self.t.max_xfer_size();
+        let mdts = self.cdata.mdts;
+        if mdts > 0 {
+            let m = (self.min_page_size as u64) << mdts;
+            self.max_xfer_size = (self.max_xfer_size as u64).min(m) as u32;
+        }
+        self.flags = 0;
+        let sgls = self.cdata.sgls;
+        if sgls.supported() != 0 {
+            self.flags |= flags::SGL_SUPPORTED;
+            if sgls.supported() == 2 {
+                self.flags |= flags::SGL_REQUIRES_DWORD_ALIGNMENT;
+            }
+            self.max_sges = self.t.max_sges();
+        } else {
+            self.max_sges = 1;
+        }
+        if sgls.metadata_address() != 0 {
+            self.flags |= flags::MPTR_SGL_SUPPORTED;
+        }
+        if self.cdata.oacs.ssrs() != 0 {
+            self.flags |= flags::SECURITY_SEND_RECV_SUPPORTED;
+        }
+        if self.cdata.oacs.dirs() != 0 {
+            self.flags |= flags::DIRECTIVES_SUPPORTED;
+        }
+        if self.cdata.fuses.fcws() != 0 {
+            self.flags |= flags::COMPARE_AND_WRITE_SUPPORTED;
+        }
+        if self.cap.ams() & 1 != 0 {
+            self.flags |= flags::WRR_SUPPORTED;
+        }
+        let cdata = *self.cdata;
+        self.t.identified(&cdata);
+    }
+
+    /// Appends the NSIDs of an active namespace list page; true when the
+    /// page was full (more may follow).
+    fn take_active_list_page(&mut self) -> bool {
+        let b = self.buf.bytes();
+        let mut n = 0;
+        for chunk in b.chunks_exact(4) {
+            let id = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+            if id == 0 {
+                break;
+            }
+            // A list must ascend; anything else is a controller bug.
+            if self.init_ns.last().is_some_and(|&l| id <= l) || id > self.cdata.nn {
+                break;
+            }
+            self.init_ns.push(id);
+            n += 1;
+        }
+        n == 1024
+    }
+
+    /// Takes identify namespace data from the buffer for `nsid`.
+    fn ns_from_buf(&mut self, nsid: u32) {
+        let Some(data) = NsData::read_from(self.buf.bytes()) else {
+            return;
+        };
+        let cdata = *self.cdata;
+        let max = self.max_xfer_size;
+        let me = self as *mut Ctrlr;
+        let ns = self
+            .ns
+            .entry(nsid)
+            .or_insert_with(|| Box::new(Ns::new(nsid, me)));
+        ns.update(&data, &cdata, max);
+    }
+
+    /// Namespaces the controller no longer lists become inactive.
+    fn deactivate_missing(&mut self) {
+        let cdata = *self.cdata;
+        let zero = NsData::zeroed();
+        for (id, ns) in self.ns.iter_mut() {
+            if self.active_ns.binary_search(id).is_err() && ns.active {
+                ns.update(&zero, &cdata, 0);
+            }
+        }
+    }
+
+    /// Lists and identifies the namespaces again (after a namespace
+    /// attribute change), synchronously.
+    pub fn refresh_namespaces(&mut self) -> Result<(), i32> {
+        self.init_ns.clear();
+        loop {
+            let start = self.init_ns.last().copied().unwrap_or(0);
+            let mut cmd = Cmd::new(0x06, start);
+            cmd.cdw10 = CNS_ACTIVE_NS_LIST as u32;
+            let buf = self.buf.0.as_ptr();
+            let cpl = self.admin_sync(cmd, buf, 4096)?;
+            if cpl.is_error() {
+                return Err(-libc::EIO);
+            }
+            if !self.take_active_list_page() {
+                break;
+            }
+        }
+        self.active_ns = self.init_ns.clone();
+        for nsid in self.active_ns.clone() {
+            let mut cmd = Cmd::new(0x06, nsid);
+            cmd.cdw10 = CNS_NS as u32;
+            let buf = self.buf.0.as_ptr();
+            if self.admin_sync(cmd, buf, 4096)?.is_success() {
+                self.ns_from_buf(nsid);
+            }
+        }
+        self.deactivate_missing();
+        Ok(())
+    }
+
+    /// Runs initialization to the end, polling; for synchronous callers.
+    pub fn init_sync(&mut self) -> Result<(), i32> {
+        loop {
+            match self.process_init() {
+                Ok(true) => return Ok(()),
+                Ok(false) => std::hint::spin_loop(),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Restarts initialization from the first state, dropping the admin
+    /// queue pair (its commands are aborted first).
+    pub(crate) fn restart_init(&mut self) {
+        if let Some(q) = self.admin_ptr() {
+            // SAFETY: the admin pair lives until dropped below.
+            unsafe {
+                (*q).c.state = crate::qpair::QpairState::Disconnected;
+                Qpair::abort_all(q, crate::qpair::SC_ABORTED_SQ_DELETION, false);
+            }
+        }
+        self.adminq = None;
+        self.init_cpl = None;
+        self.init_rc = 0;
+        self.keep_alive_ticks = 0;
+        self.keep_alive_pending = false;
+        self.pending_events.clear();
+        self.set_state(State::ConnectAdminq, None);
+    }
+}
+
+/// The transport of the admin pair (tests of transports).
+pub fn admin_transport(c: &mut Ctrlr) -> Option<&mut QpairKind> {
+    c.adminq.as_mut().map(|q| &mut q.t)
+}

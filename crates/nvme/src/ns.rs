@@ -1,0 +1,132 @@
+//! A namespace: its identify data and what the driver derives from it
+//! (block sizes, metadata, protection information, split limits, flags).
+
+use crate::ctrlr::Ctrlr;
+use crate::spec::ctrlr::CtrlrData;
+use crate::spec::ns::NsData;
+use crate::spec::Pod;
+
+/// `enum spdk_nvme_ns_flags`.
+pub mod flags {
+    pub const DEALLOCATE_SUPPORTED: u32 = 1 << 0;
+    pub const FLUSH_SUPPORTED: u32 = 1 << 1;
+    pub const RESERVATION_SUPPORTED: u32 = 1 << 2;
+    pub const WRITE_ZEROES_SUPPORTED: u32 = 1 << 3;
+    pub const DPS_PI_SUPPORTED: u32 = 1 << 4;
+    pub const EXTENDED_LBA_SUPPORTED: u32 = 1 << 5;
+    pub const WRITE_UNCORRECTABLE_SUPPORTED: u32 = 1 << 6;
+    pub const COMPARE_SUPPORTED: u32 = 1 << 7;
+}
+
+/// A namespace of a controller. Its address stays the same for the
+/// controller's life (it is what `struct spdk_nvme_ns *` points to).
+pub struct Ns {
+    pub id: u32,
+    pub ctrlr: *mut Ctrlr,
+    pub data: Box<NsData>,
+    pub active: bool,
+    /// Data bytes per block.
+    pub sector_size: u32,
+    /// Bytes per block in the host buffer (with metadata when extended).
+    pub extended_lba_size: u32,
+    pub md_size: u32,
+    pub pi_type: u32,
+    /// Largest I/O in blocks before the driver splits it.
+    pub sectors_per_max_io: u32,
+    /// Optimal I/O boundary in blocks (0: none); I/O crossing it is split.
+    pub sectors_per_stripe: u32,
+    pub flags: u32,
+}
+
+impl Ns {
+    /// An inactive namespace `id` of controller `ctrlr`.
+    pub fn new(id: u32, ctrlr: *mut Ctrlr) -> Ns {
+        Ns {
+            id,
+            ctrlr,
+            data: Box::new(NsData::zeroed()),
+            active: false,
+            sector_size: 0,
+            extended_lba_size: 0,
+            md_size: 0,
+            pi_type: 0,
+            sectors_per_max_io: 0,
+            sectors_per_stripe: 0,
+            flags: 0,
+        }
+    }
+
+    /// Takes new identify data (all zeroes: the namespace is inactive).
+    pub fn update(&mut self, data: &NsData, cdata: &CtrlrData, max_xfer_size: u32) {
+        *self.data = *data;
+        let nsze = { data.nsze };
+        self.active = nsze != 0;
+        if !self.active {
+            self.clear();
+            return;
+        }
+        let lbaf = data.lba_format();
+        self.sector_size = data.block_size();
+        self.md_size = lbaf.ms();
+        self.extended_lba_size = self.sector_size;
+        self.flags = 0;
+        if data.flbas.extended() != 0 {
+            self.flags |= flags::EXTENDED_LBA_SUPPORTED;
+            self.extended_lba_size += self.md_size;
+        }
+        self.sectors_per_max_io = max_xfer_size
+            .checked_div(self.extended_lba_size)
+            .unwrap_or(0);
+        self.sectors_per_stripe = data.noiob as u32;
+        let oncs = cdata.oncs;
+        if oncs.nvmdsmsv() != 0 {
+            self.flags |= flags::DEALLOCATE_SUPPORTED;
+        }
+        if oncs.nvmcmps() != 0 {
+            self.flags |= flags::COMPARE_SUPPORTED;
+        }
+        if cdata.vwc.present() != 0 {
+            self.flags |= flags::FLUSH_SUPPORTED;
+        }
+        if oncs.nvmwzsv() != 0 {
+            self.flags |= flags::WRITE_ZEROES_SUPPORTED;
+        }
+        if oncs.nvmwusv() != 0 {
+            self.flags |= flags::WRITE_UNCORRECTABLE_SUPPORTED;
+        }
+        if data.nsrescap.0 != 0 {
+            self.flags |= flags::RESERVATION_SUPPORTED;
+        }
+        self.pi_type = 0;
+        if self.md_size != 0 && data.dps.pit() != 0 {
+            self.flags |= flags::DPS_PI_SUPPORTED;
+            self.pi_type = data.dps.pit() as u32;
+        }
+    }
+
+    fn clear(&mut self) {
+        self.sector_size = 0;
+        self.extended_lba_size = 0;
+        self.md_size = 0;
+        self.pi_type = 0;
+        self.sectors_per_max_io = 0;
+        self.sectors_per_stripe = 0;
+        self.flags = 0;
+    }
+
+    /// Blocks in the namespace.
+    pub fn num_sectors(&self) -> u64 {
+        self.data.nsze
+    }
+
+    /// Bytes in the namespace.
+    pub fn size(&self) -> u64 {
+        self.num_sectors() * self.sector_size as u64
+    }
+
+    /// Largest transfer of one command, bytes.
+    pub fn max_io_xfer_size(&self) -> u32 {
+        // SAFETY: a namespace lives inside its controller.
+        unsafe { self.ctrlr.as_ref().map_or(0, |c| c.max_xfer_size) }
+    }
+}
