@@ -8,22 +8,18 @@ use std::ffi::{c_int, c_void};
 use std::ptr;
 use std::sync::atomic::Ordering;
 
-use ::spdk_bdev::ffi::bdev::{
-    spdk_bdev_free_io, spdk_bdev_get_io_channel, spdk_bdev_io_type, spdk_bdev_io_type_supported,
-    IoTypeArg,
-};
-use ::spdk_bdev::ffi::bdev_module::{
-    spdk_bdev_io, spdk_bdev_io_complete, spdk_bdev_io_get_buf, IoStatusArg,
-};
+use ::spdk_bdev::ffi::bdev::spdk_bdev_free_io;
+use ::spdk_bdev::ffi::bdev_module::{spdk_bdev_io, spdk_bdev_io_complete, IoStatusArg};
 use ::spdk_thread::channel::IoChannel;
 use ::spdk_thread::ffi::thread::{
-    spdk_for_each_channel, spdk_for_each_channel_continue, spdk_get_io_channel, spdk_io_channel,
-    spdk_io_channel_iter, spdk_io_channel_iter_get_channel, spdk_io_channel_iter_get_ctx,
-    spdk_poller, spdk_poller_register_named, spdk_poller_unregister, spdk_put_io_channel,
+    spdk_for_each_channel, spdk_for_each_channel_continue, spdk_io_channel, spdk_io_channel_iter,
+    spdk_io_channel_iter_get_channel, spdk_io_channel_iter_get_ctx, spdk_poller,
+    spdk_poller_register_named, spdk_poller_unregister,
 };
+use spdk_bdev_split::assoc::{self, BaseChannel};
+use spdk_bdev_split::base_io::Retry;
 
-use crate::vbdev::Node;
-use spdk_bdev_split::base_io::{self, Retry};
+use crate::vbdev::{Delay, DelayNode};
 
 /// No delay (unmap, flush, write zeroes, reset).
 const KIND_NONE: u8 = 4;
@@ -37,13 +33,13 @@ struct Queue {
 
 #[repr(C)]
 pub struct DelayChannel {
-    base_ch: *mut spdk_io_channel,
+    base: BaseChannel,
     poller: *mut spdk_poller,
     queues: [Queue; 4],
     rand: u32,
 }
 
-/// driver_ctx of each I/O.
+/// driver_ctx of each I/O (the Retry first, as assoc::forward wants).
 #[repr(C)]
 struct DelayIo {
     retry: Retry,
@@ -58,8 +54,8 @@ pub unsafe extern "C" fn ctx_size() -> c_int {
 }
 
 #[inline]
-unsafe fn node_of(io: *mut spdk_bdev_io) -> *mut Node {
-    (*(*io).bdev).ctxt.cast()
+unsafe fn node_of(io: *mut spdk_bdev_io) -> *mut DelayNode {
+    assoc::node_of::<Delay>(io)
 }
 
 #[inline]
@@ -92,12 +88,11 @@ pub unsafe extern "C" fn submit_request(ch: *mut spdk_io_channel, io: *mut spdk_
     match (*io).r#type {
         1 => {
             (*d).kind = if p99 { 1 } else { 0 };
-            let len = (*io).u.bdev.num_blocks * (*(*io).bdev).blocklen as u64;
-            spdk_bdev_io_get_buf(io, Some(read_buf_ready), len);
+            assoc::read_with_buf::<Delay>(io);
         }
         2 => {
             (*d).kind = if p99 { 3 } else { 2 };
-            forward(ch, io);
+            assoc::forward::<Delay>(ch, io);
         }
         5 => {
             // Held completions are aborted first, on every channel, then
@@ -109,32 +104,12 @@ pub unsafe extern "C" fn submit_request(ch: *mut spdk_io_channel, io: *mut spdk_
                 Some(abort_done),
             );
         }
-        _ => forward(ch, io),
+        _ => assoc::forward::<Delay>(ch, io),
     }
-}
-
-unsafe extern "C" fn read_buf_ready(ch: *mut spdk_io_channel, io: *mut spdk_bdev_io, ok: bool) {
-    if !ok {
-        base_io::fail(io);
-        return;
-    }
-    forward(ch, io);
-}
-
-unsafe fn forward(ch: *mut spdk_io_channel, io: *mut spdk_bdev_io) {
-    let base_ch = (*chan(ch)).base_ch;
-    let rc = base_io::submit((*node_of(io)).base_desc, base_ch, io, 0, Some(child_done));
-    let retry = ptr::addr_of_mut!((*dio(io)).retry);
-    base_io::after_submit(rc, io, ch, base_ch, retry, resubmit);
-}
-
-unsafe extern "C" fn resubmit(arg: *mut c_void) {
-    let io = arg.cast::<spdk_bdev_io>();
-    forward((*dio(io)).retry.ch, io);
 }
 
 /// The base finished: complete now, or queue until the latency passed.
-unsafe extern "C" fn child_done(child: *mut spdk_bdev_io, ok: bool, arg: *mut c_void) {
+pub(crate) unsafe extern "C" fn child_done(child: *mut spdk_bdev_io, ok: bool, arg: *mut c_void) {
     spdk_bdev_free_io(child);
     let io = arg.cast::<spdk_bdev_io>();
     let d = dio(io);
@@ -144,7 +119,7 @@ unsafe extern "C" fn child_done(child: *mut spdk_bdev_io, ok: bool, arg: *mut c_
         spdk_bdev_io_complete(io, IoStatusArg((*d).status));
         return;
     }
-    let delay = (*node_of(io)).ticks[kind].load(Ordering::Relaxed);
+    let delay = (*node_of(io)).state.ticks[kind].load(Ordering::Relaxed);
     (*d).deadline = spdk_env::ticks::ticks().saturating_add(delay);
     (*d).next = ptr::null_mut();
     let q = &mut (*chan((*d).retry.ch)).queues[kind];
@@ -209,31 +184,20 @@ unsafe extern "C" fn abort_channel(i: *mut spdk_io_channel_iter) {
 
 unsafe extern "C" fn abort_done(i: *mut spdk_io_channel_iter, _status: c_int) {
     let io = spdk_io_channel_iter_get_ctx(i).cast::<spdk_bdev_io>();
-    forward((*dio(io)).retry.ch, io);
+    assoc::forward::<Delay>((*dio(io)).retry.ch, io);
 }
 
-pub unsafe extern "C" fn io_type_supported(ctx: *mut c_void, t: spdk_bdev_io_type) -> bool {
-    let node = ctx.cast::<Node>();
-    base_io::forwardable(t) && spdk_bdev_io_type_supported((*node).base_bdev, IoTypeArg(t as c_int))
-}
-
-pub unsafe extern "C" fn get_io_channel(ctx: *mut c_void) -> *mut spdk_io_channel {
-    spdk_get_io_channel(ctx)
-}
-
-pub unsafe extern "C" fn ch_create(dev: *mut c_void, buf: *mut c_void) -> c_int {
-    let node = dev.cast::<Node>();
-    let c = buf.cast::<DelayChannel>();
-    let base_ch = spdk_bdev_get_io_channel((*node).base_desc);
-    if base_ch.is_null() {
-        return -libc::ENOMEM;
-    }
+/// Fills a new channel after its base channel.
+pub(crate) unsafe fn ch_create(ch: *mut BaseChannel) -> c_int {
+    let c = ch.cast::<DelayChannel>();
     let empty = || Queue {
         head: ptr::null_mut(),
         tail: ptr::null_mut(),
     };
     c.write(DelayChannel {
-        base_ch,
+        base: BaseChannel {
+            base_ch: (*ch).base_ch,
+        },
         poller: ptr::null_mut(),
         queues: [empty(), empty(), empty(), empty()],
         // Any non-zero seed; differs per channel and run.
@@ -241,18 +205,17 @@ pub unsafe extern "C" fn ch_create(dev: *mut c_void, buf: *mut c_void) -> c_int 
     });
     (*c).poller = spdk_poller_register_named(Some(poll), c.cast(), 0, c"delay_io".as_ptr());
     if (*c).poller.is_null() {
-        spdk_put_io_channel(base_ch);
         return -libc::ENOMEM;
     }
     0
 }
 
-pub unsafe extern "C" fn ch_destroy(_dev: *mut c_void, buf: *mut c_void) {
-    let c = buf.cast::<DelayChannel>();
+/// Stops the channel's poller (its base channel is put next).
+pub(crate) unsafe fn ch_destroy(ch: *mut BaseChannel) {
+    let c = ch.cast::<DelayChannel>();
     spdk_poller_unregister(&mut (*c).poller);
     if (*c).queues.iter().any(|q| !q.head.is_null()) {
         // The bdev channel that owns them is gone: nothing to complete them on.
         spdk_log::errlog!("delay channel destroyed with I/O held");
     }
-    spdk_put_io_channel((*c).base_ch);
 }

@@ -1,8 +1,7 @@
 //! The delay RPC methods (SPDK's vbdev_delay_rpc.c).
 
-use std::ffi::{c_int, c_void};
-
 use serde_json::Value;
+use spdk_bdev_split::rpc::delete_by_name;
 use spdk_rpc::params::{DecodeError, Decoder};
 use spdk_rpc::{
     Request, SPDK_JSONRPC_ERROR_INTERNAL_ERROR, SPDK_JSONRPC_ERROR_INVALID_PARAMS, SPDK_RPC_RUNTIME,
@@ -27,15 +26,6 @@ fn decode_failed(req: Request) {
     );
 }
 
-fn uuid_param(d: &mut Decoder) -> Result<Option<[u8; 16]>, DecodeError> {
-    match d.opt_str("uuid")? {
-        None => Ok(None),
-        Some(s) => spdk_util::uuid::parse(s.as_bytes())
-            .map(Some)
-            .ok_or_else(|| DecodeError("uuid".into())),
-    }
-}
-
 fn req_u64(d: &mut Decoder, name: &str) -> Result<u64, DecodeError> {
     d.opt_u64(name)?
         .ok_or_else(|| DecodeError(format!("{name}: missing")))
@@ -45,7 +35,7 @@ fn bdev_delay_create(req: Request, params: Option<Value>) {
     let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
         let base = d.req_str("base_bdev_name")?;
         let name = d.req_str("name")?;
-        let uuid = uuid_param(&mut d)?;
+        let uuid = d.opt_uuid("uuid")?;
         let lat = Latencies {
             avg_read: req_u64(&mut d, "avg_read_latency")?,
             p99_read: req_u64(&mut d, "p99_read_latency")?,
@@ -65,27 +55,8 @@ fn bdev_delay_create(req: Request, params: Option<Value>) {
     }
 }
 
-unsafe extern "C" fn answer_bool(arg: *mut c_void, rc: c_int) {
-    let req = Box::from_raw(arg.cast::<Request>());
-    if rc == 0 {
-        req.ok()
-    } else {
-        req.errno(rc)
-    }
-}
-
 fn bdev_delay_delete(req: Request, params: Option<Value>) {
-    let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
-        let n = d.req_str("name")?;
-        d.finish()?;
-        Ok(n)
-    });
-    let Ok(name) = parsed else {
-        return decode_failed(req);
-    };
-    let arg = Box::into_raw(Box::new(req));
-    // SAFETY: on an SPDK thread; the callback takes the request back.
-    unsafe { vbdev::delete(&name, Some(answer_bool), arg.cast()) };
+    delete_by_name(req, params, decode_failed, vbdev::delete);
 }
 
 fn bdev_delay_update_latency(req: Request, params: Option<Value>) {

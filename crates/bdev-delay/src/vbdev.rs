@@ -3,37 +3,23 @@
 //! configured average latency (or, for about one I/O in a hundred, the
 //! p99 one).
 //!
-//! As for passthru, a delay bdev is a configured association completed
-//! by examine_config when the base appears; a removed base unregisters it.
+//! As for passthru (and with the same machinery, spdk_bdev_split::assoc),
+//! a delay bdev is a configured association completed by examine_config
+//! when the base appears; a removed base unregisters it.
 
-use std::ffi::{c_char, c_int, c_void, CString};
-use std::ptr;
+use std::ffi::{c_int, c_void, CStr};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
 
-use ::spdk_bdev::ffi::bdev::{
-    spdk_bdev_close, spdk_bdev_desc, spdk_bdev_desc_get_bdev, spdk_bdev_event_type,
-    spdk_bdev_open_ext,
-};
+use ::spdk_bdev::ffi::bdev::spdk_bdev_io_completion_cb;
 use ::spdk_bdev::ffi::bdev_module::{
-    spdk_bdev, spdk_bdev_fn_table, spdk_bdev_module, spdk_bdev_module_claim_bdev,
-    spdk_bdev_module_examine_done, spdk_bdev_module_internal_fields, spdk_bdev_module_list_add,
-    spdk_bdev_module_release_bdev, spdk_bdev_register, spdk_bdev_unregister,
-    spdk_bdev_unregister_by_name, spdk_bdev_unregister_cb, BDEV_FLAG_DIF_IS_HEAD_OF_MD,
-    BDEV_FLAG_MD_INTERLEAVE,
+    spdk_bdev_fn_table, spdk_bdev_module, spdk_bdev_module_internal_fields,
+    spdk_bdev_module_list_add, spdk_bdev_unregister_cb,
 };
-use ::spdk_thread::ffi::thread::{
-    spdk_get_thread, spdk_io_device_register, spdk_io_device_unregister, spdk_thread,
-    spdk_thread_send_msg,
-};
+use spdk_bdev_split::assoc::{self, AssocModule, BaseChannel, Node, Registry};
 use spdk_json::ffi::json::{spdk_json_write_ctx, writer_mut};
 use spdk_json::JsonWriter;
-use spdk_util::ffi::uuid::{spdk_uuid, spdk_uuid_u};
 
 use crate::io;
-
-/// SPDK's namespace for UUIDs derived from the base bdev's.
-const NAMESPACE_UUID: &[u8] = b"4009b574-6430-4f1b-bc40-ace811091027";
 
 /// Which latency an I/O gets (the index into the node's latencies and
 /// the channel's queues).
@@ -60,21 +46,13 @@ impl Latencies {
     }
 }
 
-#[derive(Clone)]
-struct Assoc {
-    vbdev: String,
-    base: String,
-    uuid: Option<[u8; 16]>,
-    lat: Latencies,
-}
+pub(crate) struct Delay;
 
-#[repr(C)]
-pub(crate) struct Node {
-    pub(crate) bdev: spdk_bdev,
-    pub(crate) name: CString,
-    pub(crate) base_bdev: *mut spdk_bdev,
-    pub(crate) base_desc: *mut spdk_bdev_desc,
-    pub(crate) thread: *mut spdk_thread,
+/// A delay bdev.
+pub(crate) type DelayNode = Node<Delay>;
+
+/// What a delay bdev has besides its base.
+pub(crate) struct DelayState {
     /// Latencies in ticks, read on the I/O path, set by RPC at any time.
     pub(crate) ticks: [AtomicU64; 4],
     /// The same in microseconds, as configured (what the JSON shows: the
@@ -83,16 +61,41 @@ pub(crate) struct Node {
     pub(crate) us: [AtomicU64; 4],
 }
 
-#[derive(Clone, Copy, PartialEq)]
-struct NodePtr(*mut Node);
-// SAFETY: nodes are shared by address; their fields follow SPDK's threading rules.
-unsafe impl Send for NodePtr {}
+static REGISTRY: Registry<Delay> = Registry::new();
 
-static ASSOCS: Mutex<Vec<Assoc>> = Mutex::new(Vec::new());
-static NODES: Mutex<Vec<NodePtr>> = Mutex::new(Vec::new());
+impl AssocModule for Delay {
+    type Config = Latencies;
+    type State = DelayState;
+    const NAME: &'static str = "delay";
+    const KIND: &'static str = "delay_bdev";
+    const PRODUCT: &'static CStr = c"delay";
+    /// SPDK's namespace for UUIDs derived from the base bdev's.
+    const UUID_NAMESPACE: &'static [u8] = b"4009b574-6430-4f1b-bc40-ace811091027";
+    const CHANNEL_SIZE: u32 = std::mem::size_of::<io::DelayChannel>() as u32;
+    const CHILD_DONE: spdk_bdev_io_completion_cb = Some(io::child_done);
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
+    fn module() -> *mut spdk_bdev_module {
+        module()
+    }
+    fn fn_table() -> &'static spdk_bdev_fn_table {
+        &FN_TABLE
+    }
+    fn registry() -> &'static Registry<Self> {
+        &REGISTRY
+    }
+    fn state(lat: &Latencies) -> DelayState {
+        let us = lat.as_array();
+        DelayState {
+            ticks: us.map(|v| AtomicU64::new(us_to_ticks(v))),
+            us: us.map(AtomicU64::new),
+        }
+    }
+    unsafe fn ch_create(_node: *mut DelayNode, ch: *mut BaseChannel) -> c_int {
+        io::ch_create(ch)
+    }
+    unsafe fn ch_destroy(_node: *mut DelayNode, ch: *mut BaseChannel) {
+        io::ch_destroy(ch)
+    }
 }
 
 struct ModuleCell(std::cell::UnsafeCell<spdk_bdev_module>);
@@ -107,7 +110,7 @@ static MODULE: ModuleCell = ModuleCell(std::cell::UnsafeCell::new(spdk_bdev_modu
     config_json: Some(config_json),
     name: c"delay".as_ptr(),
     get_ctx_size: Some(io::ctx_size),
-    examine_config: Some(examine_config),
+    examine_config: Some(assoc::examine_config::<Delay>),
     examine_disk: None,
     async_init: false,
     async_fini: false,
@@ -116,10 +119,10 @@ static MODULE: ModuleCell = ModuleCell(std::cell::UnsafeCell::new(spdk_bdev_modu
 }));
 
 static FN_TABLE: spdk_bdev_fn_table = spdk_bdev_fn_table {
-    destruct: Some(destruct),
+    destruct: Some(assoc::destruct::<Delay>),
     submit_request: Some(io::submit_request),
-    io_type_supported: Some(io::io_type_supported),
-    get_io_channel: Some(io::get_io_channel),
+    io_type_supported: Some(assoc::io_type_supported::<Delay>),
+    get_io_channel: Some(assoc::get_io_channel),
     dump_info_json: Some(dump_info_json),
     write_config_json: None,
     get_spin_time: None,
@@ -144,7 +147,7 @@ unsafe extern "C" fn module_init() -> c_int {
 }
 
 unsafe extern "C" fn module_fini() {
-    lock(&ASSOCS).clear();
+    REGISTRY.clear();
 }
 
 fn us_to_ticks(us: u64) -> u64 {
@@ -154,7 +157,7 @@ fn us_to_ticks(us: u64) -> u64 {
 
 // ---- JSON ----
 
-unsafe fn write_values(node: &Node, w: &mut JsonWriter) {
+unsafe fn write_values(node: &DelayNode, w: &mut JsonWriter) {
     let _ = w.named_string("name", node.bdev.name_bytes());
     let _ = w.named_string("base_bdev_name", (*node.base_bdev).name_bytes());
     let uuid = node.bdev.uuid.u.raw;
@@ -169,7 +172,7 @@ unsafe fn write_values(node: &Node, w: &mut JsonWriter) {
         "p99_write_latency",
     ];
     for (i, n) in names.iter().enumerate() {
-        let _ = w.named_int64(n, node.us[i].load(Ordering::Relaxed) as i64);
+        let _ = w.named_int64(n, node.state.us[i].load(Ordering::Relaxed) as i64);
     }
 }
 
@@ -178,7 +181,7 @@ unsafe extern "C" fn dump_info_json(ctx: *mut c_void, w: *mut spdk_json_write_ct
         return -libc::EINVAL;
     };
     let _ = w.named_object_begin("delay");
-    write_values(&*ctx.cast::<Node>(), w);
+    write_values(&*ctx.cast::<DelayNode>(), w);
     let _ = w.object_end();
     0
 }
@@ -187,172 +190,16 @@ unsafe extern "C" fn config_json(w: *mut spdk_json_write_ctx) -> c_int {
     let Some(w) = writer_mut(w) else {
         return -libc::EINVAL;
     };
-    for n in lock(&NODES).iter() {
+    REGISTRY.for_each(|node| {
         let _ = w.object_begin();
         let _ = w.named_string("method", "bdev_delay_create");
         let _ = w.named_object_begin("params");
-        write_values(&*n.0, w);
+        // SAFETY: a registered node's base is open.
+        unsafe { write_values(node, w) };
         let _ = w.object_end();
         let _ = w.object_end();
-    }
+    });
     0
-}
-
-// ---- creation, examine, removal ----
-
-unsafe extern "C" fn base_event(t: spdk_bdev_event_type, bdev: *mut spdk_bdev, _ctx: *mut c_void) {
-    if t != spdk_bdev_event_type::SPDK_BDEV_EVENT_REMOVE {
-        spdk_log::noticelog!("Unsupported bdev event: type {}", t as c_int);
-        return;
-    }
-    let gone: Vec<NodePtr> = lock(&NODES)
-        .iter()
-        .copied()
-        .filter(|n| (*n.0).base_bdev == bdev)
-        .collect();
-    for n in gone {
-        spdk_bdev_unregister(ptr::addr_of_mut!((*n.0).bdev), None, ptr::null_mut());
-    }
-}
-
-unsafe fn build(a: &Assoc) -> c_int {
-    let base_name = CString::new(a.base.as_str()).unwrap_or_default();
-    let mut desc = ptr::null_mut();
-    let rc = spdk_bdev_open_ext(
-        base_name.as_ptr(),
-        true,
-        Some(base_event),
-        ptr::null_mut(),
-        &mut desc,
-    );
-    if rc != 0 {
-        if rc != -libc::ENODEV {
-            spdk_log::errlog!("could not open bdev {}", a.base);
-        }
-        return rc;
-    }
-    let base = spdk_bdev_desc_get_bdev(desc);
-    let Ok(name) = CString::new(a.vbdev.as_str()) else {
-        spdk_bdev_close(desc);
-        return -libc::EINVAL;
-    };
-    let us = a.lat.as_array();
-    let node = Box::into_raw(Box::new(Node {
-        bdev: spdk_bdev::zeroed(),
-        name,
-        base_bdev: base,
-        base_desc: desc,
-        thread: spdk_get_thread(),
-        ticks: us.map(|v| AtomicU64::new(us_to_ticks(v))),
-        us: us.map(AtomicU64::new),
-    }));
-    let b = &mut (*node).bdev;
-    let src = &*base;
-    b.name = (*node).name.as_ptr() as *mut c_char;
-    b.product_name = c"delay".as_ptr() as *mut c_char;
-    b.write_cache = src.write_cache;
-    b.required_alignment = src.required_alignment;
-    b.optimal_io_boundary = src.optimal_io_boundary;
-    b.blocklen = src.blocklen;
-    b.blockcnt = src.blockcnt;
-    b.flags = src.flags & (BDEV_FLAG_MD_INTERLEAVE | BDEV_FLAG_DIF_IS_HEAD_OF_MD);
-    b.md_len = src.md_len;
-    b.dif_type = src.dif_type;
-    b.dif_check_flags = src.dif_check_flags;
-    b.dif_pi_format = src.dif_pi_format;
-    b.numa = src.numa;
-    let raw = match a.uuid {
-        Some(u) => u,
-        None => {
-            let ns = spdk_util::uuid::parse(NAMESPACE_UUID).unwrap_or([0; 16]);
-            spdk_util::uuid::generate_sha1(&ns, &src.uuid.u.raw)
-        }
-    };
-    b.uuid = spdk_uuid {
-        u: spdk_uuid_u { raw },
-    };
-    b.ctxt = node.cast();
-    b.fn_table = &FN_TABLE;
-    b.module = module();
-    spdk_io_device_register(
-        node.cast(),
-        Some(io::ch_create),
-        Some(io::ch_destroy),
-        std::mem::size_of::<io::DelayChannel>() as u32,
-        (*node).name.as_ptr(),
-    );
-    let rc = spdk_bdev_module_claim_bdev(base, desc, module());
-    if rc != 0 {
-        spdk_log::errlog!("could not claim bdev {}", a.base);
-        undo(node);
-        return rc;
-    }
-    lock(&NODES).push(NodePtr(node));
-    let rc = spdk_bdev_register(ptr::addr_of_mut!((*node).bdev));
-    if rc != 0 {
-        spdk_log::errlog!("could not register delay_bdev");
-        lock(&NODES).retain(|n| n.0 != node);
-        spdk_bdev_module_release_bdev(base);
-        undo(node);
-        return rc;
-    }
-    0
-}
-
-unsafe fn undo(node: *mut Node) {
-    spdk_bdev_close((*node).base_desc);
-    spdk_io_device_unregister(node.cast(), None);
-    drop(Box::from_raw(node));
-}
-
-fn exists(vbdev: &str) -> bool {
-    // SAFETY: registered nodes.
-    lock(&NODES)
-        .iter()
-        .any(|n| unsafe { (*n.0).bdev.name_bytes() } == vbdev.as_bytes())
-}
-
-unsafe fn build_for_base(base: &str) -> c_int {
-    let todo: Vec<Assoc> = lock(&ASSOCS)
-        .iter()
-        .filter(|a| a.base == base && !exists(&a.vbdev))
-        .cloned()
-        .collect();
-    for a in &todo {
-        let rc = build(a);
-        if rc != 0 {
-            return rc;
-        }
-    }
-    0
-}
-
-unsafe extern "C" fn examine_config(bdev: *mut spdk_bdev) {
-    let name = String::from_utf8_lossy((*bdev).name_bytes()).into_owned();
-    let _ = build_for_base(&name);
-    spdk_bdev_module_examine_done(module());
-}
-
-unsafe extern "C" fn destruct(ctx: *mut c_void) -> c_int {
-    let node = ctx.cast::<Node>();
-    lock(&NODES).retain(|n| n.0 != node);
-    spdk_bdev_module_release_bdev((*node).base_bdev);
-    let t = (*node).thread;
-    if !t.is_null() && t != spdk_get_thread() {
-        spdk_thread_send_msg(t, Some(close_msg), (*node).base_desc.cast());
-    } else {
-        spdk_bdev_close((*node).base_desc);
-    }
-    spdk_io_device_unregister(node.cast(), Some(node_free));
-    0
-}
-
-unsafe extern "C" fn close_msg(desc: *mut c_void) {
-    spdk_bdev_close(desc.cast());
-}
-
-unsafe extern "C" fn node_free(dev: *mut c_void) {
-    drop(Box::from_raw(dev.cast::<Node>()));
 }
 
 /// Creates the delay bdev `name` on `base` (SPDK's bdev_delay_create):
@@ -373,30 +220,7 @@ pub unsafe fn create(
         );
         return Err(-libc::EINVAL);
     }
-    {
-        let mut l = lock(&ASSOCS);
-        if l.iter().any(|a| a.vbdev == name) {
-            spdk_log::errlog!("delay bdev {} already exists", name);
-            return Err(-libc::EEXIST);
-        }
-        l.push(Assoc {
-            vbdev: name.to_string(),
-            base: base.to_string(),
-            uuid,
-            lat,
-        });
-    }
-    match build_for_base(base) {
-        0 => Ok(()),
-        rc if rc == -libc::ENODEV => {
-            spdk_log::noticelog!("vbdev creation deferred pending base bdev arrival");
-            Ok(())
-        }
-        rc => {
-            lock(&ASSOCS).retain(|a| a.vbdev != name);
-            Err(rc)
-        }
-    }
+    assoc::create::<Delay>(base, name, uuid, lat)
 }
 
 /// Deletes the delay bdev `name` and its configuration (SPDK's
@@ -405,20 +229,7 @@ pub unsafe fn create(
 /// # Safety
 /// Called on an SPDK thread; `arg` is what `cb` expects.
 pub unsafe fn delete(name: &str, cb: spdk_bdev_unregister_cb, arg: *mut c_void) {
-    let Ok(c) = CString::new(name) else {
-        if let Some(f) = cb {
-            f(arg, -libc::ENODEV);
-        }
-        return;
-    };
-    let rc = spdk_bdev_unregister_by_name(c.as_ptr(), module(), cb, arg);
-    if rc != 0 {
-        if let Some(f) = cb {
-            f(arg, rc);
-        }
-        return;
-    }
-    lock(&ASSOCS).retain(|a| a.vbdev != name);
+    assoc::delete::<Delay>(name, cb, arg)
 }
 
 /// Sets one latency of the delay bdev `name` (SPDK's
@@ -426,27 +237,18 @@ pub unsafe fn delete(name: &str, cb: spdk_bdev_unregister_cb, arg: *mut c_void) 
 /// -ENODEV when there is no such delay bdev.
 pub fn update_latency(name: &str, t: LatencyType, us: u64) -> Result<(), c_int> {
     let i = t as usize;
-    {
-        let l = lock(&NODES);
-        // SAFETY: registered nodes, under the list's lock.
-        let node = l
-            .iter()
-            .find(|n| unsafe { (*n.0).bdev.name_bytes() } == name.as_bytes())
-            .ok_or(-libc::ENODEV)?;
-        // SAFETY: as above.
-        unsafe {
-            (*node.0).us[i].store(us, Ordering::Relaxed);
-            (*node.0).ticks[i].store(us_to_ticks(us), Ordering::Relaxed);
-        }
-    }
+    REGISTRY
+        .with_node(name, |node| {
+            node.state.us[i].store(us, Ordering::Relaxed);
+            node.state.ticks[i].store(us_to_ticks(us), Ordering::Relaxed);
+        })
+        .ok_or(-libc::ENODEV)?;
     // The configuration the bdev comes back with after a hot remove.
-    if let Some(a) = lock(&ASSOCS).iter_mut().find(|a| a.vbdev == name) {
-        match t {
-            LatencyType::AvgRead => a.lat.avg_read = us,
-            LatencyType::P99Read => a.lat.p99_read = us,
-            LatencyType::AvgWrite => a.lat.avg_write = us,
-            LatencyType::P99Write => a.lat.p99_write = us,
-        }
-    }
+    REGISTRY.update_config(name, |lat| match t {
+        LatencyType::AvgRead => lat.avg_read = us,
+        LatencyType::P99Read => lat.p99_read = us,
+        LatencyType::AvgWrite => lat.avg_write = us,
+        LatencyType::P99Write => lat.p99_write = us,
+    });
     Ok(())
 }

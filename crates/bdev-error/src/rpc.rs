@@ -1,8 +1,7 @@
 //! The error injection RPC methods (SPDK's vbdev_error_rpc.c).
 
-use std::ffi::{c_int, c_void};
-
 use serde_json::Value;
+use spdk_bdev_split::rpc::delete_by_name;
 use spdk_rpc::params::{DecodeError, Decoder};
 use spdk_rpc::{Request, SPDK_JSONRPC_ERROR_INTERNAL_ERROR, SPDK_RPC_RUNTIME};
 
@@ -33,10 +32,7 @@ fn bad(name: &str) -> DecodeError {
 fn bdev_error_create(req: Request, params: Option<Value>) {
     let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
         let base = d.req_str("base_name")?;
-        let uuid = match d.opt_str("uuid")? {
-            None => None,
-            Some(s) => Some(spdk_util::uuid::parse(s.as_bytes()).ok_or_else(|| bad("uuid"))?),
-        };
+        let uuid = d.opt_uuid("uuid")?;
         d.finish()?;
         Ok((base, uuid))
     });
@@ -50,27 +46,8 @@ fn bdev_error_create(req: Request, params: Option<Value>) {
     }
 }
 
-unsafe extern "C" fn answer_bool(arg: *mut c_void, rc: c_int) {
-    let req = Box::from_raw(arg.cast::<Request>());
-    if rc == 0 {
-        req.ok()
-    } else {
-        req.errno(rc)
-    }
-}
-
 fn bdev_error_delete(req: Request, params: Option<Value>) {
-    let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
-        let n = d.req_str("name")?;
-        d.finish()?;
-        Ok(n)
-    });
-    let Ok(name) = parsed else {
-        return decode_failed(req);
-    };
-    let arg = Box::into_raw(Box::new(req));
-    // SAFETY: on an SPDK thread; the callback takes the request back.
-    unsafe { vbdev::delete(&name, Some(answer_bool), arg.cast()) };
+    delete_by_name(req, params, decode_failed, vbdev::delete);
 }
 
 fn decode_inject(d: &mut Decoder) -> Result<(String, InjectOpts), DecodeError> {

@@ -1,9 +1,8 @@
 //! The passthru RPC methods (SPDK's vbdev_passthru_rpc.c).
 
-use std::ffi::{c_int, c_void};
-
 use serde_json::Value;
-use spdk_rpc::params::{DecodeError, Decoder};
+use spdk_bdev_split::rpc::delete_by_name;
+use spdk_rpc::params::Decoder;
 use spdk_rpc::{Request, SPDK_JSONRPC_ERROR_INTERNAL_ERROR, SPDK_RPC_RUNTIME};
 
 use crate::vbdev;
@@ -28,21 +27,11 @@ fn decode_failed(req: Request) {
     );
 }
 
-/// An optional "uuid" member, decoded as spdk_json_decode_uuid does.
-fn uuid_param(d: &mut Decoder) -> Result<Option<[u8; 16]>, DecodeError> {
-    match d.opt_str("uuid")? {
-        None => Ok(None),
-        Some(s) => spdk_util::uuid::parse(s.as_bytes())
-            .map(Some)
-            .ok_or_else(|| DecodeError("uuid".into())),
-    }
-}
-
 fn bdev_passthru_create(req: Request, params: Option<Value>) {
     let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
         let base = d.req_str("base_bdev_name")?;
         let name = d.req_str("name")?;
-        let uuid = uuid_param(&mut d)?;
+        let uuid = d.opt_uuid("uuid")?;
         d.finish()?;
         Ok((base, name, uuid))
     });
@@ -56,26 +45,6 @@ fn bdev_passthru_create(req: Request, params: Option<Value>) {
     }
 }
 
-/// Answers a request boxed for an unregister callback.
-unsafe extern "C" fn answer_bool(arg: *mut c_void, rc: c_int) {
-    let req = Box::from_raw(arg.cast::<Request>());
-    if rc == 0 {
-        req.ok()
-    } else {
-        req.errno(rc)
-    }
-}
-
 fn bdev_passthru_delete(req: Request, params: Option<Value>) {
-    let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
-        let n = d.req_str("name")?;
-        d.finish()?;
-        Ok(n)
-    });
-    let Ok(name) = parsed else {
-        return decode_failed(req);
-    };
-    let arg = Box::into_raw(Box::new(req));
-    // SAFETY: on an SPDK thread; the callback takes the request back.
-    unsafe { vbdev::delete(&name, Some(answer_bool), arg.cast()) };
+    delete_by_name(req, params, decode_failed, vbdev::delete);
 }

@@ -85,19 +85,6 @@ fn bdev_raid_get_bdevs(req: Request, params: Option<Value>) {
     });
 }
 
-fn parse_uuid(s: &str) -> Result<[u8; 16], DecodeError> {
-    let c = CString::new(s).map_err(|_| DecodeError("uuid".into()))?;
-    let mut u = spdk_util::ffi::uuid::spdk_uuid {
-        u: spdk_util::ffi::uuid::spdk_uuid_u { raw: [0; 16] },
-    };
-    // SAFETY: valid pointers.
-    if unsafe { spdk_util::ffi::uuid::spdk_uuid_parse(&mut u, c.as_ptr()) } != 0 {
-        return Err(DecodeError("uuid".into()));
-    }
-    // SAFETY: the raw view of the union.
-    Ok(unsafe { u.u.raw })
-}
-
 fn parse_create(params: Option<&Value>) -> Result<CreateOpts, DecodeError> {
     let mut d = Decoder::new(params)?;
     let name = d.req_str("name")?;
@@ -117,10 +104,7 @@ fn parse_create(params: Option<&Value>) -> Result<CreateOpts, DecodeError> {
             .collect::<Result<Vec<_>, _>>()?,
         _ => return Err(DecodeError("base_bdevs".into())),
     };
-    let uuid = match d.opt_str("uuid")? {
-        Some(s) => parse_uuid(&s)?,
-        None => [0; 16],
-    };
+    let uuid = d.opt_uuid("uuid")?.unwrap_or([0; 16]);
     let superblock = d.opt_bool("superblock")?.unwrap_or(false);
     d.finish()?;
     Ok(CreateOpts {

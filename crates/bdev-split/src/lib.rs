@@ -3,11 +3,14 @@
 //! module and its RPC methods (bdev_split_create, bdev_split_delete).
 //!
 //! [`part`] is the bdev part library SPDK keeps in lib/bdev/part.c (the
-//! error module uses it too); [`base_io`] passes a virtual bdev's I/O to
-//! its base (used by every virtual bdev module here).
+//! error module uses it too); [`assoc`] is what the passthru and delay
+//! modules share (a bdev over one whole base, configured by name);
+//! [`base_io`] passes a virtual bdev's I/O to its base (used by every
+//! virtual bdev module here).
 
 use std::sync::Once;
 
+pub mod assoc;
 pub mod base_io;
 pub mod part;
 pub mod rpc;

@@ -1,5 +1,9 @@
-//! The split RPC methods (SPDK's vbdev_split_rpc.c).
+//! The split RPC methods (SPDK's vbdev_split_rpc.c), and the delete
+//! method of the modules that delete a bdev by its name.
 
+use std::ffi::{c_int, c_void};
+
+use ::spdk_bdev::ffi::bdev_module::spdk_bdev_unregister_cb;
 use serde_json::Value;
 use spdk_rpc::params::{DecodeError, Decoder};
 use spdk_rpc::{Request, SPDK_JSONRPC_ERROR_INVALID_PARAMS, SPDK_RPC_RUNTIME};
@@ -61,4 +65,38 @@ fn bdev_split_delete(req: Request, params: Option<Value>) {
         Ok(()) => req.ok(),
         Err(rc) => req.error(SPDK_JSONRPC_ERROR_INVALID_PARAMS, &strerror(rc)),
     }
+}
+
+/// A module's delete of bdev `name`, answering through `cb(arg, rc)`.
+pub type DeleteFn = unsafe fn(name: &str, cb: spdk_bdev_unregister_cb, arg: *mut c_void);
+
+unsafe extern "C" fn answer_bool(arg: *mut c_void, rc: c_int) {
+    let req = Box::from_raw(arg.cast::<Request>());
+    if rc == 0 {
+        req.ok()
+    } else {
+        req.errno(rc)
+    }
+}
+
+/// bdev_passthru_delete, bdev_delay_delete, bdev_error_delete: {"name"},
+/// answered true once the bdev is gone, or with the error; params that
+/// do not decode go to `decode_failed`.
+pub fn delete_by_name(
+    req: Request,
+    params: Option<Value>,
+    decode_failed: fn(Request),
+    delete: DeleteFn,
+) {
+    let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
+        let n = d.req_str("name")?;
+        d.finish()?;
+        Ok(n)
+    });
+    let Ok(name) = parsed else {
+        return decode_failed(req);
+    };
+    let arg = Box::into_raw(Box::new(req));
+    // SAFETY: on an SPDK thread; the callback takes the request back.
+    unsafe { delete(&name, Some(answer_bool), arg.cast()) };
 }
