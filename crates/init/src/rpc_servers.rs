@@ -36,8 +36,14 @@ fn servers() -> std::sync::MutexGuard<'static, Servers> {
 }
 
 unsafe extern "C" fn poll_servers(_arg: *mut c_void) -> c_int {
-    let list: Vec<Arc<Entry>> = servers().list.clone();
-    for e in list {
+    // By index, taking each entry under the lock and serving it without:
+    // handlers may start or stop servers. Nothing is allocated per poll.
+    let mut i = 0;
+    loop {
+        let Some(e) = servers().list.get(i).cloned() else {
+            break;
+        };
+        i += 1;
         if !e.active.load(Ordering::Acquire) {
             continue;
         }

@@ -555,8 +555,11 @@ pub(crate) unsafe fn poll(server: *mut Server) {
     if s.conns.len() < MAX_CONNS {
         accept(server);
     }
-    let conns = (*server).conns.clone();
-    for conn in conns {
+    // By index: a request handler may add connections (never removes them
+    // here), and cloning the list would allocate on every poll.
+    let mut i = 0;
+    while let Some(&conn) = (&(*server).conns).get(i) {
+        i += 1;
         if (*conn).fd == -1 {
             continue;
         }
