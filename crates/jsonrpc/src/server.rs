@@ -558,6 +558,8 @@ pub(crate) unsafe fn poll(server: *mut Server) {
     // By index: a request handler may add connections (never removes them
     // here), and cloning the list would allocate on every poll.
     let mut i = 0;
+    // The explicit borrow is what rustc asks for on a raw pointer's field.
+    #[allow(clippy::needless_borrow)]
     while let Some(&conn) = (&(*server).conns).get(i) {
         i += 1;
         if (*conn).fd == -1 {
