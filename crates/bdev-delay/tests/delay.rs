@@ -3,10 +3,8 @@
 //! aborting held completions, errors, JSON output, deferred creation,
 //! hot remove, delete, and an I/O path that allocates nothing.
 
-use std::ptr;
 use std::time::{Duration, Instant};
 
-use ::spdk_bdev::ffi::bdev::*;
 use spdk_bdev_delay as delay;
 use spdk_bdev_delay::{Latencies, LatencyType};
 use spdk_bdev_testkit::*;
@@ -45,24 +43,7 @@ fn delay_end_to_end() {
         // Without latency the I/O path allocates nothing.
         let mut buf = vec![0u8; 4096];
         let p = buf.as_mut_ptr().cast();
-        let allocs = spdk_util::alloc_count::count_allocations(|| {
-            for _ in 0..50 {
-                for i in 0..16 {
-                    let rc = spdk_bdev_write_blocks(
-                        o.desc,
-                        o.ch,
-                        p,
-                        i * 8,
-                        8,
-                        Some(free_cb),
-                        ptr::null_mut(),
-                    );
-                    assert_eq!(rc, 0);
-                }
-                env.poll();
-                env.poll();
-            }
-        });
+        let allocs = io_allocations(&env, &o, p, 50, false, true);
         assert_eq!(allocs, 0, "the delay I/O path allocated");
 
         // Latencies: 30 ms for writes (average and p99 alike).
@@ -80,28 +61,7 @@ fn delay_end_to_end() {
         // Held writes (10 s) are aborted by a reset, which then succeeds.
         delay::update_latency("d0", LatencyType::AvgWrite, 10_000_000).unwrap();
         delay::update_latency("d0", LatencyType::P99Write, 10_000_000).unwrap();
-        let mut held = Box::new(Cpl {
-            done: false,
-            ok: true,
-            out: vec![],
-        });
-        let rc = spdk_bdev_write_blocks(
-            o.desc,
-            o.ch,
-            p,
-            0,
-            1,
-            Some(cpl_cb),
-            (&mut *held as *mut Cpl).cast(),
-        );
-        assert_eq!(rc, 0);
-        for _ in 0..20 {
-            env.poll();
-        }
-        assert!(!held.done, "held for its latency");
-        let r = run_io(&env, 0, |cb, arg| spdk_bdev_reset(o.desc, o.ch, cb, arg));
-        assert_eq!(r, Ok((true, vec![])));
-        assert!(held.done && !held.ok, "aborted by the reset");
+        reset_aborts_held_write(&env, &o, p);
 
         // A second thread gets its own channel, queues and poller.
         delay::update_latency("d0", LatencyType::AvgWrite, 2000).unwrap();
@@ -177,12 +137,4 @@ fn delay_end_to_end() {
         assert_eq!(malloc_delete(&env, "Mal0"), 0);
     }
     env.finish();
-}
-
-unsafe extern "C" fn free_cb(
-    io: *mut ::spdk_bdev::spdk_bdev_io,
-    _ok: bool,
-    _arg: *mut std::ffi::c_void,
-) {
-    spdk_bdev_free_io(io);
 }

@@ -101,28 +101,7 @@ fn error_end_to_end() {
         // Pending until a reset aborts it.
         err::inject_error("EE_Mal0", &inj(IoType::Write, ErrorType::Pending, 1)).unwrap();
         let mut buf = data.clone();
-        let mut held = Box::new(Cpl {
-            done: false,
-            ok: true,
-            out: vec![],
-        });
-        let rc = spdk_bdev_write_blocks(
-            o.desc,
-            o.ch,
-            buf.as_mut_ptr().cast(),
-            0,
-            1,
-            Some(cpl_cb),
-            (&mut *held as *mut Cpl).cast(),
-        );
-        assert_eq!(rc, 0);
-        for _ in 0..20 {
-            env.poll();
-        }
-        assert!(!held.done, "pending");
-        let r = run_io(&env, 0, |cb, arg| spdk_bdev_reset(o.desc, o.ch, cb, arg));
-        assert_eq!(r, Ok((true, vec![])));
-        assert!(held.done && !held.ok, "aborted by the reset");
+        reset_aborts_held_write(&env, &o, buf.as_mut_ptr().cast());
 
         // Errors.
         let f = inj(IoType::Read, ErrorType::Failure, 1);

@@ -76,34 +76,7 @@ fn passthru_end_to_end() {
         for _ in 0..3 {
             assert!(write(&env, &o, 0, &data));
         }
-        let allocs = spdk_util::alloc_count::count_allocations(|| {
-            for _ in 0..50 {
-                for i in 0..16 {
-                    let rc = spdk_bdev_read_blocks(
-                        o.desc,
-                        o.ch,
-                        p,
-                        i * 8,
-                        8,
-                        Some(free_cb),
-                        ptr::null_mut(),
-                    );
-                    assert_eq!(rc, 0);
-                    let rc = spdk_bdev_write_blocks(
-                        o.desc,
-                        o.ch,
-                        p,
-                        i * 8,
-                        8,
-                        Some(free_cb),
-                        ptr::null_mut(),
-                    );
-                    assert_eq!(rc, 0);
-                }
-                env.poll();
-                env.poll();
-            }
-        });
+        let allocs = io_allocations(&env, &o, p, 50, true, true);
         assert_eq!(allocs, 0, "the passthru I/O path allocated");
 
         // Errors: a configured name, a claimed base, a name taken by a bdev.
@@ -173,12 +146,4 @@ fn passthru_end_to_end() {
         o.close();
     }
     env.finish();
-}
-
-unsafe extern "C" fn free_cb(
-    io: *mut ::spdk_bdev::spdk_bdev_io,
-    _ok: bool,
-    _arg: *mut std::ffi::c_void,
-) {
-    spdk_bdev_free_io(io);
 }

@@ -5,7 +5,7 @@
 use std::ffi::{c_int, c_void};
 use std::io::{Read, Seek};
 use std::ptr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use ::spdk_bdev::ffi::bdev::*;
@@ -298,4 +298,73 @@ pub unsafe fn misaligned(env: &Env, o: &Open, bs: usize) {
         std::slice::from_raw_parts(rp, 8 * bs),
         std::slice::from_raw_parts(wp, 8 * bs)
     );
+}
+
+/// A read of block 16 without a buffer gets one from the library, with
+/// what [`data_round_trip`] wrote there.
+///
+/// # Safety
+/// `o` is open on a bdev [`data_round_trip`] wrote.
+pub unsafe fn read_without_buf(env: &Env, o: &Open) {
+    static GOOD: AtomicBool = AtomicBool::new(false);
+    unsafe extern "C" fn nobuf_done(io: *mut spdk_bdev_io, ok: bool, _a: *mut c_void) {
+        let (mut iov, mut n) = (ptr::null_mut::<libc::iovec>(), 0);
+        spdk_bdev_io_get_iovec(io, &mut iov, &mut n);
+        let first = *(*iov).iov_base.cast::<u8>();
+        GOOD.store(ok && n == 1 && first == 3, Ordering::SeqCst);
+        io_done(io, ok, ptr::null_mut());
+    }
+    let base = done();
+    let nul = ptr::null_mut();
+    let rc = spdk_bdev_read_blocks(o.desc, o.ch, nul, 16, 1, Some(nobuf_done), nul);
+    assert_eq!(rc, 0);
+    wait_io(env, base, 1);
+    assert!(GOOD.load(Ordering::SeqCst));
+}
+
+/// `n` writes of `len` bytes in flight at once (write i at byte i * len,
+/// filled with i as u8): all succeed, the last one lands in `file`.
+///
+/// # Safety
+/// `o` is open for writing on a bdev over `file`, large enough.
+pub unsafe fn write_burst(env: &Env, o: &Open, file: &TmpFile, n: usize, len: usize) {
+    let blocks = len as u64 / o.block_size();
+    let bufs: Vec<Buf> = (0..n).map(|i| Buf::new(len, i as u8)).collect();
+    let (base, okb) = (done(), ok());
+    for (i, w) in bufs.iter().enumerate() {
+        let off = i as u64 * blocks;
+        let rc =
+            spdk_bdev_write_blocks(o.desc, o.ch, w.ptr(), off, blocks, IO_DONE, ptr::null_mut());
+        assert_eq!(rc, 0);
+    }
+    wait_io(env, base, n);
+    assert_eq!(ok() - okb, n);
+    let last = file.read_at(((n - 1) * len) as u64, len);
+    assert!(last.iter().all(|&x| x == (n - 1) as u8));
+}
+
+/// Allocations made by `n` reads of 4 KiB, one at a time. The test
+/// binary's global allocator must be spdk_util's CountingAlloc.
+///
+/// # Safety
+/// `o` is open on a bdev of at least `n` * 4 KiB.
+pub unsafe fn read_allocations(env: &Env, o: &Open, n: u64) -> usize {
+    let r = Buf::new(4096, 0);
+    let blocks = 4096 / o.block_size();
+    spdk_util::alloc_count::count_allocations(|| {
+        for i in 0..n {
+            let base = done();
+            let rc = spdk_bdev_read_blocks(
+                o.desc,
+                o.ch,
+                r.ptr(),
+                i * blocks,
+                blocks,
+                IO_DONE,
+                ptr::null_mut(),
+            );
+            assert_eq!(rc, 0);
+            wait_io(env, base, 1);
+        }
+    })
 }

@@ -140,6 +140,73 @@ pub fn sync_op(env: &Env, f: impl FnOnce(Box<dyn FnOnce(c_int)>) -> Result<(), c
     rc.get() as c_int
 }
 
+/// A completion that only frees the I/O.
+///
+/// # Safety
+/// Called by the library as a completion callback.
+pub unsafe extern "C" fn free_cb(io: *mut spdk_bdev_io, _ok: bool, _arg: *mut c_void) {
+    spdk_bdev_free_io(io);
+}
+
+/// Allocations made by `rounds` rounds of 16 I/Os of 8 blocks from
+/// `buf` at blocks 0, 8, ... (a read then a write each, as `read` and
+/// `write` say), each round polled twice. The test binary's global
+/// allocator must be spdk_util's CountingAlloc.
+pub fn io_allocations(
+    env: &Env,
+    o: &Open,
+    buf: *mut c_void,
+    rounds: usize,
+    read: bool,
+    write: bool,
+) -> usize {
+    let nul = ptr::null_mut();
+    spdk_util::alloc_count::count_allocations(|| {
+        for _ in 0..rounds {
+            for i in 0..16 {
+                // SAFETY: an open descriptor and a buffer of 8 blocks.
+                unsafe {
+                    if read {
+                        let rc =
+                            spdk_bdev_read_blocks(o.desc, o.ch, buf, i * 8, 8, Some(free_cb), nul);
+                        assert_eq!(rc, 0);
+                    }
+                    if write {
+                        let rc =
+                            spdk_bdev_write_blocks(o.desc, o.ch, buf, i * 8, 8, Some(free_cb), nul);
+                        assert_eq!(rc, 0);
+                    }
+                }
+            }
+            env.poll();
+            env.poll();
+        }
+    })
+}
+
+/// A write of block 0 from `buf` is held by the bdev (still pending
+/// after polling), and a reset completes it as failed, then succeeds.
+pub fn reset_aborts_held_write(env: &Env, o: &Open, buf: *mut c_void) {
+    let mut held = Box::new(Cpl {
+        done: false,
+        ok: true,
+        out: vec![],
+    });
+    let arg = (&mut *held as *mut Cpl).cast();
+    // SAFETY: an open descriptor; `held` outlives the I/O.
+    let rc = unsafe { spdk_bdev_write_blocks(o.desc, o.ch, buf, 0, 1, Some(cpl_cb), arg) };
+    assert_eq!(rc, 0);
+    for _ in 0..20 {
+        env.poll();
+    }
+    assert!(!held.done, "held");
+    let r = run_io(env, 0, |cb, arg| unsafe {
+        spdk_bdev_reset(o.desc, o.ch, cb, arg)
+    });
+    assert_eq!(r, Ok((true, vec![])));
+    assert!(held.done && !held.ok, "aborted by the reset");
+}
+
 pub fn pattern(len: usize, seed: u8) -> Vec<u8> {
     (0..len)
         .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))

@@ -6,9 +6,7 @@
 //! bad input, no allocation per I/O, delete and library fini; and a
 //! thread where io_uring is forbidden (seccomp) gets an error, not a crash.
 
-use std::ffi::c_void;
 use std::ptr;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use ::spdk_bdev::core;
 use ::spdk_bdev::ffi::bdev::*;
@@ -102,46 +100,13 @@ fn uring_bdev_end_to_end() {
         assert!(!one(&env, || spdk_bdev_flush_blocks(d, ch, 0, 1, cb, nul)));
 
         // A read without a buffer gets one from the library.
-        static NOBUF_OK: AtomicBool = AtomicBool::new(false);
-        unsafe extern "C" fn nobuf_done(io: *mut spdk_bdev_io, ok: bool, _a: *mut c_void) {
-            let (mut iov, mut n) = (ptr::null_mut::<libc::iovec>(), 0);
-            spdk_bdev_io_get_iovec(io, &mut iov, &mut n);
-            let first = *(*iov).iov_base.cast::<u8>();
-            NOBUF_OK.store(ok && n == 1 && first == 3, Ordering::SeqCst);
-            io_done(io, ok, ptr::null_mut());
-        }
-        let base = done();
-        assert_eq!(
-            spdk_bdev_read_blocks(d, ch, nul, 16, 1, Some(nobuf_done), nul),
-            0
-        );
-        wait_io(&env, base, 1);
-        assert!(NOBUF_OK.load(Ordering::SeqCst));
+        read_without_buf(&env, &o);
 
         // More I/O than the ring holds (512): the rest is retried.
-        let bufs: Vec<Buf> = (0..700).map(|i| Buf::new(2048, i as u8)).collect();
-        let (base, okb) = (done(), ok());
-        for (i, w) in bufs.iter().enumerate() {
-            let rc = spdk_bdev_write_blocks(d, ch, w.ptr(), i as u64 * 4, 4, cb, nul);
-            assert_eq!(rc, 0);
-        }
-        wait_io(&env, base, 700);
-        assert_eq!(ok() - okb, 700);
-        assert!(f0
-            .read_at(699 * 2048, 2048)
-            .iter()
-            .all(|&x| x == 699u32 as u8));
+        write_burst(&env, &o, &f0, 700, 2048);
 
         // Steady-state I/O allocates nothing.
-        let r = Buf::new(4096, 0);
-        let allocs = spdk_util::alloc_count::count_allocations(|| {
-            for i in 0..200 {
-                let base = done();
-                let rc = spdk_bdev_read_blocks(d, ch, r.ptr(), i * 8, 8, cb, nul);
-                assert_eq!(rc, 0);
-                wait_io(&env, base, 1);
-            }
-        });
+        let allocs = read_allocations(&env, &o, 200);
         assert_eq!(allocs, 0, "allocations on the I/O path");
         close(&env, &mut o);
         delete(&env, "uring0");
