@@ -263,7 +263,8 @@ fn walks_queue_depth_timeouts_async_open() {
         spdk_set_thread(t);
         spdk_put_io_channel(ch1);
         spdk_bdev_close(d);
-        poll_until(&[t, t2], || false);
+        poll(t2);
+        poll(t);
 
         // Asynchronous open: now, not at all, after a while, never.
         let mut o = Opened::default();
