@@ -13,7 +13,7 @@ use ::spdk_bdev::ffi::bdev::*;
 use ::spdk_bdev::ffi::bdev_module::*;
 use spdk_bdev_aio::AioOpts;
 use spdk_bdev_testkit::file::*;
-use spdk_bdev_testkit::{delete_sync, start, Env, Open};
+use spdk_bdev_testkit::{delete_sync, one, start, Env, Open, IO_DONE};
 
 #[global_allocator]
 static GLOBAL: spdk_util::alloc_count::CountingAlloc = spdk_util::alloc_count::CountingAlloc;

@@ -8,14 +8,14 @@
 
 mod common;
 
-use std::ffi::{c_int, c_void};
+use std::ffi::c_void;
 use std::ptr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 use ::spdk_bdev::ffi::bdev::*;
 use ::spdk_bdev::ffi::bdev_module::*;
 use common::*;
-use spdk_bdev_raid::{CreateOpts, Level, State};
+use spdk_bdev_raid::{Level, State};
 
 #[global_allocator]
 static GLOBAL: spdk_util::alloc_count::CountingAlloc = spdk_util::alloc_count::CountingAlloc;
@@ -25,18 +25,6 @@ const BS: usize = 512;
 fn reg() {
     spdk_bdev_raid::register();
     flaky::register();
-}
-
-fn create(env: &Env, name: &str, level: Level, strip_kb: u32, bases: &[&str]) -> c_int {
-    let o = CreateOpts {
-        name: name.into(),
-        strip_size_kb: strip_kb,
-        level,
-        base_bdevs: bases.iter().map(|s| s.to_string()).collect(),
-        uuid: [0; 16],
-        superblock: false,
-    };
-    sync_op(env, |done| unsafe { spdk_bdev_raid::create(&o, done) })
 }
 
 /// Base block of raid0 block `b` (strip of `strip` blocks over `n` bases).
@@ -66,17 +54,6 @@ fn check_raid0_layout(env: &Env, bases: &[&str], strip: usize, data: &[u8]) {
             "raid block {b} is not at base {i} block {lba}"
         );
     }
-}
-
-static RAW_DONE: AtomicUsize = AtomicUsize::new(0);
-static RAW_OK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe extern "C" fn raw_cb(io: *mut spdk_bdev_io, ok: bool, _arg: *mut c_void) {
-    RAW_DONE.fetch_add(1, Ordering::Relaxed);
-    if ok {
-        RAW_OK.fetch_add(1, Ordering::Relaxed);
-    }
-    spdk_bdev_free_io(io);
 }
 
 #[test]
@@ -158,19 +135,19 @@ fn raid_data_paths() {
     let mut buf = vec![0u8; 24 * BS];
     let p = buf.as_mut_ptr().cast::<c_void>();
     let burst = |n: usize| unsafe {
-        let before = RAW_DONE.load(Ordering::Relaxed);
+        let before = completed();
         for i in 0..n {
             let off = (i * 8) as u64 % 168;
             assert_eq!(
-                spdk_bdev_read_blocks(o.desc, o.ch, p, off, 16, Some(raw_cb), ptr::null_mut()),
+                spdk_bdev_read_blocks(o.desc, o.ch, p, off, 16, IO_DONE, ptr::null_mut()),
                 0
             );
             assert_eq!(
-                spdk_bdev_write_blocks(o.desc, o.ch, p, off + 3, 8, Some(raw_cb), ptr::null_mut()),
+                spdk_bdev_write_blocks(o.desc, o.ch, p, off + 3, 8, IO_DONE, ptr::null_mut()),
                 0
             );
         }
-        env.poll_until(|| RAW_DONE.load(Ordering::Relaxed) == before + 2 * n);
+        env.poll_until(|| completed() == before + 2 * n);
     };
     burst(16);
     let allocs = spdk_util::alloc_count::count_allocations(|| {
@@ -179,10 +156,7 @@ fn raid_data_paths() {
         }
     });
     assert_eq!(allocs, 0, "the raid I/O path allocated");
-    assert_eq!(
-        RAW_OK.load(Ordering::Relaxed),
-        RAW_DONE.load(Ordering::Relaxed)
-    );
+    assert_eq!(succeeded(), completed());
     let mut o = o;
     o.close();
 
@@ -223,7 +197,7 @@ fn raid_data_paths() {
     // Two reads at once go to different mirrors.
     let mut b1 = vec![0u8; 8 * BS];
     let mut b2 = vec![0u8; 8 * BS];
-    let before = RAW_DONE.load(Ordering::Relaxed);
+    let before = completed();
     unsafe {
         assert_eq!(
             spdk_bdev_read_blocks(
@@ -232,7 +206,7 @@ fn raid_data_paths() {
                 b1.as_mut_ptr().cast(),
                 0,
                 8,
-                Some(raw_cb),
+                IO_DONE,
                 ptr::null_mut()
             ),
             0
@@ -244,13 +218,13 @@ fn raid_data_paths() {
                 b2.as_mut_ptr().cast(),
                 8,
                 8,
-                Some(raw_cb),
+                IO_DONE,
                 ptr::null_mut()
             ),
             0
         );
     }
-    env.poll_until(|| RAW_DONE.load(Ordering::Relaxed) == before + 2);
+    env.poll_until(|| completed() == before + 2);
     assert_eq!(f0.reads.load(Ordering::SeqCst), 1);
     assert_eq!(f1.reads.load(Ordering::SeqCst), 1);
     assert_eq!(&b1[..], &data[..8 * BS]);

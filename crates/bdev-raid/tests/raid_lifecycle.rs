@@ -6,55 +6,21 @@
 
 mod common;
 
-use std::ffi::{c_int, c_void};
+use std::ffi::c_void;
 use std::ptr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 use ::spdk_bdev::ffi::bdev::*;
 use ::spdk_bdev::ffi::bdev_module::*;
 use ::spdk_thread::ffi::thread::*;
 use common::*;
 use serde_json::json;
-use spdk_bdev_raid::{CreateOpts, Level, State};
+use spdk_bdev_raid::{Level, State};
 
 const BS: usize = 512;
 
-fn opts(name: &str, level: Level, strip_kb: u32, bases: &[&str]) -> CreateOpts {
-    CreateOpts {
-        name: name.into(),
-        strip_size_kb: strip_kb,
-        level,
-        base_bdevs: bases.iter().map(|s| s.to_string()).collect(),
-        uuid: [0; 16],
-        superblock: false,
-    }
-}
-
-fn create_o(env: &Env, o: &CreateOpts) -> c_int {
-    sync_op(env, |done| unsafe { spdk_bdev_raid::create(o, done) })
-}
-
-fn create(env: &Env, name: &str, level: Level, strip_kb: u32, bases: &[&str]) -> c_int {
-    create_o(env, &opts(name, level, strip_kb, bases))
-}
-
-fn delete(env: &Env, name: &str) -> c_int {
-    sync_op(env, |d| unsafe { spdk_bdev_raid::delete(name, d) })
-}
-
 fn raid_module() -> *mut spdk_bdev_module {
     unsafe { spdk_bdev_module_list_find(c"raid".as_ptr()) }
-}
-
-static DONE: AtomicUsize = AtomicUsize::new(0);
-static OK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe extern "C" fn io_cb(io: *mut spdk_bdev_io, ok: bool, _arg: *mut c_void) {
-    DONE.fetch_add(1, Ordering::SeqCst);
-    if ok {
-        OK.fetch_add(1, Ordering::SeqCst);
-    }
-    spdk_bdev_free_io(io);
 }
 
 #[test]
@@ -246,13 +212,12 @@ fn raid_lifecycle() {
     spdk_set_thread(env.t);
     let mut buf = pattern(8 * BS, 9);
     let p = buf.as_mut_ptr().cast::<c_void>();
-    let before = DONE.load(Ordering::SeqCst);
+    let before = completed();
     for i in 0..8u64 {
         let (oo, t) = if i % 2 == 0 { (&o, env.t) } else { (&o2, t2) };
         unsafe {
             spdk_set_thread(t);
-            let rc =
-                spdk_bdev_write_blocks(oo.desc, oo.ch, p, i * 8, 8, Some(io_cb), ptr::null_mut());
+            let rc = spdk_bdev_write_blocks(oo.desc, oo.ch, p, i * 8, 8, IO_DONE, ptr::null_mut());
             spdk_set_thread(env.t);
             assert_eq!(rc, 0);
         }
@@ -269,24 +234,24 @@ fn raid_lifecycle() {
     );
     env.poll_until(|| {
         unsafe { spdk_thread_poll(t2, 0, 0) };
-        removed.get() != i64::MIN && DONE.load(Ordering::SeqCst) == before + 8
+        removed.get() != i64::MIN && completed() == before + 8
     });
     assert_eq!(removed.get(), 0);
-    assert_eq!(OK.load(Ordering::SeqCst), DONE.load(Ordering::SeqCst));
+    assert_eq!(succeeded(), completed());
     assert!(claimed_by(bdev("N0")).is_null());
     assert_eq!(spdk_bdev_raid::info("m2").unwrap().num_operational, 1);
     // Both threads' channels go on with the remaining mirror.
     unsafe {
         spdk_set_thread(t2);
-        let rc = spdk_bdev_write_blocks(o2.desc, o2.ch, p, 0, 8, Some(io_cb), ptr::null_mut());
+        let rc = spdk_bdev_write_blocks(o2.desc, o2.ch, p, 0, 8, IO_DONE, ptr::null_mut());
         spdk_set_thread(env.t);
         assert_eq!(rc, 0);
     }
     env.poll_until(|| {
         unsafe { spdk_thread_poll(t2, 0, 0) };
-        DONE.load(Ordering::SeqCst) == before + 9
+        completed() == before + 9
     });
-    assert_eq!(OK.load(Ordering::SeqCst), DONE.load(Ordering::SeqCst));
+    assert_eq!(succeeded(), completed());
     spdk_set_thread(t2);
     o2.close();
     spdk_set_thread(env.t);

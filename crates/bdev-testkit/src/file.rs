@@ -1,65 +1,17 @@
 //! For the modules on files (aio, uring): page-aligned buffers, temporary
-//! files, loop devices, and I/O counted by plain counters, so a test can
-//! check that steady-state I/O allocates nothing.
+//! files, loop devices, and the data checks both modules' tests run.
 
-use std::ffi::{c_int, c_void};
+use std::ffi::c_void;
 use std::io::{Read, Seek};
 use std::ptr;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use ::spdk_bdev::ffi::bdev::*;
 use ::spdk_bdev::ffi::bdev_module::*;
 
 use crate::bdevs::Open;
 use crate::env::Env;
-
-static DONE: AtomicUsize = AtomicUsize::new(0);
-static OK: AtomicUsize = AtomicUsize::new(0);
-
-/// Counts the completion (see [`done`], [`ok`]) and frees the I/O.
-///
-/// # Safety
-/// Called by the library as a completion callback.
-pub unsafe extern "C" fn io_done(io: *mut spdk_bdev_io, success: bool, _arg: *mut c_void) {
-    DONE.fetch_add(1, Ordering::SeqCst);
-    if success {
-        OK.fetch_add(1, Ordering::SeqCst);
-    }
-    spdk_bdev_free_io(io);
-}
-
-/// [`io_done`] as a completion callback.
-pub const IO_DONE: spdk_bdev_io_completion_cb = Some(io_done);
-
-/// I/Os completed through [`io_done`] so far.
-pub fn done() -> usize {
-    DONE.load(Ordering::SeqCst)
-}
-
-/// Of those, the successful ones.
-pub fn ok() -> usize {
-    OK.load(Ordering::SeqCst)
-}
-
-/// Polls until `n` more I/Os (counted from `base`) have completed
-/// (panics after 10 s). Allocates nothing.
-pub fn wait_io(env: &Env, base: usize, n: usize) {
-    let end = Instant::now() + Duration::from_secs(10);
-    while done() < base + n {
-        env.poll();
-        assert!(Instant::now() < end, "I/O did not complete");
-    }
-}
-
-/// Submits one I/O with `f` (which must use [`IO_DONE`]) and returns
-/// whether it succeeded.
-pub fn one(env: &Env, f: impl FnOnce() -> c_int) -> bool {
-    let (d, o) = (done(), ok());
-    assert_eq!(f(), 0, "submission refused");
-    wait_io(env, d, 1);
-    ok() > o
-}
+use crate::io::{completed, io_done, one, succeeded, wait_io, IO_DONE};
 
 /// Closes `o` and polls, so its channel goes.
 pub fn close(env: &Env, o: &mut Open) {
@@ -314,7 +266,7 @@ pub unsafe fn read_without_buf(env: &Env, o: &Open) {
         GOOD.store(ok && n == 1 && first == 3, Ordering::SeqCst);
         io_done(io, ok, ptr::null_mut());
     }
-    let base = done();
+    let base = completed();
     let nul = ptr::null_mut();
     let rc = spdk_bdev_read_blocks(o.desc, o.ch, nul, 16, 1, Some(nobuf_done), nul);
     assert_eq!(rc, 0);
@@ -330,7 +282,7 @@ pub unsafe fn read_without_buf(env: &Env, o: &Open) {
 pub unsafe fn write_burst(env: &Env, o: &Open, file: &TmpFile, n: usize, len: usize) {
     let blocks = len as u64 / o.block_size();
     let bufs: Vec<Buf> = (0..n).map(|i| Buf::new(len, i as u8)).collect();
-    let (base, okb) = (done(), ok());
+    let (base, okb) = (completed(), succeeded());
     for (i, w) in bufs.iter().enumerate() {
         let off = i as u64 * blocks;
         let rc =
@@ -338,7 +290,7 @@ pub unsafe fn write_burst(env: &Env, o: &Open, file: &TmpFile, n: usize, len: us
         assert_eq!(rc, 0);
     }
     wait_io(env, base, n);
-    assert_eq!(ok() - okb, n);
+    assert_eq!(succeeded() - okb, n);
     let last = file.read_at(((n - 1) * len) as u64, len);
     assert!(last.iter().all(|&x| x == (n - 1) as u8));
 }
@@ -353,7 +305,7 @@ pub unsafe fn read_allocations(env: &Env, o: &Open, n: u64) -> usize {
     let blocks = 4096 / o.block_size();
     spdk_util::alloc_count::count_allocations(|| {
         for i in 0..n {
-            let base = done();
+            let base = completed();
             let rc = spdk_bdev_read_blocks(
                 o.desc,
                 o.ch,

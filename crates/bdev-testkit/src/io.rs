@@ -1,8 +1,11 @@
 //! Synchronous I/O for tests: submit, poll to completion, return the
-//! outcome (and a read's data).
+//! outcome (and a read's data); and I/O counted by plain counters, for
+//! checks that the I/O path allocates nothing.
 
 use std::ffi::{c_int, c_void};
 use std::ptr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use ::spdk_bdev::ffi::bdev::*;
 use ::spdk_bdev::ffi::bdev_module::*;
@@ -138,6 +141,53 @@ pub fn sync_op(env: &Env, f: impl FnOnce(Box<dyn FnOnce(c_int)>) -> Result<(), c
     }
     env.poll_until(|| rc.get() != i64::MIN);
     rc.get() as c_int
+}
+
+static DONE: AtomicUsize = AtomicUsize::new(0);
+static OK: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts the completion (see [`completed`], [`succeeded`]) and frees the I/O.
+///
+/// # Safety
+/// Called by the library as a completion callback.
+pub unsafe extern "C" fn io_done(io: *mut spdk_bdev_io, success: bool, _arg: *mut c_void) {
+    DONE.fetch_add(1, Ordering::SeqCst);
+    if success {
+        OK.fetch_add(1, Ordering::SeqCst);
+    }
+    spdk_bdev_free_io(io);
+}
+
+/// [`io_done`] as a completion callback.
+pub const IO_DONE: spdk_bdev_io_completion_cb = Some(io_done);
+
+/// I/Os completed through [`io_done`] so far.
+pub fn completed() -> usize {
+    DONE.load(Ordering::SeqCst)
+}
+
+/// Of those, the successful ones.
+pub fn succeeded() -> usize {
+    OK.load(Ordering::SeqCst)
+}
+
+/// Polls until `n` more I/Os (counted from `base`) have completed
+/// (panics after 10 s). Allocates nothing.
+pub fn wait_io(env: &Env, base: usize, n: usize) {
+    let end = Instant::now() + Duration::from_secs(10);
+    while completed() < base + n {
+        env.poll();
+        assert!(Instant::now() < end, "I/O did not complete");
+    }
+}
+
+/// Submits one I/O with `f` (which must use [`IO_DONE`]) and returns
+/// whether it succeeded.
+pub fn one(env: &Env, f: impl FnOnce() -> c_int) -> bool {
+    let (d, o) = (completed(), succeeded());
+    assert_eq!(f(), 0, "submission refused");
+    wait_io(env, d, 1);
+    succeeded() > o
 }
 
 /// A completion that only frees the I/O.

@@ -12,7 +12,7 @@ use ::spdk_bdev::core;
 use ::spdk_bdev::ffi::bdev::*;
 use ::spdk_bdev::ffi::bdev_module::*;
 use spdk_bdev_testkit::file::*;
-use spdk_bdev_testkit::{delete_sync, start, Env, Open};
+use spdk_bdev_testkit::{delete_sync, one, start, Env, Open, IO_DONE};
 use spdk_bdev_uring::UringOpts;
 
 #[global_allocator]
