@@ -9,8 +9,11 @@
 #include "spdk/nvmf_spec.h"
 #include "spdk/util.h"
 /** \file
- * The NVMe driver. So far: transport IDs and host IDs (parsing, naming,
- * comparing). Probing, controllers, queue pairs and commands come later.
+ * The NVMe driver: transport IDs, probing and attaching controllers
+ * (PCIe through VFIO, NVMe/TCP), controllers, namespaces, queue pairs
+ * and the commands submitted on them. Polled: completions are reaped by
+ * spdk_nvme_qpair_process_completions() and
+ * spdk_nvme_ctrlr_process_admin_completions().
  */
 
 /** The trstring of each transport the library names. */
@@ -20,6 +23,56 @@
 #define SPDK_NVME_TRANSPORT_NAME_TCP		"TCP"
 #define SPDK_NVME_TRANSPORT_NAME_VFIOUSER	"VFIOUSER"
 #define SPDK_NVME_TRANSPORT_NAME_CUSTOM		"CUSTOM"
+
+/** A key of the keyring library (see spdk/keyring.h). */
+struct spdk_key;
+struct spdk_nvme_cmd;
+struct spdk_nvme_cpl;
+
+/**
+ * How to create an I/O queue pair. Get the defaults with
+ * spdk_nvme_ctrlr_get_default_io_qpair_opts(), then change what you need.
+ * (Written here by hand: cbindgen cannot print its anonymous union.)
+ */
+struct spdk_nvme_io_qpair_opts {
+	/** Priority of the queue with weighted round robin arbitration. */
+	enum spdk_nvme_qprio qprio;
+	/** Entries of the submission and completion queues. */
+	uint32_t io_queue_size;
+	/** Requests preallocated for the pair (at least io_queue_size; a
+	 * split I/O takes one per piece). */
+	uint32_t io_queue_requests;
+	union {
+		/** Ring the submission doorbell once per completion poll rather
+		 * than once per command. */
+		bool delay_cmd_submit;
+		/** Former name of delay_cmd_submit. */
+		bool delay_pcie_doorbell;
+	};
+	uint8_t reserved13[3];
+	/** Caller-provided submission queue memory (not supported: NULL). */
+	struct {
+		struct spdk_nvme_cmd *vaddr;
+		uint64_t paddr;
+		uint64_t buffer_size;
+	} sq;
+	/** Caller-provided completion queue memory (not supported: NULL). */
+	struct {
+		struct spdk_nvme_cpl *vaddr;
+		uint64_t paddr;
+		uint64_t buffer_size;
+	} cq;
+	/** Create without connecting (not supported: false). */
+	bool create_only;
+	/** Connect asynchronously (not supported: false). */
+	bool async_mode;
+	/** Do not merge contiguous SGL elements (PCIe). */
+	bool disable_pcie_sgl_merge;
+	uint8_t reserved67[5];
+	/** sizeof(struct spdk_nvme_io_qpair_opts) as the caller knows it. */
+	size_t opts_size;
+};
+SPDK_STATIC_ASSERT(sizeof(struct spdk_nvme_io_qpair_opts) == 80, "Incorrect size");
 
 /**
  * Longest connection priority value in a transport ID string.
@@ -60,6 +113,112 @@ enum spdk_nvme_transport_type {
    */
   SPDK_NVME_TRANSPORT_CUSTOM_FABRICS = 4097,
 };
+
+/**
+ * What a controller supports (spdk_nvme_ctrlr_get_flags()).
+ */
+enum spdk_nvme_ctrlr_flags {
+  /**
+   * SGLs describe I/O data.
+   */
+  SPDK_NVME_CTRLR_SGL_SUPPORTED = (1 << 0),
+  /**
+   * Security Send and Receive.
+   */
+  SPDK_NVME_CTRLR_SECURITY_SEND_RECV_SUPPORTED = (1 << 1),
+  /**
+   * Weighted round robin arbitration.
+   */
+  SPDK_NVME_CTRLR_WRR_SUPPORTED = (1 << 2),
+  /**
+   * Fused Compare and Write.
+   */
+  SPDK_NVME_CTRLR_COMPARE_AND_WRITE_SUPPORTED = (1 << 3),
+  /**
+   * SGL elements must be dword aligned.
+   */
+  SPDK_NVME_CTRLR_SGL_REQUIRES_DWORD_ALIGNMENT = (1 << 4),
+  /**
+   * Zone Append (zoned namespaces).
+   */
+  SPDK_NVME_CTRLR_ZONE_APPEND_SUPPORTED = (1 << 5),
+  /**
+   * Directives.
+   */
+  SPDK_NVME_CTRLR_DIRECTIVES_SUPPORTED = (1 << 6),
+  /**
+   * A metadata pointer may hold an SGL descriptor.
+   */
+  SPDK_NVME_CTRLR_MPTR_SGL_SUPPORTED = (1 << 7),
+  /**
+   * Requests may carry accel sequences.
+   */
+  SPDK_NVME_CTRLR_ACCEL_SEQUENCE_SUPPORTED = (1 << 8),
+};
+
+/**
+ * What a namespace supports (spdk_nvme_ns_get_flags()).
+ */
+enum spdk_nvme_ns_flags {
+  /**
+   * Dataset Management deallocate.
+   */
+  SPDK_NVME_NS_DEALLOCATE_SUPPORTED = (1 << 0),
+  /**
+   * Flush (a volatile write cache is present).
+   */
+  SPDK_NVME_NS_FLUSH_SUPPORTED = (1 << 1),
+  /**
+   * Reservations.
+   */
+  SPDK_NVME_NS_RESERVATION_SUPPORTED = (1 << 2),
+  /**
+   * Write Zeroes.
+   */
+  SPDK_NVME_NS_WRITE_ZEROES_SUPPORTED = (1 << 3),
+  /**
+   * End-to-end data protection.
+   */
+  SPDK_NVME_NS_DPS_PI_SUPPORTED = (1 << 4),
+  /**
+   * Metadata interleaved with data (extended LBA).
+   */
+  SPDK_NVME_NS_EXTENDED_LBA_SUPPORTED = (1 << 5),
+  /**
+   * Write Uncorrectable.
+   */
+  SPDK_NVME_NS_WRITE_UNCORRECTABLE_SUPPORTED = (1 << 6),
+  /**
+   * Compare.
+   */
+  SPDK_NVME_NS_COMPARE_SUPPORTED = (1 << 7),
+};
+
+/**
+ * An NVMe controller attached by spdk_nvme_probe() or spdk_nvme_connect().
+ */
+struct spdk_nvme_ctrlr;
+
+/**
+ * Controllers being detached (spdk_nvme_detach_async()).
+ */
+struct spdk_nvme_detach_ctx;
+
+/**
+ * A namespace of a controller.
+ */
+struct spdk_nvme_ns;
+
+/**
+ * A probe in progress (spdk_nvme_probe_async() / connect_async()).
+ */
+struct spdk_nvme_probe_ctx;
+
+/**
+ * A queue pair: where commands are submitted and completions polled.
+ * Use one from one thread at a time.
+ */
+struct spdk_nvme_qpair;
 
 /**
  * Identifies one NVMe endpoint: a PCIe function or a fabrics subsystem
@@ -112,6 +271,221 @@ struct spdk_nvme_host_id {
    */
   char hostsvcid[33];
 };
+
+/**
+ * How to initialize a controller. Get the defaults with
+ * spdk_nvme_ctrlr_get_default_ctrlr_opts(), then change what you need;
+ * the probe callback may change them per controller.
+ */
+struct spdk_nvme_ctrlr_opts {
+  /**
+   * I/O queues to ask for (Set Features Number of Queues); the
+   * controller may grant fewer.
+   */
+  uint32_t num_io_queues;
+  /**
+   * Put submission queues in the controller memory buffer (not
+   * supported: ignored).
+   */
+  bool use_cmb_sqs;
+  /**
+   * Skip the shutdown notification on detach.
+   */
+  bool no_shn_notification;
+  /**
+   * Interrupt-driven completions (not supported: must stay false).
+   */
+  bool enable_interrupts;
+  uint8_t reserved7;
+  /**
+   * Arbitration mechanism written to CC.AMS.
+   */
+  enum spdk_nvme_cc_ams arb_mechanism;
+  /**
+   * Arbitration burst, a power of two (7: no limit).
+   */
+  uint8_t arbitration_burst;
+  /**
+   * Weighted round robin weights.
+   */
+  uint8_t low_priority_weight;
+  uint8_t medium_priority_weight;
+  uint8_t high_priority_weight;
+  /**
+   * Keep alive timeout in milliseconds (0: no keep alive).
+   */
+  uint32_t keep_alive_timeout_ms;
+  /**
+   * Retries of a command failing with a transport error.
+   */
+  uint8_t transport_retry_count;
+  uint8_t reserved21[3];
+  /**
+   * Entries of each I/O queue.
+   */
+  uint32_t io_queue_size;
+  /**
+   * Host NQN (fabrics).
+   */
+  char hostnqn[224];
+  /**
+   * Requests preallocated per I/O queue pair (at least io_queue_size).
+   */
+  uint32_t io_queue_requests;
+  /**
+   * Source address of fabrics connections.
+   */
+  char src_addr[257];
+  /**
+   * Source service ID of fabrics connections.
+   */
+  char src_svcid[33];
+  /**
+   * Host identifier (64 bits).
+   */
+  uint8_t host_id[8];
+  /**
+   * Extended host identifier (128 bits).
+   */
+  uint8_t extended_host_id[16];
+  uint8_t reserved570[2];
+  /**
+   * I/O command set written to CC.CSS.
+   */
+  enum spdk_nvme_cc_css command_set;
+  /**
+   * Timeout of admin commands during initialization, milliseconds.
+   */
+  uint32_t admin_timeout_ms;
+  /**
+   * NVMe/TCP header digest.
+   */
+  bool header_digest;
+  /**
+   * NVMe/TCP data digest.
+   */
+  bool data_digest;
+  /**
+   * Do not log failed commands.
+   */
+  bool disable_error_logging;
+  /**
+   * RDMA ACK timeout (2^n * 4.096 us; 0: disabled).
+   */
+  uint8_t transport_ack_timeout;
+  /**
+   * Entries of the admin queue.
+   */
+  uint16_t admin_queue_size;
+  uint8_t reserved586[6];
+  /**
+   * sizeof(struct spdk_nvme_ctrlr_opts) as the caller knows it.
+   */
+  size_t opts_size;
+  /**
+   * Timeout of the fabrics Connect command, microseconds.
+   */
+  uint64_t fabrics_connect_timeout_us;
+  /**
+   * Do not read the ANA log page.
+   */
+  bool disable_read_ana_log_page;
+  uint8_t reserved610[6];
+  /**
+   * Disable submission queue flow control (fabrics).
+   */
+  bool disable_sq_flow_control;
+  /**
+   * Do not read the Changed Namespace List log page on a namespace
+   * attribute notice.
+   */
+  uint8_t disable_read_changed_ns_list_log_page;
+  uint8_t reserved617[200];
+  /**
+   * RDMA type of service.
+   */
+  uint8_t transport_tos;
+  /**
+   * TLS pre-shared key (NVMe/TCP).
+   */
+  struct spdk_key *tls_psk;
+  /**
+   * DH-HMAC-CHAP host key.
+   */
+  struct spdk_key *dhchap_key;
+  /**
+   * DH-HMAC-CHAP controller key.
+   */
+  struct spdk_key *dhchap_ctrlr_key;
+  /**
+   * Allowed DH-HMAC-CHAP digests (bit per spdk_nvmf_dhchap_hash).
+   */
+  uint32_t dhchap_digests;
+  /**
+   * Allowed DH-HMAC-CHAP groups (bit per spdk_nvmf_dhchap_dhgroup).
+   */
+  uint32_t dhchap_dhgroups;
+};
+
+/**
+ * `spdk_nvme_aer_cb`: called with each asynchronous event's completion.
+ */
+typedef void (*spdk_nvme_aer_cb)(void *aer_cb_arg, const struct spdk_nvme_cpl *cpl);
+
+/**
+ * `spdk_nvme_timeout_cb`: a command took longer than the registered
+ * timeout (`qpair` is NULL for admin commands).
+ */
+typedef void (*spdk_nvme_timeout_cb)(void *cb_arg,
+                                     struct spdk_nvme_ctrlr *ctrlr,
+                                     struct spdk_nvme_qpair *qpair,
+                                     uint16_t cid);
+
+/**
+ * `spdk_nvme_cmd_cb`: called with a command's completion.
+ */
+typedef void (*spdk_nvme_cmd_cb)(void *ctx, const struct spdk_nvme_cpl *cpl);
+
+/**
+ * `spdk_nvme_req_reset_sgl_cb`: rewinds the caller's scatter list to
+ * byte `offset` of the I/O.
+ */
+typedef void (*spdk_nvme_req_reset_sgl_cb)(void *cb_arg, uint32_t offset);
+
+/**
+ * `spdk_nvme_req_next_sge_cb`: gives the next element (address and
+ * length) of the caller's scatter list; non-zero on error.
+ */
+typedef int (*spdk_nvme_req_next_sge_cb)(void *cb_arg, void **address, uint32_t *length);
+
+/**
+ * `spdk_nvme_probe_cb`: whether to attach the controller at `trid`
+ * (with `opts`, which it may change).
+ */
+typedef bool (*spdk_nvme_probe_cb)(void *cb_ctx,
+                                   const struct spdk_nvme_transport_id *trid,
+                                   struct spdk_nvme_ctrlr_opts *opts);
+
+/**
+ * `spdk_nvme_attach_cb`: a controller is attached and initialized.
+ */
+typedef void (*spdk_nvme_attach_cb)(void *cb_ctx,
+                                    const struct spdk_nvme_transport_id *trid,
+                                    struct spdk_nvme_ctrlr *ctrlr,
+                                    const struct spdk_nvme_ctrlr_opts *opts);
+
+/**
+ * `spdk_nvme_remove_cb`: an attached controller was removed.
+ */
+typedef void (*spdk_nvme_remove_cb)(void *cb_ctx, struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * `spdk_nvme_attach_fail_cb`: a controller the probe took failed to
+ * initialize (`rc` negative errno).
+ */
+typedef void (*spdk_nvme_attach_fail_cb)(void *cb_ctx,
+                                         const struct spdk_nvme_transport_id *trid,
+                                         int rc);
 
 #ifdef __cplusplus
 extern "C" {
@@ -202,6 +576,800 @@ int spdk_nvme_transport_id_parse_adrfam(enum spdk_nvmf_adrfam *adrfam, const cha
  */
 int spdk_nvme_transport_id_compare(const struct spdk_nvme_transport_id *trid1,
                                    const struct spdk_nvme_transport_id *trid2);
+
+/**
+ * Fills `opts` with the default controller options: only the fields
+ * that fit in `opts_size` bytes are written (ABI compatibility), and
+ * `opts_size` is recorded in it.
+ */
+void spdk_nvme_ctrlr_get_default_ctrlr_opts(struct spdk_nvme_ctrlr_opts *opts, size_t opts_size);
+
+/**
+ * The options the controller was initialized with (as adjusted during
+ * initialization: granted queues, keep alive in force).
+ */
+const struct spdk_nvme_ctrlr_opts *spdk_nvme_ctrlr_get_opts(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Identify controller data.
+ */
+const struct spdk_nvme_ctrlr_data *spdk_nvme_ctrlr_get_data(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * CSTS, read now (all ones when it cannot be read).
+ */
+union spdk_nvme_csts_register spdk_nvme_ctrlr_get_regs_csts(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * CC, read now (all ones when it cannot be read).
+ */
+union spdk_nvme_cc_register spdk_nvme_ctrlr_get_regs_cc(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * CAP, as read during initialization.
+ */
+union spdk_nvme_cap_register spdk_nvme_ctrlr_get_regs_cap(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * VS, as read during initialization.
+ */
+union spdk_nvme_vs_register spdk_nvme_ctrlr_get_regs_vs(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Number of namespaces the controller may have (NN); valid NSIDs are
+ * 1 to this, active or not.
+ */
+uint32_t spdk_nvme_ctrlr_get_num_ns(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Largest data transfer of one command, bytes (the driver splits larger
+ * namespace I/O).
+ */
+uint32_t spdk_nvme_ctrlr_get_max_xfer_size(const struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Most SGL elements of one command (1 without SGL support).
+ */
+uint16_t spdk_nvme_ctrlr_get_max_sges(const struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * The controller's `SPDK_NVME_CTRLR_*` flags.
+ */
+uint64_t spdk_nvme_ctrlr_get_flags(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * The controller ID (CNTLID).
+ */
+uint16_t spdk_nvme_ctrlr_get_id(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * The transport ID the controller was attached with.
+ */
+const struct spdk_nvme_transport_id *spdk_nvme_ctrlr_get_transport_id(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * The NUMA node of a PCIe controller, -1 (any) otherwise.
+ */
+int32_t spdk_nvme_ctrlr_get_numa_id(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * The PCI device of a PCIe controller, NULL for other transports.
+ */
+struct spdk_pci_device *spdk_nvme_ctrlr_get_pci_device(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Whether this is a discovery controller.
+ */
+bool spdk_nvme_ctrlr_is_discovery(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Whether the controller is reached over a fabric.
+ */
+bool spdk_nvme_ctrlr_is_fabrics(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Whether namespace `nsid` is active.
+ */
+bool spdk_nvme_ctrlr_is_active_ns(struct spdk_nvme_ctrlr *ctrlr, uint32_t nsid);
+
+/**
+ * The lowest active NSID, 0 when none.
+ */
+uint32_t spdk_nvme_ctrlr_get_first_active_ns(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * The next active NSID after `prev_nsid` (itself active), 0 at the end.
+ */
+uint32_t spdk_nvme_ctrlr_get_next_active_ns(struct spdk_nvme_ctrlr *ctrlr, uint32_t prev_nsid);
+
+/**
+ * The namespace object of `ns_id` (1 to NN, active or not), NULL for an
+ * NSID out of range.
+ */
+struct spdk_nvme_ns *spdk_nvme_ctrlr_get_ns(struct spdk_nvme_ctrlr *ctrlr, uint32_t ns_id);
+
+/**
+ * Whether log page `log_page` is supported (the mandatory ones, and
+ * those identify data announces).
+ */
+bool spdk_nvme_ctrlr_is_log_page_supported(struct spdk_nvme_ctrlr *ctrlr, uint8_t log_page);
+
+/**
+ * Whether feature `feature_code` is supported (the mandatory ones, and
+ * those identify data announces).
+ */
+bool spdk_nvme_ctrlr_is_feature_supported(struct spdk_nvme_ctrlr *ctrlr, uint8_t feature_code);
+
+/**
+ * Registers the callback of asynchronous events (NULL removes it).
+ */
+void spdk_nvme_ctrlr_register_aer_callback(struct spdk_nvme_ctrlr *ctrlr,
+                                           spdk_nvme_aer_cb aer_cb_fn,
+                                           void *aer_cb_arg);
+
+/**
+ * Registers the callback of commands outstanding longer than
+ * `timeout_io_us` (I/O) or `timeout_admin_us` (admin); each timed out
+ * command is reported once, from the polling of its queue pair. NULL
+ * `cb_fn` removes it.
+ */
+void spdk_nvme_ctrlr_register_timeout_callback(struct spdk_nvme_ctrlr *ctrlr,
+                                               uint64_t timeout_io_us,
+                                               uint64_t timeout_admin_us,
+                                               spdk_nvme_timeout_cb cb_fn,
+                                               void *cb_arg);
+
+/**
+ * Polls the admin queue: completions of admin commands, asynchronous
+ * events, keep alive. Returns the completions processed or a negative
+ * errno (-ENXIO when the controller has failed).
+ */
+int32_t spdk_nvme_ctrlr_process_admin_completions(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Sends an admin command as given (the driver sets its CID); `buf` must
+ * be DMA-able memory (spdk_dma_malloc) of `len` bytes. 0, -EINVAL,
+ * -ENOMEM, -ENXIO.
+ */
+int spdk_nvme_ctrlr_cmd_admin_raw(struct spdk_nvme_ctrlr *ctrlr,
+                                  struct spdk_nvme_cmd *cmd,
+                                  void *buf,
+                                  uint32_t len,
+                                  spdk_nvme_cmd_cb cb_fn,
+                                  void *cb_arg);
+
+/**
+ * Get Log Page `log_page` into `payload` (DMA-able, a multiple of 4
+ * bytes) from `offset`.
+ */
+int spdk_nvme_ctrlr_cmd_get_log_page(struct spdk_nvme_ctrlr *ctrlr,
+                                     uint8_t log_page,
+                                     uint32_t nsid,
+                                     void *payload,
+                                     uint32_t payload_size,
+                                     uint64_t offset,
+                                     spdk_nvme_cmd_cb cb_fn,
+                                     void *cb_arg);
+
+/**
+ * Get Log Page with the caller's other fields of CDW10 (LSP, RAE),
+ * CDW11 (LSI) and CDW14 (CSI, UUID index); LID, NUMD and the offset are
+ * the driver's.
+ */
+int spdk_nvme_ctrlr_cmd_get_log_page_ext(struct spdk_nvme_ctrlr *ctrlr,
+                                         uint8_t log_page,
+                                         uint32_t nsid,
+                                         void *payload,
+                                         uint32_t payload_size,
+                                         uint64_t offset,
+                                         uint32_t cdw10,
+                                         uint32_t cdw11,
+                                         uint32_t cdw14,
+                                         spdk_nvme_cmd_cb cb_fn,
+                                         void *cb_arg);
+
+/**
+ * Set Features `feature` (all namespaces).
+ */
+int spdk_nvme_ctrlr_cmd_set_feature(struct spdk_nvme_ctrlr *ctrlr,
+                                    uint8_t feature,
+                                    uint32_t cdw11,
+                                    uint32_t cdw12,
+                                    void *payload,
+                                    uint32_t payload_size,
+                                    spdk_nvme_cmd_cb cb_fn,
+                                    void *cb_arg);
+
+/**
+ * Set Features `feature` for namespace `ns_id`.
+ */
+int spdk_nvme_ctrlr_cmd_set_feature_ns(struct spdk_nvme_ctrlr *ctrlr,
+                                       uint8_t feature,
+                                       uint32_t cdw11,
+                                       uint32_t cdw12,
+                                       void *payload,
+                                       uint32_t payload_size,
+                                       spdk_nvme_cmd_cb cb_fn,
+                                       void *cb_arg,
+                                       uint32_t ns_id);
+
+/**
+ * Get Features `feature` (current value; CDW0 of the completion).
+ */
+int spdk_nvme_ctrlr_cmd_get_feature(struct spdk_nvme_ctrlr *ctrlr,
+                                    uint8_t feature,
+                                    uint32_t cdw11,
+                                    void *payload,
+                                    uint32_t payload_size,
+                                    spdk_nvme_cmd_cb cb_fn,
+                                    void *cb_arg);
+
+/**
+ * Get Features `feature` for namespace `ns_id`.
+ */
+int spdk_nvme_ctrlr_cmd_get_feature_ns(struct spdk_nvme_ctrlr *ctrlr,
+                                       uint8_t feature,
+                                       uint32_t cdw11,
+                                       void *payload,
+                                       uint32_t payload_size,
+                                       spdk_nvme_cmd_cb cb_fn,
+                                       void *cb_arg,
+                                       uint32_t ns_id);
+
+/**
+ * Sends Abort for command `cid` of `qpair` (NULL: the admin queue).
+ * CDW0 bit 0 of its completion is 0 when the command was aborted.
+ */
+int spdk_nvme_ctrlr_cmd_abort(struct spdk_nvme_ctrlr *ctrlr,
+                              struct spdk_nvme_qpair *qpair,
+                              uint16_t cid,
+                              spdk_nvme_cmd_cb cb_fn,
+                              void *cb_arg);
+
+/**
+ * Aborts every command of `qpair` (NULL: admin) submitted with callback
+ * argument `cmd_cb_arg`; `cb_fn` runs once when all are done. -ENOENT
+ * when there is none.
+ */
+int spdk_nvme_ctrlr_cmd_abort_ext(struct spdk_nvme_ctrlr *ctrlr,
+                                  struct spdk_nvme_qpair *qpair,
+                                  void *cmd_cb_arg,
+                                  spdk_nvme_cmd_cb cb_fn,
+                                  void *cb_arg);
+
+/**
+ * Resets the controller and waits for it: outstanding commands complete
+ * as aborted (SQ deletion), then the controller is initialized again and
+ * the I/O queue pairs get new queues (their handles stay valid). 0,
+ * -EBUSY during another reset, or an error when it did not come back
+ * (the controller is then failed).
+ */
+int spdk_nvme_ctrlr_reset(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Marks the controller failed: commands complete as aborted, polling its
+ * queue pairs returns -ENXIO until a successful reset.
+ */
+void spdk_nvme_ctrlr_fail(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Whether the controller is failed.
+ */
+bool spdk_nvme_ctrlr_is_failed(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Identify namespace data (zeroes for an inactive namespace).
+ */
+const struct spdk_nvme_ns_data *spdk_nvme_ns_get_data(struct spdk_nvme_ns *ns);
+
+/**
+ * The namespace ID.
+ */
+uint32_t spdk_nvme_ns_get_id(struct spdk_nvme_ns *ns);
+
+/**
+ * The controller of the namespace.
+ */
+struct spdk_nvme_ctrlr *spdk_nvme_ns_get_ctrlr(struct spdk_nvme_ns *ns);
+
+/**
+ * Whether the namespace is active (has a non-zero size).
+ */
+bool spdk_nvme_ns_is_active(struct spdk_nvme_ns *ns);
+
+/**
+ * Largest transfer of one command for this namespace, bytes.
+ */
+uint32_t spdk_nvme_ns_get_max_io_xfer_size(struct spdk_nvme_ns *ns);
+
+/**
+ * Data bytes per block.
+ */
+uint32_t spdk_nvme_ns_get_sector_size(struct spdk_nvme_ns *ns);
+
+/**
+ * Bytes per block in host memory (with metadata for extended LBAs).
+ */
+uint32_t spdk_nvme_ns_get_extended_sector_size(struct spdk_nvme_ns *ns);
+
+/**
+ * Blocks in the namespace.
+ */
+uint64_t spdk_nvme_ns_get_num_sectors(struct spdk_nvme_ns *ns);
+
+/**
+ * Bytes in the namespace.
+ */
+uint64_t spdk_nvme_ns_get_size(struct spdk_nvme_ns *ns);
+
+/**
+ * Protection information type (`enum spdk_nvme_pi_type`, 0: none).
+ */
+enum spdk_nvme_pi_type spdk_nvme_ns_get_pi_type(struct spdk_nvme_ns *ns);
+
+/**
+ * Metadata bytes per block.
+ */
+uint32_t spdk_nvme_ns_get_md_size(struct spdk_nvme_ns *ns);
+
+/**
+ * Whether metadata is interleaved with the data (extended LBA).
+ */
+bool spdk_nvme_ns_supports_extended_lba(struct spdk_nvme_ns *ns);
+
+/**
+ * Whether Compare is supported.
+ */
+bool spdk_nvme_ns_supports_compare(struct spdk_nvme_ns *ns);
+
+/**
+ * What deallocated blocks read as (`enum
+ * spdk_nvme_dealloc_logical_block_read_value`, DLFEAT bits 2:0).
+ */
+enum spdk_nvme_dealloc_logical_block_read_value spdk_nvme_ns_get_dealloc_logical_block_read_value(struct spdk_nvme_ns *ns);
+
+/**
+ * Optimal I/O boundary in blocks (0: none); the driver splits I/O that
+ * crosses it.
+ */
+uint32_t spdk_nvme_ns_get_optimal_io_boundary(struct spdk_nvme_ns *ns);
+
+/**
+ * The namespace globally unique identifier (16 bytes), or NULL when the
+ * controller reports none (all zeroes).
+ */
+const uint8_t *spdk_nvme_ns_get_nguid(const struct spdk_nvme_ns *ns);
+
+/**
+ * The `SPDK_NVME_NS_*` flags of the namespace.
+ */
+uint32_t spdk_nvme_ns_get_flags(struct spdk_nvme_ns *ns);
+
+/**
+ * The LBA format index in use according to `nsdata` (FLBAS, with its
+ * high bits when there are more than 16 formats).
+ */
+uint32_t spdk_nvme_ns_get_format_index(const struct spdk_nvme_ns_data *nsdata);
+
+/**
+ * The LBA format index the namespace uses.
+ */
+uint32_t spdk_nvme_ns_get_active_format_index(const struct spdk_nvme_ns *ns);
+
+/**
+ * Reads `lba_count` blocks from `lba` into `payload`.
+ */
+int spdk_nvme_ns_cmd_read(struct spdk_nvme_ns *ns,
+                          struct spdk_nvme_qpair *qpair,
+                          void *payload,
+                          uint64_t lba,
+                          uint32_t lba_count,
+                          spdk_nvme_cmd_cb cb_fn,
+                          void *cb_arg,
+                          uint32_t io_flags);
+
+/**
+ * Reads into `payload` and separate metadata `metadata`.
+ */
+int spdk_nvme_ns_cmd_read_with_md(struct spdk_nvme_ns *ns,
+                                  struct spdk_nvme_qpair *qpair,
+                                  void *payload,
+                                  void *metadata,
+                                  uint64_t lba,
+                                  uint32_t lba_count,
+                                  spdk_nvme_cmd_cb cb_fn,
+                                  void *cb_arg,
+                                  uint32_t io_flags,
+                                  uint16_t apptag_mask,
+                                  uint16_t apptag);
+
+/**
+ * Reads into a scatter list walked with `reset_sgl_fn` / `next_sge_fn`
+ * (called with `cb_arg`).
+ */
+int spdk_nvme_ns_cmd_readv(struct spdk_nvme_ns *ns,
+                           struct spdk_nvme_qpair *qpair,
+                           uint64_t lba,
+                           uint32_t lba_count,
+                           spdk_nvme_cmd_cb cb_fn,
+                           void *cb_arg,
+                           uint32_t io_flags,
+                           spdk_nvme_req_reset_sgl_cb reset_sgl_fn,
+                           spdk_nvme_req_next_sge_cb next_sge_fn);
+
+/**
+ * spdk_nvme_ns_cmd_readv() with separate metadata.
+ */
+int spdk_nvme_ns_cmd_readv_with_md(struct spdk_nvme_ns *ns,
+                                   struct spdk_nvme_qpair *qpair,
+                                   uint64_t lba,
+                                   uint32_t lba_count,
+                                   spdk_nvme_cmd_cb cb_fn,
+                                   void *cb_arg,
+                                   uint32_t io_flags,
+                                   spdk_nvme_req_reset_sgl_cb reset_sgl_fn,
+                                   spdk_nvme_req_next_sge_cb next_sge_fn,
+                                   void *metadata,
+                                   uint16_t apptag_mask,
+                                   uint16_t apptag);
+
+/**
+ * Writes `lba_count` blocks from `payload` at `lba`.
+ */
+int spdk_nvme_ns_cmd_write(struct spdk_nvme_ns *ns,
+                           struct spdk_nvme_qpair *qpair,
+                           void *payload,
+                           uint64_t lba,
+                           uint32_t lba_count,
+                           spdk_nvme_cmd_cb cb_fn,
+                           void *cb_arg,
+                           uint32_t io_flags);
+
+/**
+ * Writes from `payload` and separate metadata `metadata`.
+ */
+int spdk_nvme_ns_cmd_write_with_md(struct spdk_nvme_ns *ns,
+                                   struct spdk_nvme_qpair *qpair,
+                                   void *payload,
+                                   void *metadata,
+                                   uint64_t lba,
+                                   uint32_t lba_count,
+                                   spdk_nvme_cmd_cb cb_fn,
+                                   void *cb_arg,
+                                   uint32_t io_flags,
+                                   uint16_t apptag_mask,
+                                   uint16_t apptag);
+
+/**
+ * Writes from a scatter list.
+ */
+int spdk_nvme_ns_cmd_writev(struct spdk_nvme_ns *ns,
+                            struct spdk_nvme_qpair *qpair,
+                            uint64_t lba,
+                            uint32_t lba_count,
+                            spdk_nvme_cmd_cb cb_fn,
+                            void *cb_arg,
+                            uint32_t io_flags,
+                            spdk_nvme_req_reset_sgl_cb reset_sgl_fn,
+                            spdk_nvme_req_next_sge_cb next_sge_fn);
+
+/**
+ * spdk_nvme_ns_cmd_writev() with separate metadata.
+ */
+int spdk_nvme_ns_cmd_writev_with_md(struct spdk_nvme_ns *ns,
+                                    struct spdk_nvme_qpair *qpair,
+                                    uint64_t lba,
+                                    uint32_t lba_count,
+                                    spdk_nvme_cmd_cb cb_fn,
+                                    void *cb_arg,
+                                    uint32_t io_flags,
+                                    spdk_nvme_req_reset_sgl_cb reset_sgl_fn,
+                                    spdk_nvme_req_next_sge_cb next_sge_fn,
+                                    void *metadata,
+                                    uint16_t apptag_mask,
+                                    uint16_t apptag);
+
+/**
+ * Compares `lba_count` blocks at `lba` with `payload` (a mismatch
+ * completes with media error / compare failure).
+ */
+int spdk_nvme_ns_cmd_compare(struct spdk_nvme_ns *ns,
+                             struct spdk_nvme_qpair *qpair,
+                             void *payload,
+                             uint64_t lba,
+                             uint32_t lba_count,
+                             spdk_nvme_cmd_cb cb_fn,
+                             void *cb_arg,
+                             uint32_t io_flags);
+
+/**
+ * Compares with a scatter list.
+ */
+int spdk_nvme_ns_cmd_comparev(struct spdk_nvme_ns *ns,
+                              struct spdk_nvme_qpair *qpair,
+                              uint64_t lba,
+                              uint32_t lba_count,
+                              spdk_nvme_cmd_cb cb_fn,
+                              void *cb_arg,
+                              uint32_t io_flags,
+                              spdk_nvme_req_reset_sgl_cb reset_sgl_fn,
+                              spdk_nvme_req_next_sge_cb next_sge_fn);
+
+/**
+ * Compares data and separate metadata.
+ */
+int spdk_nvme_ns_cmd_compare_with_md(struct spdk_nvme_ns *ns,
+                                     struct spdk_nvme_qpair *qpair,
+                                     void *payload,
+                                     void *metadata,
+                                     uint64_t lba,
+                                     uint32_t lba_count,
+                                     spdk_nvme_cmd_cb cb_fn,
+                                     void *cb_arg,
+                                     uint32_t io_flags,
+                                     uint16_t apptag_mask,
+                                     uint16_t apptag);
+
+/**
+ * Write Zeroes of `lba_count` (1 to 65536) blocks at `lba`.
+ */
+int spdk_nvme_ns_cmd_write_zeroes(struct spdk_nvme_ns *ns,
+                                  struct spdk_nvme_qpair *qpair,
+                                  uint64_t lba,
+                                  uint32_t lba_count,
+                                  spdk_nvme_cmd_cb cb_fn,
+                                  void *cb_arg,
+                                  uint32_t io_flags);
+
+/**
+ * Dataset Management of `num_ranges` (1 to 256) ranges with attributes
+ * `type` (`SPDK_NVME_DSM_ATTR_*`). The ranges are copied: they need not
+ * be DMA-able.
+ */
+int spdk_nvme_ns_cmd_dataset_management(struct spdk_nvme_ns *ns,
+                                        struct spdk_nvme_qpair *qpair,
+                                        uint32_t type,
+                                        const struct spdk_nvme_dsm_range *ranges,
+                                        uint16_t num_ranges,
+                                        spdk_nvme_cmd_cb cb_fn,
+                                        void *cb_arg);
+
+/**
+ * Copy of `num_ranges` (1 to 128) source ranges to `dest_lba`. The
+ * ranges are copied: they need not be DMA-able.
+ */
+int spdk_nvme_ns_cmd_copy(struct spdk_nvme_ns *ns,
+                          struct spdk_nvme_qpair *qpair,
+                          const struct spdk_nvme_scc_source_range *ranges,
+                          uint16_t num_ranges,
+                          uint64_t dest_lba,
+                          spdk_nvme_cmd_cb cb_fn,
+                          void *cb_arg);
+
+/**
+ * Flush.
+ */
+int spdk_nvme_ns_cmd_flush(struct spdk_nvme_ns *ns,
+                           struct spdk_nvme_qpair *qpair,
+                           spdk_nvme_cmd_cb cb_fn,
+                           void *cb_arg);
+
+/**
+ * Starts probing `trid` (NULL: all local PCIe NVMe controllers bound to
+ * vfio-pci; a discovery subsystem: every NVM subsystem it lists): each
+ * candidate is offered to `probe_cb`, taken ones are initialized while
+ * spdk_nvme_probe_poll_async() is polled, and `attach_cb` is called for
+ * each ready one. NULL when the probe cannot start.
+ */
+struct spdk_nvme_probe_ctx *spdk_nvme_probe_async(const struct spdk_nvme_transport_id *trid,
+                                                  void *cb_ctx,
+                                                  spdk_nvme_probe_cb probe_cb,
+                                                  spdk_nvme_attach_cb attach_cb,
+                                                  spdk_nvme_remove_cb remove_cb);
+
+/**
+ * spdk_nvme_probe_async() with a callback for controllers that fail to
+ * initialize.
+ */
+struct spdk_nvme_probe_ctx *spdk_nvme_probe_async_ext(const struct spdk_nvme_transport_id *trid,
+                                                      void *cb_ctx,
+                                                      spdk_nvme_probe_cb probe_cb,
+                                                      spdk_nvme_attach_cb attach_cb,
+                                                      spdk_nvme_attach_fail_cb attach_fail_cb,
+                                                      spdk_nvme_remove_cb remove_cb);
+
+/**
+ * Starts connecting to the controller at `trid` with `opts` (NULL: the
+ * defaults); `attach_cb` is called (with a NULL context) once it is
+ * ready.
+ */
+struct spdk_nvme_probe_ctx *spdk_nvme_connect_async(const struct spdk_nvme_transport_id *trid,
+                                                    const struct spdk_nvme_ctrlr_opts *opts,
+                                                    spdk_nvme_attach_cb attach_cb);
+
+/**
+ * Advances a probe: initializes controllers, calls the attach callbacks.
+ * 0 when it is complete (the context is then freed), -EAGAIN while it
+ * is not, -EINVAL for NULL.
+ */
+int spdk_nvme_probe_poll_async(struct spdk_nvme_probe_ctx *probe_ctx);
+
+/**
+ * Probes and attaches synchronously (spdk_nvme_probe_async() polled to
+ * the end). 0, or -1 when the probe could not start.
+ */
+int spdk_nvme_probe(const struct spdk_nvme_transport_id *trid,
+                    void *cb_ctx,
+                    spdk_nvme_probe_cb probe_cb,
+                    spdk_nvme_attach_cb attach_cb,
+                    spdk_nvme_remove_cb remove_cb);
+
+/**
+ * spdk_nvme_probe() with a callback for controllers that fail to
+ * initialize.
+ */
+int spdk_nvme_probe_ext(const struct spdk_nvme_transport_id *trid,
+                        void *cb_ctx,
+                        spdk_nvme_probe_cb probe_cb,
+                        spdk_nvme_attach_cb attach_cb,
+                        spdk_nvme_attach_fail_cb attach_fail_cb,
+                        spdk_nvme_remove_cb remove_cb);
+
+/**
+ * Connects to the controller at `trid` and initializes it: the
+ * controller, or NULL on failure. A controller already attached with
+ * the same transport ID and host NQN is returned as is.
+ */
+struct spdk_nvme_ctrlr *spdk_nvme_connect(const struct spdk_nvme_transport_id *trid,
+                                          const struct spdk_nvme_ctrlr_opts *opts,
+                                          size_t opts_size);
+
+/**
+ * Detaches a controller: frees its I/O queue pairs, shuts it down and
+ * frees it. 0, or -EINVAL for a handle that is not attached.
+ */
+int spdk_nvme_detach(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Detaches a controller as part of `*detach_ctx` (created when NULL);
+ * poll it with spdk_nvme_detach_poll_async(). This driver detaches at
+ * once; the context only reports completion.
+ */
+int spdk_nvme_detach_async(struct spdk_nvme_ctrlr *ctrlr, struct spdk_nvme_detach_ctx **detach_ctx);
+
+/**
+ * 0 once every controller of `detach_ctx` is detached (the context is
+ * then freed), -EAGAIN before.
+ */
+int spdk_nvme_detach_poll_async(struct spdk_nvme_detach_ctx *detach_ctx);
+
+/**
+ * Polls `detach_ctx` until it completes.
+ */
+void spdk_nvme_detach_poll(struct spdk_nvme_detach_ctx *detach_ctx);
+
+/**
+ * Whether the library can use transport `trtype` (PCIe and TCP here).
+ */
+bool spdk_nvme_transport_available(enum spdk_nvme_transport_type trtype);
+
+/**
+ * Whether the library can use the transport named `transport_name`
+ * (case-insensitive: "PCIe", "TCP").
+ */
+bool spdk_nvme_transport_available_by_name(const char *transport_name);
+
+/**
+ * Fills `opts` with the default I/O queue pair options of `ctrlr` (only
+ * the fields that fit in `opts_size` bytes).
+ */
+void spdk_nvme_ctrlr_get_default_io_qpair_opts(struct spdk_nvme_ctrlr *ctrlr,
+                                               struct spdk_nvme_io_qpair_opts *opts,
+                                               size_t opts_size);
+
+/**
+ * Creates an I/O queue pair (`opts` NULL: the defaults; otherwise its
+ * first `opts_size` bytes over the defaults). NULL on failure (bad
+ * options, no queue left, controller failed).
+ */
+struct spdk_nvme_qpair *spdk_nvme_ctrlr_alloc_io_qpair(struct spdk_nvme_ctrlr *ctrlr,
+                                                       const struct spdk_nvme_io_qpair_opts *opts,
+                                                       size_t opts_size);
+
+/**
+ * Deletes an I/O queue pair: its outstanding commands complete as
+ * aborted first. May be called from one of its completion callbacks
+ * (the pair then goes when the polling returns). 0, or -EINVAL for a
+ * handle that is not an I/O pair.
+ */
+int spdk_nvme_ctrlr_free_io_qpair(struct spdk_nvme_qpair *qpair);
+
+/**
+ * Processes up to `max_completions` completions (0: all there are) and
+ * runs their callbacks. Returns how many, or -ENXIO when the pair is
+ * disconnected (controller failed or resetting).
+ */
+int32_t spdk_nvme_qpair_process_completions(struct spdk_nvme_qpair *qpair,
+                                            uint32_t max_completions);
+
+/**
+ * The queue ID (0: admin).
+ */
+uint16_t spdk_nvme_qpair_get_id(struct spdk_nvme_qpair *qpair);
+
+/**
+ * Whether this is the admin queue pair.
+ */
+bool spdk_nvme_qpair_is_admin_queue(struct spdk_nvme_qpair *qpair);
+
+/**
+ * Requests the caller still waits for (queued or outstanding, split
+ * pieces counted).
+ */
+uint32_t spdk_nvme_qpair_get_num_outstanding_reqs(struct spdk_nvme_qpair *qpair);
+
+/**
+ * Whether the pair is connected (not failed or resetting).
+ */
+bool spdk_nvme_qpair_is_connected(struct spdk_nvme_qpair *qpair);
+
+/**
+ * Sends an I/O command as given on `qpair` (the driver sets its CID and
+ * data pointer); `buf` is `len` bytes of DMA-able memory.
+ */
+int spdk_nvme_ctrlr_cmd_io_raw(struct spdk_nvme_ctrlr *ctrlr,
+                               struct spdk_nvme_qpair *qpair,
+                               struct spdk_nvme_cmd *cmd,
+                               void *buf,
+                               uint32_t len,
+                               spdk_nvme_cmd_cb cb_fn,
+                               void *cb_arg);
+
+/**
+ * As spdk_nvme_ctrlr_cmd_io_raw(), with separate metadata `md_buf` for
+ * the blocks the command moves (its size follows from the namespace).
+ */
+int spdk_nvme_ctrlr_cmd_io_raw_with_md(struct spdk_nvme_ctrlr *ctrlr,
+                                       struct spdk_nvme_qpair *qpair,
+                                       struct spdk_nvme_cmd *cmd,
+                                       void *buf,
+                                       uint32_t len,
+                                       void *md_buf,
+                                       spdk_nvme_cmd_cb cb_fn,
+                                       void *cb_arg);
+
+/**
+ * The name of a completion status of a command with opcode `opc`
+ * (fabrics command specific codes differ).
+ */
+const char *spdk_nvme_cpl_get_status_string_ext(const struct spdk_nvme_status *status, uint8_t opc);
+
+/**
+ * The name of a completion's status code type.
+ */
+const char *spdk_nvme_cpl_get_status_type_string(const struct spdk_nvme_status *status);
+
+/**
+ * Logs a command of `qpair` (notice level), as SPDK formats it.
+ */
+void spdk_nvme_qpair_print_command(struct spdk_nvme_qpair *qpair, struct spdk_nvme_cmd *cmd);
+
+/**
+ * Logs a completion of `qpair` for a command of opcode `opc`.
+ */
+void spdk_nvme_qpair_print_completion_ext(const struct spdk_nvme_qpair *qpair,
+                                          const struct spdk_nvme_cpl *cpl,
+                                          uint8_t opc);
+
+/**
+ * Logs a command of queue `qid`.
+ */
+void spdk_nvme_print_command(uint16_t qid, struct spdk_nvme_cmd *cmd);
+
+/**
+ * Logs a completion of queue `qid` for a command of opcode `opc`.
+ */
+void spdk_nvme_print_completion_ext(uint16_t qid, const struct spdk_nvme_cpl *cpl, uint8_t opc);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -6,7 +6,7 @@ use crate::model::{ModelCtrlr, ModelQpair};
 use crate::pcie::{PcieCtrlr, PcieQpair};
 use crate::request::Request;
 use crate::spec::cmd::Cpl;
-use crate::spec::ctrlr::CtrlrData;
+use crate::spec::ctrlr::{CdataOacs, CtrlrData};
 use crate::tcp::{TcpCtrlr, TcpQpair};
 use crate::transport::{CtrlrTransport, QpairOpts, QpairTransport, QueueFull};
 
@@ -138,6 +138,21 @@ impl CtrlrKind {
             }
             CtrlrKind::Tcp(c) => c.set_ioccsz(cdata.nvmf_specific.ioccsz),
             CtrlrKind::Model(_) => {}
+        }
+    }
+
+    /// Shadow doorbells for the I/O queue pairs created from now on, when
+    /// the transport has them (PCIe, OACS doorbell buffer config).
+    pub fn set_doorbell_buffer(
+        &mut self,
+        admin: &mut QpairKind,
+        oacs: CdataOacs,
+    ) -> Result<(), i32> {
+        match (self, admin) {
+            (CtrlrKind::Pcie(c), QpairKind::Pcie(a)) => {
+                c.setup_shadow_doorbells(a, oacs).map(|_| ())
+            }
+            _ => Ok(()),
         }
     }
 

@@ -31,19 +31,12 @@ pub type ProbeCb = Option<
     ) -> bool,
 >;
 /// `spdk_nvme_attach_cb`.
-pub type AttachCb = Option<
-    unsafe extern "C" fn(
-        cb_ctx: *mut c_void,
-        trid: *const spdk_nvme_transport_id,
-        ctrlr: *mut Ctrlr,
-        opts: *const spdk_nvme_ctrlr_opts,
-    ),
->;
+pub type AttachCb = crate::ffi::nvme::probe::spdk_nvme_attach_cb;
 /// `spdk_nvme_attach_fail_cb`.
 pub type AttachFailCb =
     Option<unsafe extern "C" fn(cb_ctx: *mut c_void, trid: *const spdk_nvme_transport_id, rc: i32)>;
 /// `spdk_nvme_remove_cb`.
-pub type RemoveCb = Option<unsafe extern "C" fn(cb_ctx: *mut c_void, ctrlr: *mut Ctrlr)>;
+pub type RemoveCb = crate::ffi::nvme::probe::spdk_nvme_remove_cb;
 
 /// Controllers attached in this process (addresses of boxed `Ctrlr`s).
 static ATTACHED: Mutex<Vec<usize>> = Mutex::new(Vec::new());
@@ -120,7 +113,7 @@ impl ProbeCtx {
                     attached().push(p as usize);
                     if let Some(cb) = self.attach_cb {
                         // SAFETY: the application's callback.
-                        unsafe { cb(self.cb_ctx, &t, p, &opts) };
+                        unsafe { cb(self.cb_ctx, &t, p.cast(), &opts) };
                     }
                 }
                 Err(rc) => {

@@ -34,7 +34,7 @@ unsafe extern "C" fn aer_done(arg: *mut c_void, cpl: *const Cpl) {
         } else {
             spdk_log::errlog!(
                 "async event request failed: {}",
-                crate::print::status_str(cpl.status, OPC_ASYNC_EVENT_REQUEST)
+                crate::print::status_str(cpl.status, OPC_ASYNC_EVENT_REQUEST).to_string_lossy()
             );
         }
         return;

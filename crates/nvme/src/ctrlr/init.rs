@@ -55,6 +55,8 @@ pub enum State {
     WaitForIdentifyActiveNs,
     IdentifyNs,
     WaitForIdentifyNs,
+    /// PCIe: shadow doorbells (Doorbell Buffer Config) when offered.
+    SetDbBufCfg,
     Ready,
     Error,
 }
@@ -376,7 +378,7 @@ impl Ctrlr {
             State::IdentifyNs => {
                 let Some(&nsid) = self.active_ns.get(self.init_ns_pos) else {
                     self.deactivate_missing();
-                    self.set_state(State::Ready, None);
+                    self.set_state(State::SetDbBufCfg, None);
                     return Ok(Step::Next);
                 };
                 let mut cmd = Cmd::new(0x06, nsid);
@@ -395,6 +397,19 @@ impl Ctrlr {
                 }
                 self.init_ns_pos += 1;
                 self.set_state(State::IdentifyNs, None);
+            }
+            State::SetDbBufCfg => {
+                // SPDK's SET_DB_BUF_CFG: a refusal leaves MMIO doorbells.
+                let oacs = self.cdata.oacs;
+                if let Some(admin) = self.adminq.as_mut() {
+                    if let Err(rc) = self.t.set_doorbell_buffer(&mut admin.t, oacs) {
+                        spdk_log::warnlog!(
+                            "Doorbell buffer config failed ({}): MMIO doorbells",
+                            rc
+                        );
+                    }
+                }
+                self.set_state(State::Ready, None);
             }
             State::Ready | State::Error => {}
         }

@@ -28,8 +28,7 @@ pub use init::State;
 /// `spdk_nvme_aer_cb`.
 pub type AerCb = Option<unsafe extern "C" fn(arg: *mut c_void, cpl: *const Cpl)>;
 /// `spdk_nvme_timeout_cb`: (arg, ctrlr, qpair or NULL for admin, cid).
-pub type TimeoutCb =
-    Option<unsafe extern "C" fn(arg: *mut c_void, ctrlr: *mut Ctrlr, qpair: *mut Qpair, cid: u16)>;
+pub type TimeoutCb = crate::ffi::nvme::ctrlr::spdk_nvme_timeout_cb;
 
 /// `enum spdk_nvme_ctrlr_flags`.
 pub mod flags {
@@ -109,7 +108,7 @@ pub struct Ctrlr {
     pub(crate) failed: bool,
     pub(crate) resetting: bool,
     /// Opaque C handle context (the `spdk_nvme_ctrlr *` handed out).
-    pub(crate) remove_cb: Option<unsafe extern "C" fn(*mut c_void, *mut Ctrlr)>,
+    pub(crate) remove_cb: crate::probe::RemoveCb,
     pub(crate) remove_ctx: *mut c_void,
 }
 
@@ -245,7 +244,7 @@ impl Ctrlr {
             if (*cpl).is_error() {
                 spdk_log::errlog!(
                     "Keep alive failed: {}",
-                    crate::print::status_str((*cpl).status, 0x18)
+                    crate::print::status_str((*cpl).status, 0x18).to_string_lossy()
                 );
             }
         }
@@ -265,8 +264,12 @@ impl Ctrlr {
             return;
         };
         let arg = (*c).timeout_arg;
-        let qp = if (*q).is_admin() { ptr::null_mut() } else { q };
-        cb(arg, c, qp, cid);
+        let qp = if (*q).is_admin() {
+            ptr::null_mut()
+        } else {
+            q.cast()
+        };
+        cb(arg, c.cast(), qp, cid);
     }
 
     /// Registers (or, with None, removes) the timeout callback.

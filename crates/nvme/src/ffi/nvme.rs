@@ -18,7 +18,12 @@ use super::nvmf_spec::{
 };
 use crate::trid;
 
+pub mod ctrlr;
+pub mod ns;
+pub mod ns_cmd;
 pub mod opts;
+pub mod probe;
+pub mod qpair;
 
 // The string fields are spelled with literal sizes (cbindgen cannot emit
 // `SPDK_NVMF_..._MAX_LEN + 1`); they are each limit plus the terminator.

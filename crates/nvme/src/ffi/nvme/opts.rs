@@ -149,16 +149,16 @@ const _: () = {
 
 /// Defaults (SPDK's): 1024 I/O queues of 256 entries, 512 requests each,
 /// a 32-entry admin queue, 10 s keep alive, 30 s admin timeout.
-pub const DEFAULT_MAX_IO_QUEUES: u32 = 1024;
-pub const DEFAULT_IO_QUEUE_SIZE: u32 = 256;
-pub const DEFAULT_IO_QUEUE_REQUESTS: u32 = 512;
-pub const DEFAULT_ADMIN_QUEUE_SIZE: u16 = 32;
-pub const DEFAULT_KEEP_ALIVE_TIMEOUT_MS: u32 = 10_000;
-pub const DEFAULT_ADMIN_TIMEOUT_MS: u32 = 30_000;
-pub const DEFAULT_RETRY_COUNT: u8 = 4;
+pub(crate) const DEFAULT_MAX_IO_QUEUES: u32 = 1024;
+pub(crate) const DEFAULT_IO_QUEUE_SIZE: u32 = 256;
+pub(crate) const DEFAULT_IO_QUEUE_REQUESTS: u32 = 512;
+pub(crate) const DEFAULT_ADMIN_QUEUE_SIZE: u16 = 32;
+pub(crate) const DEFAULT_KEEP_ALIVE_TIMEOUT_MS: u32 = 10_000;
+pub(crate) const DEFAULT_ADMIN_TIMEOUT_MS: u32 = 30_000;
+pub(crate) const DEFAULT_RETRY_COUNT: u8 = 4;
 /// CC.CSS "all supported I/O command sets" is chosen from CAP.CSS;
 /// SPDK's default value CHAR_BIT means "pick from CAP".
-pub const DEFAULT_COMMAND_SET: c_int = 8;
+pub(crate) const DEFAULT_COMMAND_SET: c_int = 8;
 
 /// This process's host identifier (a random UUID, as SPDK makes one) and
 /// the NQN derived from it.

@@ -1,0 +1,512 @@
+//! The namespace commands (`spdk_nvme_ns_cmd_*`). Each returns 0 (the
+//! callback runs from a later spdk_nvme_qpair_process_completions()),
+//! -EINVAL for bad arguments, -ENOMEM when the queue pair has no free
+//! request now (retry after completions), or -ENXIO when the pair is not
+//! connected. Data buffers must be DMA-able (spdk_dma_malloc) and stay
+//! valid until the callback.
+
+use core::ffi::{c_int, c_void};
+use core::ptr;
+
+use super::ctrlr::spdk_nvme_cmd_cb;
+use super::ns::{ns, spdk_nvme_ns};
+use super::qpair::{qp, spdk_nvme_qpair};
+use crate::ns_cmd::{self, RwArgs};
+use crate::request::{NextSgeCb, Payload, ResetSglCb};
+use crate::spec::cmd::{DsmRange, SccSourceRange};
+
+/// `spdk_nvme_req_reset_sgl_cb`: rewinds the caller's scatter list to
+/// byte `offset` of the I/O.
+pub type spdk_nvme_req_reset_sgl_cb =
+    Option<unsafe extern "C" fn(cb_arg: *mut c_void, offset: u32)>;
+/// `spdk_nvme_req_next_sge_cb`: gives the next element (address and
+/// length) of the caller's scatter list; non-zero on error.
+pub type spdk_nvme_req_next_sge_cb = Option<
+    unsafe extern "C" fn(cb_arg: *mut c_void, address: *mut *mut c_void, length: *mut u32) -> c_int,
+>;
+
+// The driver's own types are the same function pointer types.
+const _: fn(ResetSglCb) -> spdk_nvme_req_reset_sgl_cb = |x| x;
+const _: fn(NextSgeCb) -> spdk_nvme_req_next_sge_cb = |x| x;
+
+#[allow(clippy::too_many_arguments)]
+#[inline]
+unsafe fn rw(
+    n: *mut spdk_nvme_ns,
+    q: *mut spdk_nvme_qpair,
+    opc: u8,
+    payload: Payload,
+    lba: u64,
+    lba_count: u32,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+    io_flags: u32,
+    apptag_mask: u16,
+    apptag: u16,
+) -> c_int {
+    let (Some(ns), false) = (ns(n), q.is_null()) else {
+        return -libc::EINVAL;
+    };
+    let a = RwArgs {
+        lba,
+        lba_count,
+        io_flags,
+        apptag_mask,
+        apptag,
+        cdw13: 0,
+    };
+    ns_cmd::rw(ns, qp(q), opc, payload, a, cb_fn, cb_arg)
+}
+
+fn contig(buf: *mut c_void, md: *mut c_void) -> Payload {
+    Payload::Contig {
+        buf: buf.cast(),
+        md: md.cast(),
+    }
+}
+
+unsafe fn sgl(
+    reset: spdk_nvme_req_reset_sgl_cb,
+    next: spdk_nvme_req_next_sge_cb,
+    cb_arg: *mut c_void,
+    md: *mut c_void,
+) -> Option<Payload> {
+    if reset.is_none() || next.is_none() {
+        return None;
+    }
+    Some(ns_cmd::sgl_payload(reset, next, cb_arg, md))
+}
+
+/// Reads `lba_count` blocks from `lba` into `payload`.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_read(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    payload: *mut c_void,
+    lba: u64,
+    lba_count: u32,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+    io_flags: u32,
+) -> c_int {
+    if payload.is_null() {
+        return -libc::EINVAL;
+    }
+    let p = contig(payload, ptr::null_mut());
+    rw(
+        ns,
+        qpair,
+        ns_cmd::OPC_READ,
+        p,
+        lba,
+        lba_count,
+        cb_fn,
+        cb_arg,
+        io_flags,
+        0,
+        0,
+    )
+}
+
+/// Reads into `payload` and separate metadata `metadata`.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_read_with_md(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    payload: *mut c_void,
+    metadata: *mut c_void,
+    lba: u64,
+    lba_count: u32,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+    io_flags: u32,
+    apptag_mask: u16,
+    apptag: u16,
+) -> c_int {
+    if payload.is_null() {
+        return -libc::EINVAL;
+    }
+    let p = contig(payload, metadata);
+    rw(
+        ns,
+        qpair,
+        ns_cmd::OPC_READ,
+        p,
+        lba,
+        lba_count,
+        cb_fn,
+        cb_arg,
+        io_flags,
+        apptag_mask,
+        apptag,
+    )
+}
+
+/// Reads into a scatter list walked with `reset_sgl_fn` / `next_sge_fn`
+/// (called with `cb_arg`).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_readv(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    lba: u64,
+    lba_count: u32,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+    io_flags: u32,
+    reset_sgl_fn: spdk_nvme_req_reset_sgl_cb,
+    next_sge_fn: spdk_nvme_req_next_sge_cb,
+) -> c_int {
+    let Some(p) = sgl(reset_sgl_fn, next_sge_fn, cb_arg, ptr::null_mut()) else {
+        return -libc::EINVAL;
+    };
+    rw(
+        ns,
+        qpair,
+        ns_cmd::OPC_READ,
+        p,
+        lba,
+        lba_count,
+        cb_fn,
+        cb_arg,
+        io_flags,
+        0,
+        0,
+    )
+}
+
+/// spdk_nvme_ns_cmd_readv() with separate metadata.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_readv_with_md(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    lba: u64,
+    lba_count: u32,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+    io_flags: u32,
+    reset_sgl_fn: spdk_nvme_req_reset_sgl_cb,
+    next_sge_fn: spdk_nvme_req_next_sge_cb,
+    metadata: *mut c_void,
+    apptag_mask: u16,
+    apptag: u16,
+) -> c_int {
+    let Some(p) = sgl(reset_sgl_fn, next_sge_fn, cb_arg, metadata) else {
+        return -libc::EINVAL;
+    };
+    rw(
+        ns,
+        qpair,
+        ns_cmd::OPC_READ,
+        p,
+        lba,
+        lba_count,
+        cb_fn,
+        cb_arg,
+        io_flags,
+        apptag_mask,
+        apptag,
+    )
+}
+
+/// Writes `lba_count` blocks from `payload` at `lba`.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_write(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    payload: *mut c_void,
+    lba: u64,
+    lba_count: u32,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+    io_flags: u32,
+) -> c_int {
+    if payload.is_null() {
+        return -libc::EINVAL;
+    }
+    let p = contig(payload, ptr::null_mut());
+    rw(
+        ns,
+        qpair,
+        ns_cmd::OPC_WRITE,
+        p,
+        lba,
+        lba_count,
+        cb_fn,
+        cb_arg,
+        io_flags,
+        0,
+        0,
+    )
+}
+
+/// Writes from `payload` and separate metadata `metadata`.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_write_with_md(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    payload: *mut c_void,
+    metadata: *mut c_void,
+    lba: u64,
+    lba_count: u32,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+    io_flags: u32,
+    apptag_mask: u16,
+    apptag: u16,
+) -> c_int {
+    if payload.is_null() {
+        return -libc::EINVAL;
+    }
+    let p = contig(payload, metadata);
+    rw(
+        ns,
+        qpair,
+        ns_cmd::OPC_WRITE,
+        p,
+        lba,
+        lba_count,
+        cb_fn,
+        cb_arg,
+        io_flags,
+        apptag_mask,
+        apptag,
+    )
+}
+
+/// Writes from a scatter list.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_writev(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    lba: u64,
+    lba_count: u32,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+    io_flags: u32,
+    reset_sgl_fn: spdk_nvme_req_reset_sgl_cb,
+    next_sge_fn: spdk_nvme_req_next_sge_cb,
+) -> c_int {
+    let Some(p) = sgl(reset_sgl_fn, next_sge_fn, cb_arg, ptr::null_mut()) else {
+        return -libc::EINVAL;
+    };
+    rw(
+        ns,
+        qpair,
+        ns_cmd::OPC_WRITE,
+        p,
+        lba,
+        lba_count,
+        cb_fn,
+        cb_arg,
+        io_flags,
+        0,
+        0,
+    )
+}
+
+/// spdk_nvme_ns_cmd_writev() with separate metadata.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_writev_with_md(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    lba: u64,
+    lba_count: u32,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+    io_flags: u32,
+    reset_sgl_fn: spdk_nvme_req_reset_sgl_cb,
+    next_sge_fn: spdk_nvme_req_next_sge_cb,
+    metadata: *mut c_void,
+    apptag_mask: u16,
+    apptag: u16,
+) -> c_int {
+    let Some(p) = sgl(reset_sgl_fn, next_sge_fn, cb_arg, metadata) else {
+        return -libc::EINVAL;
+    };
+    rw(
+        ns,
+        qpair,
+        ns_cmd::OPC_WRITE,
+        p,
+        lba,
+        lba_count,
+        cb_fn,
+        cb_arg,
+        io_flags,
+        apptag_mask,
+        apptag,
+    )
+}
+
+/// Compares `lba_count` blocks at `lba` with `payload` (a mismatch
+/// completes with media error / compare failure).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_compare(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    payload: *mut c_void,
+    lba: u64,
+    lba_count: u32,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+    io_flags: u32,
+) -> c_int {
+    if payload.is_null() {
+        return -libc::EINVAL;
+    }
+    let p = contig(payload, ptr::null_mut());
+    rw(
+        ns,
+        qpair,
+        ns_cmd::OPC_COMPARE,
+        p,
+        lba,
+        lba_count,
+        cb_fn,
+        cb_arg,
+        io_flags,
+        0,
+        0,
+    )
+}
+
+/// Compares with a scatter list.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_comparev(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    lba: u64,
+    lba_count: u32,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+    io_flags: u32,
+    reset_sgl_fn: spdk_nvme_req_reset_sgl_cb,
+    next_sge_fn: spdk_nvme_req_next_sge_cb,
+) -> c_int {
+    let Some(p) = sgl(reset_sgl_fn, next_sge_fn, cb_arg, ptr::null_mut()) else {
+        return -libc::EINVAL;
+    };
+    rw(
+        ns,
+        qpair,
+        ns_cmd::OPC_COMPARE,
+        p,
+        lba,
+        lba_count,
+        cb_fn,
+        cb_arg,
+        io_flags,
+        0,
+        0,
+    )
+}
+
+/// Compares data and separate metadata.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_compare_with_md(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    payload: *mut c_void,
+    metadata: *mut c_void,
+    lba: u64,
+    lba_count: u32,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+    io_flags: u32,
+    apptag_mask: u16,
+    apptag: u16,
+) -> c_int {
+    if payload.is_null() {
+        return -libc::EINVAL;
+    }
+    let p = contig(payload, metadata);
+    rw(
+        ns,
+        qpair,
+        ns_cmd::OPC_COMPARE,
+        p,
+        lba,
+        lba_count,
+        cb_fn,
+        cb_arg,
+        io_flags,
+        apptag_mask,
+        apptag,
+    )
+}
+
+/// Write Zeroes of `lba_count` (1 to 65536) blocks at `lba`.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_write_zeroes(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    lba: u64,
+    lba_count: u32,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+    io_flags: u32,
+) -> c_int {
+    let (Some(n), false) = (self::ns(ns), qpair.is_null()) else {
+        return -libc::EINVAL;
+    };
+    ns_cmd::write_zeroes(n, qp(qpair), lba, lba_count, cb_fn, cb_arg, io_flags)
+}
+
+/// Dataset Management of `num_ranges` (1 to 256) ranges with attributes
+/// `type` (`SPDK_NVME_DSM_ATTR_*`). The ranges are copied: they need not
+/// be DMA-able.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_dataset_management(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    r#type: u32,
+    ranges: *const DsmRange,
+    num_ranges: u16,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    let (Some(n), false, false) = (self::ns(ns), qpair.is_null(), ranges.is_null()) else {
+        return -libc::EINVAL;
+    };
+    if num_ranges == 0 {
+        return -libc::EINVAL;
+    }
+    let r = core::slice::from_raw_parts(ranges, num_ranges as usize);
+    ns_cmd::dataset_management(n, qp(qpair), r#type, r, cb_fn, cb_arg)
+}
+
+/// Copy of `num_ranges` (1 to 128) source ranges to `dest_lba`. The
+/// ranges are copied: they need not be DMA-able.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_copy(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    ranges: *const SccSourceRange,
+    num_ranges: u16,
+    dest_lba: u64,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    let (Some(n), false, false) = (self::ns(ns), qpair.is_null(), ranges.is_null()) else {
+        return -libc::EINVAL;
+    };
+    if num_ranges == 0 {
+        return -libc::EINVAL;
+    }
+    let r = core::slice::from_raw_parts(ranges, num_ranges as usize);
+    ns_cmd::copy(n, qp(qpair), r, dest_lba, cb_fn, cb_arg)
+}
+
+/// Flush.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_flush(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    let (Some(n), false) = (self::ns(ns), qpair.is_null()) else {
+        return -libc::EINVAL;
+    };
+    ns_cmd::flush(n, qp(qpair), cb_fn, cb_arg)
+}

@@ -1,0 +1,250 @@
+//! Queue pairs (`struct spdk_nvme_qpair`): creation, polling, raw I/O
+//! commands, and the printing of commands, completions and status.
+
+use core::ffi::{c_char, c_int, c_void};
+use core::ptr;
+
+use super::ctrlr::{ctrlr, spdk_nvme_cmd_cb, spdk_nvme_ctrlr};
+use super::opts::{copy_prefix, spdk_nvme_io_qpair_opts};
+use crate::ns_cmd;
+use crate::print;
+use crate::qpair::{Qpair, QpairState};
+use crate::spec::cmd::{Cmd, Cpl, Status};
+
+/// A queue pair: where commands are submitted and completions polled.
+/// Use one from one thread at a time.
+pub struct spdk_nvme_qpair {
+    _opaque: [u8; 0],
+}
+
+#[inline]
+pub(crate) fn qp(p: *mut spdk_nvme_qpair) -> *mut Qpair {
+    p.cast()
+}
+
+/// Fills `opts` with the default I/O queue pair options of `ctrlr` (only
+/// the fields that fit in `opts_size` bytes).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_get_default_io_qpair_opts(
+    ctrlr: *mut spdk_nvme_ctrlr,
+    opts: *mut spdk_nvme_io_qpair_opts,
+    opts_size: usize,
+) {
+    let Some(c) = self::ctrlr(ctrlr) else {
+        return;
+    };
+    if opts.is_null() || opts_size == 0 {
+        return;
+    }
+    let mut d = c.default_io_qpair_opts();
+    d.opts_size = opts_size;
+    let n = opts_size.min(core::mem::size_of::<spdk_nvme_io_qpair_opts>());
+    ptr::write_bytes(opts.cast::<u8>(), 0, n);
+    ptr::copy_nonoverlapping(
+        (&d as *const spdk_nvme_io_qpair_opts).cast::<u8>(),
+        opts.cast::<u8>(),
+        n,
+    );
+}
+
+/// Creates an I/O queue pair (`opts` NULL: the defaults; otherwise its
+/// first `opts_size` bytes over the defaults). NULL on failure (bad
+/// options, no queue left, controller failed).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_alloc_io_qpair(
+    ctrlr: *mut spdk_nvme_ctrlr,
+    opts: *const spdk_nvme_io_qpair_opts,
+    opts_size: usize,
+) -> *mut spdk_nvme_qpair {
+    let Some(c) = self::ctrlr(ctrlr) else {
+        return ptr::null_mut();
+    };
+    let mut o = c.default_io_qpair_opts();
+    if !opts.is_null() {
+        copy_prefix(&mut o, opts, opts_size);
+    }
+    match c.alloc_io_qpair(&o) {
+        Ok(q) => q.cast(),
+        Err(_) => ptr::null_mut(),
+    }
+}
+
+/// Deletes an I/O queue pair: its outstanding commands complete as
+/// aborted first. May be called from one of its completion callbacks
+/// (the pair then goes when the polling returns). 0, or -EINVAL for a
+/// handle that is not an I/O pair.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_free_io_qpair(qpair: *mut spdk_nvme_qpair) -> c_int {
+    if qpair.is_null() {
+        return 0;
+    }
+    let q = qp(qpair);
+    let c = (*q).c.ctrlr;
+    if c.is_null() || !(*c).owns_qpair(q) {
+        return -libc::EINVAL;
+    }
+    (*c).free_io_qpair(q)
+}
+
+/// Processes up to `max_completions` completions (0: all there are) and
+/// runs their callbacks. Returns how many, or -ENXIO when the pair is
+/// disconnected (controller failed or resetting).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_qpair_process_completions(
+    qpair: *mut spdk_nvme_qpair,
+    max_completions: u32,
+) -> i32 {
+    if qpair.is_null() {
+        return -libc::EINVAL;
+    }
+    Qpair::process_completions(qp(qpair), max_completions)
+}
+
+/// The queue ID (0: admin).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_qpair_get_id(qpair: *mut spdk_nvme_qpair) -> u16 {
+    qp(qpair).as_ref().map_or(0, |q| q.id())
+}
+
+/// Whether this is the admin queue pair.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_qpair_is_admin_queue(qpair: *mut spdk_nvme_qpair) -> bool {
+    qp(qpair).as_ref().is_some_and(|q| q.is_admin())
+}
+
+/// Requests the caller still waits for (queued or outstanding, split
+/// pieces counted).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_qpair_get_num_outstanding_reqs(
+    qpair: *mut spdk_nvme_qpair,
+) -> u32 {
+    qp(qpair).as_ref().map_or(0, |q| q.requests_in_use())
+}
+
+/// Whether the pair is connected (not failed or resetting).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_qpair_is_connected(qpair: *mut spdk_nvme_qpair) -> bool {
+    qp(qpair)
+        .as_ref()
+        .is_some_and(|q| q.c.state == QpairState::Connected)
+}
+
+/// Sends an I/O command as given on `qpair` (the driver sets its CID and
+/// data pointer); `buf` is `len` bytes of DMA-able memory.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_cmd_io_raw(
+    ctrlr: *mut spdk_nvme_ctrlr,
+    qpair: *mut spdk_nvme_qpair,
+    cmd: *mut Cmd,
+    buf: *mut c_void,
+    len: u32,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    spdk_nvme_ctrlr_cmd_io_raw_with_md(ctrlr, qpair, cmd, buf, len, ptr::null_mut(), cb_fn, cb_arg)
+}
+
+/// As spdk_nvme_ctrlr_cmd_io_raw(), with separate metadata `md_buf` for
+/// the blocks the command moves (its size follows from the namespace).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_cmd_io_raw_with_md(
+    ctrlr: *mut spdk_nvme_ctrlr,
+    qpair: *mut spdk_nvme_qpair,
+    cmd: *mut Cmd,
+    buf: *mut c_void,
+    len: u32,
+    md_buf: *mut c_void,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    let Some(c) = self::ctrlr(ctrlr) else {
+        return -libc::EINVAL;
+    };
+    let q = qp(qpair);
+    if cmd.is_null() || q.is_null() || !c.owns_qpair(q) || (buf.is_null() && len != 0) {
+        return -libc::EINVAL;
+    }
+    let cmd = *cmd;
+    let mut md_len = 0;
+    if !md_buf.is_null() {
+        // Metadata per block of the namespace, for the blocks of `len`.
+        let Some(ns) = c.get_ns(cmd.nsid) else {
+            return -libc::EINVAL;
+        };
+        let ns = &*ns;
+        if ns.md_size == 0 || ns.sector_size == 0 {
+            return -libc::EINVAL;
+        }
+        md_len = len / ns.sector_size * ns.md_size;
+    }
+    ns_cmd::raw(
+        q,
+        &cmd,
+        buf.cast(),
+        len,
+        md_buf.cast(),
+        md_len,
+        cb_fn,
+        cb_arg,
+    )
+}
+
+/// The name of a completion status of a command with opcode `opc`
+/// (fabrics command specific codes differ).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_cpl_get_status_string_ext(
+    status: *const Status,
+    opc: u8,
+) -> *const c_char {
+    match status.as_ref() {
+        Some(s) => print::status_str(*s, opc).as_ptr(),
+        None => ptr::null(),
+    }
+}
+
+/// The name of a completion's status code type.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_cpl_get_status_type_string(
+    status: *const Status,
+) -> *const c_char {
+    match status.as_ref() {
+        Some(s) => print::status_type_str(s.sct()).as_ptr(),
+        None => ptr::null(),
+    }
+}
+
+/// Logs a command of `qpair` (notice level), as SPDK formats it.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_qpair_print_command(qpair: *mut spdk_nvme_qpair, cmd: *mut Cmd) {
+    if let (Some(q), Some(c)) = (qp(qpair).as_ref(), cmd.as_ref()) {
+        print::log_command(q.id(), c);
+    }
+}
+
+/// Logs a completion of `qpair` for a command of opcode `opc`.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_qpair_print_completion_ext(
+    qpair: *const spdk_nvme_qpair,
+    cpl: *const Cpl,
+    opc: u8,
+) {
+    if let (Some(q), Some(c)) = ((qpair as *const Qpair).as_ref(), cpl.as_ref()) {
+        print::log_completion_ext(q.id(), c, opc);
+    }
+}
+
+/// Logs a command of queue `qid`.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_print_command(qid: u16, cmd: *mut Cmd) {
+    if let Some(c) = cmd.as_ref() {
+        print::log_command(qid, c);
+    }
+}
+
+/// Logs a completion of queue `qid` for a command of opcode `opc`.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_print_completion_ext(qid: u16, cpl: *const Cpl, opc: u8) {
+    if let Some(c) = cpl.as_ref() {
+        print::log_completion_ext(qid, c, opc);
+    }
+}
