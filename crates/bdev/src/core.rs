@@ -2385,8 +2385,15 @@ unsafe fn attach_buf(io: *mut spdk_bdev_io, buf: *mut c_void) {
         iov_len: len as usize,
     };
     if (*io).internal.orig_iovs.is_null() {
-        (*io).iov = iov;
-        (*io).u.bdev.iovs = ptr::addr_of_mut!((*io).iov);
+        let p = &mut (*io).u.bdev;
+        if p.iovs.is_null() || p.iovcnt < 1 {
+            (*io).iov = iov;
+            p.iovs = ptr::addr_of_mut!((*io).iov);
+        } else {
+            // In place, as SPDK: whoever handed down these iovecs (a part
+            // or passthru module forwarding its own I/O) sees the buffer.
+            *p.iovs = iov;
+        }
     } else {
         (*io).internal.bounce_iov = iov;
         (*io).u.bdev.iovs = ptr::addr_of_mut!((*io).internal.bounce_iov);

@@ -340,6 +340,18 @@ pub unsafe fn hotremove(base: *mut Base, tailq: *mut PartTailq) {
 
 // ---- I/O ----
 
+unsafe extern "C" fn read_buf_ready(ch: *mut spdk_io_channel, io: *mut spdk_bdev_io, ok: bool) {
+    if !ok {
+        core::complete(io, -1);
+        return;
+    }
+    let pch = ::spdk_thread::channel::IoChannel::ctx(ch.cast()).cast::<spdk_bdev_part_channel>();
+    let cb = (*io).internal.part_cb;
+    if submit(pch, io, cb) != 0 {
+        core::complete(io, -1);
+    }
+}
+
 unsafe extern "C" fn part_io_done(base_io: *mut spdk_bdev_io, ok: bool, arg: *mut c_void) {
     let part_io = arg.cast::<spdk_bdev_io>();
     match (*part_io).internal.part_cb {
@@ -376,6 +388,12 @@ pub unsafe fn submit(
         // being aborted as its callback argument.
         let target = (*io).u.abort.bio_to_abort;
         return api::spdk_bdev_abort(desc, bch, target.cast(), done, arg);
+    }
+    if ty == SPDK_BDEV_IO_TYPE_READ as u8 && (*(*io).u.bdev.iovs).iov_base.is_null() {
+        // The part I/O owns the buffer (the base I/O is freed first).
+        let len = (*io).u.bdev.num_blocks * (*(*io).bdev).blocklen as u64;
+        core::get_buf(io, Some(read_buf_ready), len);
+        return 0;
     }
     let p = (*io).u.bdev;
     let off = p.offset_blocks + shift;
