@@ -2514,3 +2514,46 @@ pub unsafe fn copy_status(
         _ => SPDK_BDEV_IO_STATUS_FAILED,
     }
 }
+
+unsafe fn io_of_entry(entry: *mut spdk_iobuf_entry) -> *mut spdk_bdev_io {
+    let off = std::mem::offset_of!(spdk_bdev_io, internal)
+        + std::mem::offset_of!(crate::ffi::bdev_module::spdk_bdev_io_internal_fields, iobuf);
+    entry.cast::<u8>().sub(off).cast::<spdk_bdev_io>()
+}
+
+unsafe extern "C" fn own_buf_ready(entry: *mut spdk_iobuf_entry, buf: *mut c_void) {
+    let io = io_of_entry(entry);
+    let c = (*io).internal.ch.cast::<BdevChannel>();
+    (*(*c).mgmt).buf_waiting -= 1;
+    (*io).internal.buf = buf;
+    (*io).internal.has_buf = 1;
+    buf_done(io, true);
+}
+
+/// A buffer of `len` bytes for the library's own use on an I/O it holds
+/// (emulations), in `internal.buf` and released with the I/O; `cb` when
+/// it is there (later when the pool is empty), failed when too large.
+pub unsafe fn own_buf(io: *mut spdk_bdev_io, len: u64, cb: spdk_bdev_io_get_buf_cb) {
+    let c = (*io).internal.ch.cast::<BdevChannel>();
+    let m = (*c).mgmt;
+    (*io).internal.get_buf_cb = cb;
+    if !(*m).iobuf_ok || len == 0 || len > LARGE_BUFSIZE.load(Ordering::Relaxed) {
+        spdk_log::errlog!("Length {} is larger than allowed buffer size", len);
+        buf_done(io, false);
+        return;
+    }
+    (*io).internal.buf_len = len;
+    let buf = spdk_iobuf_get(
+        ptr::addr_of_mut!((*m).iobuf),
+        len,
+        ptr::addr_of_mut!((*io).internal.iobuf),
+        Some(own_buf_ready),
+    );
+    if buf.is_null() {
+        (*m).buf_waiting += 1;
+        return;
+    }
+    (*io).internal.buf = buf;
+    (*io).internal.has_buf = 1;
+    buf_done(io, true);
+}

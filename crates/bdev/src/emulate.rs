@@ -1,6 +1,7 @@
 //! Compare and copy for bdevs whose module does not do them, as SPDK
 //! emulates them: a compare reads the range and compares it with the
-//! caller's buffers (SPDK_BDEV_IO_STATUS_MISCOMPARE on a difference); a
+//! caller's buffers, separate metadata too (SPDK_BDEV_IO_STATUS_MISCOMPARE
+//! on a difference); a
 //! copy reads and writes the range in buffer-sized steps, from the end
 //! when the destination overlaps the source from above. The reads and
 //! writes are ordinary bdev I/Os on the caller's channel; when none is
@@ -12,6 +13,7 @@ use std::ptr;
 use libc::iovec;
 
 use crate::core;
+use crate::ffi::bdev::md_io::spdk_bdev_read_blocks_with_md;
 use crate::ffi::bdev::spdk_bdev_io_type::*;
 use crate::ffi::bdev::{spdk_bdev_free_io, spdk_bdev_read_blocks, spdk_bdev_writev_blocks};
 use crate::ffi::bdev_module::spdk_bdev_io;
@@ -59,10 +61,25 @@ unsafe fn finish(parent: *mut spdk_bdev_io, status: i8) {
 unsafe extern "C" fn compare_read(arg: *mut c_void) {
     let parent = arg.cast::<spdk_bdev_io>();
     let p = &(*parent).u.bdev;
-    let rc = spdk_bdev_read_blocks(
+    if !p.md_buf.is_null() && (*parent).internal.has_buf == 0 {
+        // Data and separate metadata are read into one buffer of ours.
+        let b = &*(*parent).bdev;
+        let len = p.num_blocks * (b.blocklen + b.md_len) as u64;
+        core::own_buf(parent, len, Some(compare_buf_ready));
+        return;
+    }
+    let (buf, md) = if (*parent).internal.has_buf != 0 {
+        let data = p.num_blocks as usize * (*(*parent).bdev).blocklen as usize;
+        let b = (*parent).internal.buf.cast::<u8>();
+        (b.cast::<c_void>(), b.add(data).cast::<c_void>())
+    } else {
+        (ptr::null_mut(), ptr::null_mut())
+    };
+    let rc = spdk_bdev_read_blocks_with_md(
         core::desc_of(parent),
         core::io_channel_of(parent),
-        ptr::null_mut(),
+        buf,
+        md,
         p.offset_blocks,
         p.num_blocks,
         Some(compare_read_done),
@@ -75,6 +92,18 @@ unsafe extern "C" fn compare_read(arg: *mut c_void) {
     }
 }
 
+unsafe extern "C" fn compare_buf_ready(
+    _ch: *mut ::spdk_thread::ffi::thread::spdk_io_channel,
+    parent: *mut spdk_bdev_io,
+    ok: bool,
+) {
+    if !ok {
+        finish(parent, FAILED);
+        return;
+    }
+    compare_read(parent.cast());
+}
+
 unsafe extern "C" fn compare_read_done(child: *mut spdk_bdev_io, ok: bool, arg: *mut c_void) {
     let parent = arg.cast::<spdk_bdev_io>();
     (*parent).internal.emu_child = child;
@@ -83,12 +112,18 @@ unsafe extern "C" fn compare_read_done(child: *mut spdk_bdev_io, ok: bool, arg: 
         return;
     }
     let (c, p) = (&(*child).u.bdev, &(*parent).u.bdev);
-    let len = p.num_blocks as usize * (*(*parent).bdev).blocklen as usize;
-    let same = iovs_equal(
+    let b = &*(*parent).bdev;
+    let len = p.num_blocks as usize * b.blocklen as usize;
+    let mut same = iovs_equal(
         std::slice::from_raw_parts(c.iovs, c.iovcnt.max(0) as usize),
         std::slice::from_raw_parts(p.iovs, p.iovcnt.max(0) as usize),
         len,
     );
+    if same && !p.md_buf.is_null() {
+        let n = p.num_blocks as usize * b.md_len as usize;
+        same = std::slice::from_raw_parts(c.md_buf.cast::<u8>(), n)
+            == std::slice::from_raw_parts(p.md_buf.cast::<u8>(), n);
+    }
     finish(parent, if same { SUCCESS } else { MISCOMPARE });
 }
 

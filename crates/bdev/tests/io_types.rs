@@ -252,8 +252,48 @@ fn more_io_types() {
             -libc::EINVAL,
             "metadata needs a data buffer"
         );
-        let mut cmp = data[..512].to_vec();
-        let mut cmp_md = meta[..8].to_vec();
+        let mut cmp = data[..1024].to_vec();
+        let mut cmp_md = meta[..16].to_vec();
+        // Emulated (the module has no compare): data and metadata compared.
+        let (cp, cmp_mp) = (cmp.as_mut_ptr().cast(), cmp_md.as_mut_ptr().cast());
+        assert_eq!(
+            spdk_bdev_compare_blocks_with_md(d, ch, cp, cmp_mp, 4, 2, cb(), arg(&mut tr)),
+            0
+        );
+        wait(t, &tr, 4);
+        assert!(tr.status[3], "data and metadata equal");
+        cmp_md[9] ^= 0xff;
+        assert_eq!(
+            spdk_bdev_compare_blocks_with_md(d, ch, cp, cmp_mp, 4, 2, cb(), arg(&mut tr)),
+            0
+        );
+        wait(t, &tr, 5);
+        assert!(!tr.status[4], "metadata differs");
+        cmp_md[9] ^= 0xff;
+        let mut ci = [libc::iovec {
+            iov_base: cp,
+            iov_len: 1024,
+        }];
+        assert_eq!(
+            spdk_bdev_comparev_blocks_with_md(
+                d,
+                ch,
+                ci.as_mut_ptr(),
+                1,
+                cmp_mp,
+                4,
+                2,
+                cb(),
+                arg(&mut tr)
+            ),
+            0
+        );
+        wait(t, &tr, 6);
+        assert!(tr.status[5]);
+        let mut tr = Track {
+            done: 3,
+            ..Default::default()
+        };
         (*rm).supported |= bit(SPDK_BDEV_IO_TYPE_COMPARE);
         (*rm).hold = true;
         assert_eq!(
