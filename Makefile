@@ -158,6 +158,7 @@ bench: stage
 	scripts/run-bench.sh $(STAGE)
 	$(CARGO) bench -p spdk-env --bench pool_ring
 	$(CARGO) bench -p spdk-thread --bench thread
+	$(CARGO) bench -p spdk-nvme --bench nvme_queue
 
 clean:
 	$(CARGO) clean
