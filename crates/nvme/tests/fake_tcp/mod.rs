@@ -70,7 +70,8 @@ pub struct Config {
     /// Grant digests when asked.
     pub allow_digests: bool,
     pub mdts: u8,
-    /// Records of the discovery log: (traddr, trsvcid, subnqn).
+    /// Records of the discovery log: (traddr, trsvcid, subnqn); an empty
+    /// traddr or trsvcid is the target's own.
     pub discovery: Vec<(String, String, String)>,
     /// Bump the discovery generation counter after the first header read
     /// (the host must read again).
@@ -587,7 +588,15 @@ impl Conn {
                 };
                 self.ok(cid, v);
             }
-            0x0a => self.ok(cid, 0),
+            0x0a => {
+                // Get Features: the keep alive timer is what Connect set.
+                let v = if cmd.cdw10 & 0xff == 0x0f {
+                    self.sh.stats.kato.load(Ordering::SeqCst) as u32
+                } else {
+                    0
+                };
+                self.ok(cid, v);
+            }
             0x18 => {
                 self.sh.stats.keep_alive.fetch_add(1, Ordering::SeqCst);
                 self.ok(cid, 0);
@@ -614,6 +623,17 @@ impl Conn {
             e.cntlid = 0xffff;
             e.asqsz = 32;
             // Space padded, as targets send them.
+            let own = self.s.local_addr().unwrap();
+            let a = if a.is_empty() {
+                own.ip().to_string()
+            } else {
+                a.clone()
+            };
+            let s = if s.is_empty() {
+                own.port().to_string()
+            } else {
+                s.clone()
+            };
             e.trsvcid.fill(b' ');
             e.trsvcid[..s.len()].copy_from_slice(s.as_bytes());
             e.traddr.fill(b' ');
