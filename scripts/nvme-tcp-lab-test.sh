@@ -4,7 +4,9 @@
 # namespace, the host runs crates/nvme/examples/tcp_smoke.rs through the
 # port forward (discovery, Connect, Property Get/Set, identify, two I/O
 # queues, in-capsule and R2T writes read back and compared, depth 16, keep
-# alive, shutdown) with digests off, header, data and both; then the
+# alive, shutdown) with digests off, header, data and both, then the same
+# through the driver's C API (spdk_nvme_probe on the discovery controller,
+# spdk_nvme_connect, namespace writes/reads compared, detach); then the
 # guest is shut down. Bounded in time; skips (exit 0) when the lab cannot
 # run here.
 set -u
