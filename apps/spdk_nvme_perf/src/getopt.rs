@@ -168,13 +168,15 @@ impl<'a> Getopt<'a> {
     }
 
     /// The argument after the last option read, when it is not an option
-    /// (for "-z N", whose argument is optional).
+    /// (for identify's "-z N", whose argument is optional).
+    #[allow(dead_code)]
     pub fn peek_operand(&self) -> Option<&'a str> {
         let a = self.args.get(self.optind)?;
         (!a.starts_with('-')).then_some(a.as_str())
     }
 
     /// Consumes the argument peek_operand() returned.
+    #[allow(dead_code)]
     pub fn skip(&mut self) {
         self.optind += 1;
     }

@@ -1,18 +1,21 @@
 //! spdk_nvme_perf: SPDK's NVMe benchmark on this library's NVMe driver.
-// The driver part (probe, queue pairs) comes when the NVMe library exports
-// its controller API; until then only parsing and the printers are used.
-#![allow(dead_code)]
-
+mod api;
+mod ctrlr;
 mod getopt;
+mod latency;
 mod opts;
+mod rand;
 mod report;
+mod run;
+mod task;
 mod usage;
+mod worker;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let prog = args.first().cloned().unwrap_or_default();
-    match opts::parse(&args) {
-        Ok(_o) => {}
+    let rc = match opts::parse(&args) {
+        Ok(o) => run::run(&o),
         Err(opts::Stop::Help { full }) => {
             print!(
                 "{}",
@@ -22,6 +25,7 @@ fn main() {
                     usage::basic(&prog)
                 }
             );
+            0
         }
         Err(opts::Stop::Error {
             msg,
@@ -34,8 +38,11 @@ fn main() {
             if u {
                 print!("{}", usage::full(&prog));
             }
-            eprintln!("{prog}: errors occurred");
-            std::process::exit(code);
+            code
         }
+    };
+    if rc != 0 {
+        eprintln!("{prog}: errors occurred");
     }
+    std::process::exit(rc);
 }
