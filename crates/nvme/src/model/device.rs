@@ -16,6 +16,7 @@ pub const REG_CSTS: u32 = 0x1c;
 pub const REG_AQA: u32 = 0x24;
 pub const REG_ASQ: u32 = 0x28;
 pub const REG_ACQ: u32 = 0x30;
+const FEAT_KEEP_ALIVE_TIMER: usize = 0x0f;
 /// First doorbell (stride 4 bytes: CAP.DSTRD 0).
 pub const DOORBELLS: u32 = 0x1000;
 
@@ -164,6 +165,7 @@ impl Device {
             .with_mpsmax(4);
         d.set_reg_8(REG_CAP, cap.0);
         d.set_reg(REG_VS, Vs(0).with_mjr(1).with_mnr(4).0);
+        d.features[FEAT_KEEP_ALIVE_TIMER] = d.cfg.kato_ms;
         d
     }
 
@@ -286,6 +288,7 @@ impl Device {
         }
         self.queues_granted = None;
         self.features = [0; 256];
+        self.features[FEAT_KEEP_ALIVE_TIMER] = self.cfg.kato_ms;
         self.aers.clear();
         self.held.clear();
         self.dbbuf = None;

@@ -84,24 +84,31 @@ impl Device {
                 r
             }
             OPC_WRITE => {
-                // Into a copy first: a failed transfer changes nothing.
-                let mut buf = vec![0u8; range.len()];
-                let r = self.read_host(cmd, &mut buf);
-                if r.is_ok() {
-                    self.disks[i].data[range].copy_from_slice(&buf);
-                    if let Some(md) = md {
-                        self.disks[i].md[mrange].copy_from_slice(md);
-                    }
+                // Straight into the disk, as a device DMAs (allocation
+                // free, so tests can count the I/O path's allocations).
+                let d = &mut self.disks[i].data[range];
+                // SAFETY: the disk slice is not otherwise touched while
+                // the walk reads host memory into it.
+                let dst = unsafe { std::slice::from_raw_parts_mut(d.as_mut_ptr(), d.len()) };
+                let r = self.read_host(cmd, dst);
+                if let (Ok(()), Some(md)) = (r, md) {
+                    self.disks[i].md[mrange].copy_from_slice(md);
                 }
                 r
             }
             _ => {
-                let mut buf = vec![0u8; range.len()];
-                let r = self.read_host(cmd, &mut buf);
+                let disk = &self.disks[i].data[range];
+                let mut off = 0;
+                let mut same = true;
+                let r = self.walk_data(cmd, disk.len() as u64, |p, n| {
+                    // SAFETY: reachable host memory of n bytes.
+                    let host = unsafe { std::slice::from_raw_parts(p, n) };
+                    same &= host == &disk[off..off + n];
+                    off += n;
+                });
                 if r.is_ok() {
-                    let same = buf == self.disks[i].data[range]
-                        && md.is_none_or(|m| *m == self.disks[i].md[mrange]);
-                    if !same {
+                    let md_same = md.is_none_or(|m| *m == self.disks[i].md[mrange]);
+                    if !same || !md_same {
                         return fail(SCT_MEDIA, SC_COMPARE_FAILURE);
                     }
                 }

@@ -68,6 +68,8 @@ pub struct ModelConfig {
     pub sgl: u8,
     /// Identify KAS (keep alive granularity, 100 ms units; 0: none).
     pub kas: u16,
+    /// Keep Alive Timer feature value after reset (ms; 0: none).
+    pub kato_ms: u32,
     /// Reads and writes move no data (benchmark).
     pub rings_only: bool,
     /// CSTS reads before RDY follows CC.EN.
@@ -92,6 +94,7 @@ impl Default for ModelConfig {
             cap_to: 2,
             sgl: 0,
             kas: 0,
+            kato_ms: 0,
             rings_only: false,
             ready_delay: 1,
             never_ready: false,
