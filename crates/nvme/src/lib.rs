@@ -1,10 +1,12 @@
 //! SPDK's NVMe driver library (include/spdk/nvme.h, nvmf_spec.h and
-//! spdk_internal/nvme_util.h).
+//! spdk_internal/nvme_util.h): user-space, polled, lock-free and
+//! allocation-free on the I/O path.
 //!
-//! This first slice holds what needs no controller: transport IDs (parsing,
-//! comparing, naming) and the NVMe/TCP PDU codec ([`tcp`]) that the TCP
-//! transport will be built on. Controllers, queue pairs and commands come
-//! later; nothing about them is exported yet.
+//! The core ([`ctrlr`], [`qpair`], [`ns`], [`ns_cmd`], [`probe`]) is
+//! transport independent; [`kind`] dispatches to the transports: PCIe over
+//! VFIO ([`pcie`]), NVMe/TCP ([`tcp`]) and, for tests and benchmarks only,
+//! the in-memory controller [`model`] driven through the PCIe queue code.
+//! The C ABI is in [`ffi`]. See doc/nvme-driver.md.
 
 pub mod ctrlr;
 pub mod kind;
