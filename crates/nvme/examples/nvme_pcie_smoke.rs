@@ -1,19 +1,39 @@
 //! nvme_pcie_smoke BDF [--queues N] [--check-errors [--unbound BDF]]
 //!
-//! Drives a real NVMe controller through VFIO with the PCIe transport
-//! (pcie::ctrlr, pcie::queue) and checks what it sees: bring-up through
-//! the controller's enable sequence, identify controller and namespace,
-//! data written and read back on several I/O queue pairs (one I/O with a
-//! PRP list, one with chained PRP list pages when MDTS allows, one with
-//! SGLs when offered), shadow doorbells when offered, a controller reset
-//! with I/O after it, queue deletion and shutdown. Prints one PASS/FAIL
-//! line per check and "N passed, N failed". Made for the lab guest (QEMU's
-//! NVMe controller behind a vIOMMU, scripts/nvme-pcie-lab-test.sh).
+//! Drives a real NVMe controller through VFIO, twice:
+//!
+//! 1. through the driver (probe by PCIe transport ID, the core's init
+//!    state machine with shadow doorbells, namespaces, I/O queue pairs,
+//!    namespace commands split by the core, reset, detach), as an SPDK
+//!    program does;
+//! 2. through the PCIe transport alone (pcie::ctrlr, pcie::queue), to
+//!    reach what the driver does not choose by itself: PRPs and SGLs on
+//!    demand, chained PRP list pages, queue deletion, shutdown.
+//!
+//! Prints one PASS/FAIL line per check and "N passed, N failed". Made for
+//! the lab guest (QEMU's NVMe controller behind a vIOMMU,
+//! scripts/nvme-pcie-lab-test.sh).
 
+use std::ffi::c_void;
 use std::process::ExitCode;
 use std::ptr::{self, NonNull};
 
 use spdk_env::pci::device::PciDevice;
+use spdk_nvme::ffi::nvme::ctrlr::{
+    spdk_nvme_ctrlr, spdk_nvme_ctrlr_get_data, spdk_nvme_ctrlr_get_flags, spdk_nvme_ctrlr_get_ns,
+    spdk_nvme_ctrlr_get_pci_device, spdk_nvme_ctrlr_reset,
+};
+use spdk_nvme::ffi::nvme::ns::{
+    spdk_nvme_ns, spdk_nvme_ns_get_num_sectors, spdk_nvme_ns_get_sector_size,
+};
+use spdk_nvme::ffi::nvme::ns_cmd::{spdk_nvme_ns_cmd_read, spdk_nvme_ns_cmd_write};
+use spdk_nvme::ffi::nvme::opts::spdk_nvme_ctrlr_opts;
+use spdk_nvme::ffi::nvme::probe::{spdk_nvme_detach, spdk_nvme_probe};
+use spdk_nvme::ffi::nvme::qpair::{
+    spdk_nvme_ctrlr_alloc_io_qpair, spdk_nvme_ctrlr_free_io_qpair, spdk_nvme_qpair,
+    spdk_nvme_qpair_process_completions,
+};
+use spdk_nvme::ffi::nvme::{spdk_nvme_transport_id, spdk_nvme_transport_id_parse};
 use spdk_nvme::pcie::enumerate::{probe, Take};
 use spdk_nvme::pcie::vfio::PciFunction;
 use spdk_nvme::pcie::{ctrlr, PcieCtrlr, PcieOpts, PcieQpair};
@@ -461,6 +481,165 @@ fn run(c: &mut PcieCtrlr, nqueues: u16, ck: &mut Checks) -> Result<(), i32> {
     Ok(())
 }
 
+/// Completions counted by the driver's callback.
+struct Done {
+    n: u32,
+    errors: u32,
+}
+
+unsafe extern "C" fn io_done(arg: *mut c_void, cpl: *const Cpl) {
+    let d = &mut *(arg as *mut Done);
+    d.n += 1;
+    if !(*cpl).is_success() {
+        d.errors += 1;
+    }
+}
+
+unsafe extern "C" fn attached(
+    ctx: *mut c_void,
+    _t: *const spdk_nvme_transport_id,
+    c: *mut spdk_nvme_ctrlr,
+    _o: *const spdk_nvme_ctrlr_opts,
+) {
+    *(ctx as *mut *mut spdk_nvme_ctrlr) = c;
+}
+
+/// Polls `q` until `n` commands completed (or time runs out). `d` is
+/// written by the completion callback, hence read through the pointer.
+unsafe fn wait_io(q: *mut spdk_nvme_qpair, d: *const Done, n: u32) -> bool {
+    let deadline = spdk_env::ticks() + TIMEOUT_US * spdk_env::ticks_hz() / 1_000_000;
+    while ptr::addr_of!((*d).n).read_volatile() < n {
+        if spdk_nvme_qpair_process_completions(q, 0) < 0 || spdk_env::ticks() > deadline {
+            return false;
+        }
+    }
+    ptr::addr_of!((*d).errors).read_volatile() == 0
+}
+
+/// Writes a pattern with spdk_nvme_ns_cmd_write, reads it back, compares.
+unsafe fn api_write_read(
+    ns: *mut spdk_nvme_ns,
+    q: *mut spdk_nvme_qpair,
+    lba: u64,
+    bytes: u32,
+    seed: u8,
+) -> bool {
+    let w = Buf::new(bytes as usize);
+    let r = Buf::new(bytes as usize);
+    pattern(w.bytes(), lba, seed);
+    let mut d = Done { n: 0, errors: 0 };
+    let dp = &mut d as *mut Done;
+    let arg = dp as *mut c_void;
+    let n = bytes / spdk_nvme_ns_get_sector_size(ns);
+    let (wp, rp) = (w.p.as_ptr().cast(), r.p.as_ptr().cast());
+    let rc = spdk_nvme_ns_cmd_write(ns, q, wp, lba, n, Some(io_done), arg, 0);
+    if rc != 0 || !wait_io(q, dp, 1) {
+        eprintln!(
+            "smoke: write of {bytes} bytes at {lba}: rc {rc}, {} done, {} errors",
+            d.n, d.errors
+        );
+        return false;
+    }
+    let rc = spdk_nvme_ns_cmd_read(ns, q, rp, lba, n, Some(io_done), arg, 0);
+    if rc != 0 || !wait_io(q, dp, 2) {
+        eprintln!(
+            "smoke: read of {bytes} bytes at {lba}: rc {rc}, {} done, {} errors",
+            d.n, d.errors
+        );
+        return false;
+    }
+    w.bytes() == r.bytes()
+}
+
+/// Part 1: SPDK's API, from spdk_nvme_probe to spdk_nvme_detach.
+fn run_driver(bdf: &str, nqueues: u16, ck: &mut Checks) -> Result<(), i32> {
+    let mut t = spdk_nvme_transport_id::default();
+    let s =
+        std::ffi::CString::new(format!("trtype:PCIe traddr:{bdf}")).map_err(|_| -libc::EINVAL)?;
+    let mut c: *mut spdk_nvme_ctrlr = ptr::null_mut();
+    let ctx = &mut c as *mut *mut spdk_nvme_ctrlr as *mut c_void;
+    // SAFETY: SPDK's API with our callback and context.
+    let rc = unsafe {
+        spdk_nvme_transport_id_parse(&mut t, s.as_ptr());
+        spdk_nvme_probe(&t, ctx, None, Some(attached), None)
+    };
+    if !ck.check(
+        rc == 0 && !c.is_null(),
+        "driver: spdk_nvme_probe(trtype:PCIe traddr:BDF) attaches it",
+    ) {
+        return Err(rc.min(-1));
+    }
+    // SAFETY: the attached controller, until spdk_nvme_detach.
+    unsafe {
+        let cdata = &*spdk_nvme_ctrlr_get_data(c);
+        let mn = c_str(&{ cdata.mn });
+        let sgl = spdk_nvme_ctrlr_get_flags(c) & 1 != 0;
+        let ns = spdk_nvme_ctrlr_get_ns(c, 1);
+        let blocks = if ns.is_null() {
+            0
+        } else {
+            spdk_nvme_ns_get_num_sectors(ns)
+        };
+        ck.check(
+            !mn.is_empty() && blocks > 0,
+            &format!("driver: identify ('{mn}', namespace 1 of {blocks} blocks, SGL {sgl})"),
+        );
+        let pci = spdk_nvme_ctrlr_get_pci_device(c);
+        let want = spdk_env::pci::parse(bdf);
+        let got = PciDevice::from_raw(pci).map(|d| d.addr());
+        ck.check(
+            got.is_some() && got == want,
+            "driver: spdk_nvme_ctrlr_get_pci_device gives the device",
+        );
+        if blocks == 0 {
+            spdk_nvme_detach(c);
+            return Err(-libc::ENODEV);
+        }
+        let block = spdk_nvme_ns_get_sector_size(ns);
+        let mut qs = Vec::new();
+        for _ in 0..nqueues {
+            let q = spdk_nvme_ctrlr_alloc_io_qpair(c, ptr::null(), 0);
+            if q.is_null() {
+                break;
+            }
+            qs.push(q);
+        }
+        if ck.check(
+            qs.len() == nqueues as usize,
+            &format!("driver: {nqueues} I/O queue pairs"),
+        ) {
+            let mut ok = true;
+            for (i, q) in qs.iter().enumerate() {
+                ok &= api_write_read(ns, *q, 1024 + i as u64 * 64, 8 * block, 11);
+            }
+            ck.check(ok, "driver: write + read back on every queue pair");
+            // Above the transport's largest transfer: the driver splits it.
+            let big_lba = (16u64 << 20) / block as u64;
+            ck.check(
+                api_write_read(ns, qs[0], big_lba, 4 << 20, 12),
+                "driver: 4 MiB I/O split by the driver",
+            );
+            ck.check(
+                spdk_nvme_ctrlr_reset(c) == 0,
+                "driver: spdk_nvme_ctrlr_reset",
+            );
+            let mut ok = true;
+            for (i, q) in qs.iter().enumerate() {
+                ok &= api_write_read(ns, *q, 1024 + i as u64 * 64 + 16, 8 * block, 13);
+            }
+            ck.check(ok, "driver: I/O on every queue pair after the reset");
+        }
+        for q in qs {
+            spdk_nvme_ctrlr_free_io_qpair(q);
+        }
+        ck.check(
+            spdk_nvme_detach(c) == 0,
+            "driver: spdk_nvme_detach (shutdown)",
+        );
+    }
+    Ok(())
+}
+
 /// The errors a user meets, with their explanations (logged by the env),
 /// and enumeration, which offers only the controller bound to vfio-pci.
 fn check_errors(bdf: &str, unbound: Option<&str>, ck: &mut Checks) {
@@ -558,6 +737,9 @@ fn main() -> ExitCode {
     };
     if errors {
         check_errors(&bdf, unbound.as_deref(), &mut ck);
+    }
+    if let Err(e) = run_driver(&bdf, nqueues, &mut ck) {
+        ck.check(false, &format!("driver: the run stopped with error {e}"));
     }
 
     // Attach through the env's NVMe driver, as spdk_nvme_probe will. Big

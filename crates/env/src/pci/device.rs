@@ -294,17 +294,22 @@ unsafe fn destroy(dev: *mut spdk_pci_device) {
     }
 }
 
-/// Offers `dev` to `cb`; lists it when taken (0), frees it otherwise.
-/// Returns the callback's answer.
+/// Offers `dev` to `cb`; lists it when taken (0), frees it otherwise
+/// (unless the callback already detached it). Returns the callback's
+/// answer.
 fn offer(dev: *mut spdk_pci_device, cb: &mut dyn FnMut(PciDevice) -> i32) -> i32 {
     reg().devices.push(dev);
     let rc = cb(PciDevice(dev));
     let mut r = reg();
+    let Some(pos) = r.devices.iter().position(|d| *d == dev) else {
+        // A callback that gave up on the device detached it itself.
+        return if rc == 0 { 1 } else { rc };
+    };
     if rc == 0 {
         // SAFETY: ours and listed.
         unsafe { (*dev).internal.attached = true };
     } else {
-        r.devices.retain(|d| *d != dev);
+        r.devices.remove(pos);
         drop(r);
         // SAFETY: created by `create`, no longer listed.
         unsafe { destroy(dev) };
