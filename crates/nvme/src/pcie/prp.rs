@@ -109,6 +109,24 @@ pub unsafe fn build_prps(
     x: &impl Xlate,
 ) -> Result<(), i32> {
     let mask = page_size as u64 - 1;
+    // The common case first: one IOVA-contiguous buffer spanning at most
+    // two pages needs no list (one translation, no segment walk).
+    if let crate::request::Payload::Contig { buf, .. } = req.payload {
+        let len = req.payload_size;
+        let va = buf as u64 + req.payload_offset as u64;
+        if !buf.is_null() && len != 0 && va & 3 == 0 {
+            if let Some((io, run)) = x.xlate(va, len) {
+                let first = page_size - (io & mask) as u32;
+                if run == len && len <= first + page_size {
+                    req.cmd.set_psdt(PSDT_PRP);
+                    req.cmd.dptr.prp1 = io;
+                    // The second page starts page aligned.
+                    req.cmd.dptr.prp2 = if len > first { io + first as u64 } else { 0 };
+                    return build_mptr(req, x);
+                }
+            }
+        }
+    }
     let mut prp1 = 0u64;
     let mut first = true;
     // The previous segment ended mid-page: nothing may follow it.
