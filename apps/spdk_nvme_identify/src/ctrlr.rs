@@ -316,41 +316,41 @@ pub fn print_header_and_capabilities(o: &mut String, r: &CtrlrReport) {
 fn print_cmb_pmr(o: &mut String, r: &CtrlrReport) {
     out!(o, "Controller Memory Buffer Support");
     out!(o, "================================");
-    if r.cap.cmbs() != 0 {
-        let z = r.cmbsz;
-        // SZU is at most 6 and SZ 20 bits: at most 56 bits.
-        let size = z.sz() as u64 * (0x1000u64 << (z.szu() * 4).min(40));
-        out!(o, "Supported:                             Yes");
-        out!(o, "Total Size:                            {size} bytes");
-        out!(o, "Submission Queues in CMB:              {}", sup(z.sqs()));
-        out!(o, "Completion Queues in CMB:              {}", sup(z.cqs()));
-        out!(o, "Read data and metadata in CMB          {}", sup(z.rds()));
-        out!(o, "Write data and metadata in CMB:        {}", sup(z.wds()));
-    } else {
-        out!(o, "Supported:                             No");
+    match (r.cap.cmbs() != 0, r.cmbsz) {
+        (true, Some(z)) => {
+            // SZU is at most 6 and SZ 20 bits: at most 56 bits.
+            let size = z.sz() as u64 * (0x1000u64 << (z.szu() * 4).min(40));
+            out!(o, "Supported:                             Yes");
+            out!(o, "Total Size:                            {size} bytes");
+            out!(o, "Submission Queues in CMB:              {}", sup(z.sqs()));
+            out!(o, "Completion Queues in CMB:              {}", sup(z.cqs()));
+            out!(o, "Read data and metadata in CMB          {}", sup(z.rds()));
+            out!(o, "Write data and metadata in CMB:        {}", sup(z.wds()));
+        }
+        // The library gives no CMBSZ: what CAP says, and no more.
+        (true, None) => out!(o, "Supported:                             Yes"),
+        _ => out!(o, "Supported:                             No"),
     }
     out!(o);
     out!(o, "Persistent Memory Region Support");
     out!(o, "================================");
-    if r.cap.pmrs() != 0 {
-        out!(o, "Supported:                             Yes");
-        out!(
-            o,
-            "Total Size:                            {} bytes",
-            r.pmrsz
-        );
-        out!(
-            o,
-            "Read data and metadata in PMR          {}",
-            sup(r.pmrcap.rds())
-        );
-        out!(
-            o,
-            "Write data and metadata in PMR:        {}",
-            sup(r.pmrcap.wds())
-        );
-    } else {
-        out!(o, "Supported:                             No");
+    match (r.cap.pmrs() != 0, r.pmr) {
+        (true, Some((cap, size))) => {
+            out!(o, "Supported:                             Yes");
+            out!(o, "Total Size:                            {size} bytes");
+            out!(
+                o,
+                "Read data and metadata in PMR          {}",
+                sup(cap.rds())
+            );
+            out!(
+                o,
+                "Write data and metadata in PMR:        {}",
+                sup(cap.wds())
+            );
+        }
+        (true, None) => out!(o, "Supported:                             Yes"),
+        _ => out!(o, "Supported:                             No"),
     }
     out!(o);
 }

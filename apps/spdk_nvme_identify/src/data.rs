@@ -34,10 +34,10 @@ pub struct CtrlrReport {
     pub cdata: CtrlrData,
     pub cap: Cap,
     pub vs: Vs,
-    /// CMBSZ, read only when CAP.CMBS is set.
-    pub cmbsz: Cmbsz,
-    pub pmrcap: Pmrcap,
-    pub pmrsz: u64,
+    /// CMBSZ when CAP.CMBS is set and the library reads it.
+    pub cmbsz: Option<Cmbsz>,
+    /// PMRCAP and the PMR size, likewise.
+    pub pmr: Option<(Pmrcap, u64)>,
     /// num_io_queues of the controller's options.
     pub num_io_queues: u32,
     pub features: Features,
@@ -65,9 +65,8 @@ impl CtrlrReport {
             cdata,
             cap: Cap::default(),
             vs: Vs::default(),
-            cmbsz: Cmbsz::default(),
-            pmrcap: Pmrcap::default(),
-            pmrsz: 0,
+            cmbsz: None,
+            pmr: None,
             num_io_queues: 0,
             features: Features::default(),
             error_log: vec![ErrorInformationEntry::default(); elpe + 1],

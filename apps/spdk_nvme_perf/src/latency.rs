@@ -2,6 +2,7 @@
 //! log pages, which SPDK's tool reads when a controller supports them;
 //! the others are reported as not supporting it).
 
+use core::cell::Cell;
 use core::ffi::c_void;
 
 use spdk_env::ffi::env::{spdk_dma_free, spdk_dma_zmalloc};
@@ -18,14 +19,22 @@ pub const LOG_WRITE_LATENCY: u8 = 0xc2;
 /// 32 buckets of 32 us, 31 of 1 ms and 31 of 32 ms.
 const PAGE_LEN: usize = 4 + 4 * (32 + 31 + 31);
 
+/// Done and succeeded (cells: the callback sets them while we poll).
+type Done = (Cell<bool>, Cell<bool>);
+
 unsafe extern "C" fn done(arg: *mut c_void, cpl: *const Cpl) {
-    let d = &mut *(arg as *mut (bool, bool));
-    *d = (true, !(*cpl).is_error());
+    let d = &*(arg as *const Done);
+    d.1.set(!(*cpl).is_error());
+    d.0.set(true);
 }
 
-fn wait(ctrlr: *mut Ctrlr, d: &(bool, bool)) {
+fn arg(d: &Done) -> *mut c_void {
+    (d as *const Done).cast_mut().cast()
+}
+
+fn wait(ctrlr: *mut Ctrlr, d: &Done) {
     // SAFETY: an attached controller.
-    while !d.0 && unsafe { spdk_nvme_ctrlr_process_admin_completions(ctrlr) } >= 0 {}
+    while !d.0.get() && unsafe { spdk_nvme_ctrlr_process_admin_completions(ctrlr) } >= 0 {}
 }
 
 /// Turns the controller's latency tracking on or off when it has it.
@@ -36,7 +45,7 @@ pub fn set_tracking(ctrlr: *mut Ctrlr, enable: bool) {
         if !spdk_nvme_ctrlr_is_feature_supported(ctrlr, FEAT_LATENCY_TRACKING) {
             return;
         }
-        let mut d = (false, false);
+        let d: Done = Default::default();
         let rc = spdk_nvme_ctrlr_cmd_set_feature(
             ctrlr,
             FEAT_LATENCY_TRACKING,
@@ -45,14 +54,14 @@ pub fn set_tracking(ctrlr: *mut Ctrlr, enable: bool) {
             core::ptr::null_mut(),
             0,
             Some(done),
-            (&mut d as *mut (bool, bool)).cast(),
+            arg(&d),
         );
         if rc != 0 {
             println!("fail to allocate nvme request.");
             return;
         }
         wait(ctrlr, &d);
-        if !d.1 {
+        if !d.1.get() {
             println!("enable_latency_tracking_complete failed");
         }
     }
@@ -102,7 +111,7 @@ pub fn print_statistics(op: &str, log_page: u8, ctrlrs: &[CtrlrEntry]) {
                 println!("Allocation error (latency page)");
                 continue;
             }
-            let mut d = (false, false);
+            let d: Done = Default::default();
             let rc = spdk_nvme_ctrlr_cmd_get_log_page(
                 c.ctrlr,
                 log_page,
@@ -111,7 +120,7 @@ pub fn print_statistics(op: &str, log_page: u8, ctrlrs: &[CtrlrEntry]) {
                 PAGE_LEN as u32,
                 0,
                 Some(done),
-                (&mut d as *mut (bool, bool)).cast(),
+                arg(&d),
             );
             if rc == 0 {
                 wait(c.ctrlr, &d);
