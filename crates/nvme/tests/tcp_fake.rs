@@ -496,3 +496,69 @@ fn large_h2c_pdus_stream_with_capsules_behind() {
     assert_eq!(t.stats().h2c.load(Ordering::SeqCst), 2);
     clean(&t);
 }
+
+/// A raw peer that reads the ICReq and answers `icresp` (nothing when
+/// empty), then stays silent until the host goes away.
+fn raw_peer(icresp: Vec<u8>) -> (String, std::thread::JoinHandle<()>) {
+    use std::io::{Read, Write};
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port().to_string();
+    let h = std::thread::spawn(move || {
+        let Ok((mut s, _)) = l.accept() else { return };
+        let mut req = [0u8; 128];
+        if s.read_exact(&mut req).is_err() {
+            return;
+        }
+        let _ = s.write_all(&icresp);
+        let mut sink = [0u8; 4096];
+        while matches!(s.read(&mut sink), Ok(n) if n > 0) {}
+    });
+    (port, h)
+}
+
+fn icresp_bytes(maxh2cdata: u32, pfv: u16, digests: u8) -> Vec<u8> {
+    let mut v = vec![0u8; 128];
+    v[0] = 0x01;
+    v[2] = 128;
+    v[4] = 128;
+    v[8..10].copy_from_slice(&pfv.to_le_bytes());
+    v[11] = digests;
+    v[12..16].copy_from_slice(&maxh2cdata.to_le_bytes());
+    v
+}
+
+#[test]
+fn bad_icresp_and_silent_controllers() {
+    let cases: Vec<(Vec<u8>, bool, i32)> = vec![
+        // MAXH2CDATA below the minimum, unknown PFV, wrong PDU type.
+        (icresp_bytes(1024, 0, 0), false, -libc::EPROTO),
+        (icresp_bytes(8192, 1, 0), false, -libc::EPROTO),
+        (
+            {
+                let mut v = icresp_bytes(8192, 0, 0);
+                v[0] = 0x05;
+                v
+            },
+            false,
+            -libc::EPROTO,
+        ),
+        // Digests granted that were not asked for.
+        (icresp_bytes(8192, 0, 3), false, -libc::EPROTO),
+        // No ICResp at all, then no Connect response: timeouts.
+        (Vec::new(), false, -libc::ETIMEDOUT),
+        (icresp_bytes(8192, 0, 0), false, -libc::ETIMEDOUT),
+    ];
+    for (i, (resp, digests, want)) in cases.into_iter().enumerate() {
+        let (port, h) = raw_peer(resp);
+        let mut o = TcpCtrlrOpts::new("127.0.0.1", &port, "nqn.x");
+        (o.hdgst, o.ddgst) = (digests, digests);
+        o.timeout = Duration::from_millis(300);
+        let mut c = TcpCtrlr::new(o).unwrap();
+        let t0 = std::time::Instant::now();
+        let r = c.create_admin_qpair(32);
+        assert_eq!(r.err(), Some(want), "case {i}");
+        assert!(t0.elapsed() < Duration::from_secs(3), "case {i}");
+        drop(c);
+        h.join().unwrap();
+    }
+}

@@ -1345,9 +1345,14 @@ impl Conn {
 /// Reads one PDU (the ICResp or a termination request) with blocking
 /// reads, never past its end.
 fn read_one_pdu(sock: &mut TcpStream) -> Result<Pdu, i32> {
+    // A read timeout is a timeout, not "try again".
+    let errno = |e: std::io::Error| match e.kind() {
+        ErrorKind::WouldBlock | ErrorKind::TimedOut => libc::ETIMEDOUT,
+        _ => errno_of(&e),
+    };
     let mut r = PduReader::new(Role::Host, 0);
     let mut ch = [0u8; CH_LEN];
-    sock.read_exact(&mut ch).map_err(|e| errno_of(&e))?;
+    sock.read_exact(&mut ch).map_err(errno)?;
     match r.push(&ch) {
         Ok((_, Some(p))) => return Ok(p),
         Ok(_) => {}
@@ -1356,7 +1361,7 @@ fn read_one_pdu(sock: &mut TcpStream) -> Result<Pdu, i32> {
     let plen = CommonHeader::parse(&ch).plen as usize;
     // The reader accepted the header, so plen is small (<= 152).
     let mut rest = vec![0u8; plen.saturating_sub(CH_LEN)];
-    sock.read_exact(&mut rest).map_err(|e| errno_of(&e))?;
+    sock.read_exact(&mut rest).map_err(errno)?;
     match r.push(&rest) {
         Ok((_, Some(p))) => Ok(p),
         _ => Err(libc::EPROTO),
