@@ -18,8 +18,8 @@ for src in "$root"/c-examples/*.c; do
 	t=$(basename "$src" .c)
 	echo "== $t"
 	${CC:-cc} -Wall -Werror -o "$out/$t" "$src" \
-		$(pkg-config --cflags --libs spdk_event spdk_bdev spdk_rpc spdk_json spdk_jsonrpc spdk_init \
-			spdk_thread spdk_env_dpdk spdk_util spdk_log spdk_syslibs)
+		$(pkg-config --cflags --libs spdk_event spdk_bdev spdk_nvme spdk_rpc spdk_json spdk_jsonrpc \
+			spdk_init spdk_thread spdk_env_dpdk spdk_util spdk_log spdk_syslibs)
 	driver=$root/scripts/$(echo "$t" | tr _ -)-test.sh
 	if [ -x "$driver" ]; then
 		timeout 300 "$driver" "$stage" "$out/$t"
