@@ -169,6 +169,27 @@ unsafe fn register_ctrlr(ctx: &mut ProbeCtx, ctrlr: *mut Ctrlr) {
     }
 }
 
+/// Whether `a` ("0000:00:04.0" or "00:04.0") names the function of `t`.
+fn same_pci_addr(a: &str, t: &spdk_nvme_transport_id) -> bool {
+    use spdk_env::ffi::env::{spdk_pci_addr, spdk_pci_addr_compare, spdk_pci_addr_parse};
+    let Ok(ca) = std::ffi::CString::new(a) else {
+        return false;
+    };
+    let zero = spdk_pci_addr {
+        domain: 0,
+        bus: 0,
+        dev: 0,
+        func: 0,
+    };
+    let (mut x, mut y) = (zero, zero);
+    // SAFETY: NUL-terminated strings and valid outputs.
+    unsafe {
+        spdk_pci_addr_parse(&mut x, ca.as_ptr()) == 0
+            && spdk_pci_addr_parse(&mut y, t.traddr.as_ptr()) == 0
+            && spdk_pci_addr_compare(&x, &y) == 0
+    }
+}
+
 unsafe extern "C" fn probe_cb(
     cb_ctx: *mut c_void,
     trid: *const spdk_nvme_transport_id,
@@ -176,8 +197,14 @@ unsafe extern "C" fn probe_cb(
 ) -> bool {
     let ctx = &*(cb_ctx as *const ProbeCtx);
     let (o, e, t, c) = (ctx.opts, ctx.entry, &*trid, &mut *copts);
-    if is_pcie(t) && o.no_shn_notification {
-        c.no_shn_notification = true;
+    if is_pcie(t) {
+        if o.no_shn_notification {
+            c.no_shn_notification = true;
+        }
+        // -b: only the listed functions (the environment does not filter).
+        if !o.allowed_pci.is_empty() && !o.allowed_pci.iter().any(|a| same_pci_addr(a, t)) {
+            return false;
+        }
     }
     let same_name = libc::strcasecmp(t.trstring.as_ptr(), e.trid.trstring.as_ptr()) == 0;
     if t.trtype != e.trid.trtype && !same_name {

@@ -166,6 +166,7 @@ fn io_params(o: &Opts) -> IoParams {
         quiet_count: o.quiet_count,
         latency_level: o.latency_sw_tracking_level,
         max_completions: o.max_completions,
+        io_unit_size: o.io_unit_size,
     }
 }
 

@@ -24,6 +24,9 @@ pub struct IoParams {
     pub quiet_count: u32,
     pub latency_level: u32,
     pub max_completions: u32,
+    /// -O: the buffer is described in pieces of this size (scatter list)
+    /// when it is smaller than the I/O.
+    pub io_unit_size: u32,
 }
 
 /// Counters of one context (SPDK's ns_worker_stats).
@@ -63,6 +66,8 @@ pub struct Task {
     buf: *mut c_void,
     submit_tsc: u64,
     is_read: bool,
+    /// Where the driver stands in the buffer's pieces (-O).
+    sgl_offset: u32,
 }
 
 /// A namespace on a core (SPDK's ns_worker_ctx).
@@ -175,6 +180,7 @@ impl NsCtx {
                 buf,
                 submit_tsc: 0,
                 is_read: false,
+                sgl_offset: 0,
             }));
         }
         self.queued.reserve(self.tasks.len());
@@ -298,28 +304,36 @@ unsafe fn submit_single_io(t: *mut Task) {
         c.last_qpair = 0;
     }
     let lba = offset * e.io_size_blocks as u64;
-    let rc = if (*t).is_read {
-        spdk_nvme_ns_cmd_read(
+    let (n, arg, flags) = (e.io_size_blocks, t.cast::<c_void>(), e.io_flags);
+    let rc = match ((*t).is_read, c.p.io_unit_size < c.p.io_size_bytes) {
+        (true, false) => {
+            spdk_nvme_ns_cmd_read(e.ns, q, (*t).buf, lba, n, Some(io_complete), arg, flags)
+        }
+        (false, false) => {
+            spdk_nvme_ns_cmd_write(e.ns, q, (*t).buf, lba, n, Some(io_complete), arg, flags)
+        }
+        (true, true) => spdk_nvme_ns_cmd_readv(
             e.ns,
             q,
-            (*t).buf,
             lba,
-            e.io_size_blocks,
+            n,
             Some(io_complete),
-            t.cast(),
-            e.io_flags,
-        )
-    } else {
-        spdk_nvme_ns_cmd_write(
+            arg,
+            flags,
+            Some(reset_sgl),
+            Some(next_sge),
+        ),
+        (false, true) => spdk_nvme_ns_cmd_writev(
             e.ns,
             q,
-            (*t).buf,
             lba,
-            e.io_size_blocks,
+            n,
             Some(io_complete),
-            t.cast(),
-            e.io_flags,
-        )
+            arg,
+            flags,
+            Some(reset_sgl),
+            Some(next_sge),
+        ),
     };
     if rc != 0 {
         if c.p.continue_on_error {
@@ -338,6 +352,32 @@ unsafe fn submit_single_io(t: *mut Task) {
     if c.number_ios != 0 && c.stats.io_submitted >= c.number_ios {
         c.is_draining = true;
     }
+}
+
+/// The driver rewinds a task's scatter list (-O).
+unsafe extern "C" fn reset_sgl(arg: *mut c_void, offset: u32) {
+    (*(arg as *mut Task)).sgl_offset = offset;
+}
+
+/// The next piece of a task's buffer: up to the end of the current
+/// io_unit_size unit (-O), as SPDK's iovecs of that size.
+unsafe extern "C" fn next_sge(
+    arg: *mut c_void,
+    address: *mut *mut c_void,
+    length: *mut u32,
+) -> i32 {
+    let t = &mut *(arg as *mut Task);
+    let p = &(*t.ctx).p;
+    let unit = p.io_unit_size.max(4);
+    let off = t.sgl_offset;
+    if off >= p.io_size_bytes {
+        return -1;
+    }
+    let len = (unit - off % unit).min(p.io_size_bytes - off);
+    *address = t.buf.cast::<u8>().add(off as usize).cast();
+    *length = len;
+    t.sgl_offset = off + len;
+    0
 }
 
 /// SPDK's task_complete: statistics, then the next I/O unless draining.

@@ -161,3 +161,17 @@ fn failures() {
     assert!(o.status.success());
     assert!(text(&o).0.contains("NVMe Performance Testing Tool"));
 }
+
+#[test]
+fn io_unit_size_scatter_list() {
+    // -O 1024: each 8 KiB buffer goes to the driver as eight pieces.
+    let t = FakeTarget::start(Config::default());
+    let r = trid(&t);
+    let o = perf(&[
+        "-q", "4", "-o", "8192", "-O", "1024", "-w", "randrw", "-M", "50", "-t", "1", "-r", &r,
+    ]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}\n{err}");
+    assert!(numbers(&out, "Total")[0] > 0.0);
+    assert!(t.violations().is_empty(), "{:?}", t.violations());
+}
