@@ -11,6 +11,10 @@ mod task;
 mod usage;
 mod worker;
 
+// Counts allocations only inside count_allocations (the workers' runs).
+#[global_allocator]
+static GLOBAL: spdk_util::alloc_count::CountingAlloc = spdk_util::alloc_count::CountingAlloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let prog = args.first().cloned().unwrap_or_default();

@@ -216,6 +216,7 @@ fn run_workers(o: &Opts, reg: &Registry, lcores: &[u32], tsc_rate: u64) -> i32 {
                 lcore,
                 ctxs: Vec::new(),
                 shared: core::ptr::null(),
+                allocations: 0,
             })
         })
         .collect();
@@ -294,6 +295,10 @@ fn run_workers(o: &Opts, reg: &Registry, lcores: &[u32], tsc_rate: u64) -> i32 {
     }
     spdk_env_thread_wait_all();
     drop(poller);
+    if std::env::var_os("SPDK_NVME_PERF_COUNT_ALLOCS").is_some() {
+        let n: usize = workers.iter().map(|w| w.allocations).sum();
+        println!("Heap allocations in the workers' I/O loops: {n}");
+    }
     if rc == 0 {
         print_stats(o, reg, &workers, &shared, tsc_rate);
         rc = workers

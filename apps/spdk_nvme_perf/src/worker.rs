@@ -43,6 +43,8 @@ pub struct Worker {
     #[allow(clippy::vec_box)]
     pub ctxs: Vec<Box<NsCtx>>,
     pub shared: *const Shared,
+    /// Heap allocations this worker made during its run.
+    pub allocations: usize,
 }
 
 struct Periodic {
@@ -91,6 +93,14 @@ pub fn run(w: &mut Worker) -> c_int {
     }
     let ctxs: Vec<*mut NsCtx> = w.ctxs.iter_mut().map(|c| &mut **c as *mut NsCtx).collect();
     let main = w.lcore == s.main_core;
+    // Counted (only this thread's allocations) to check that the I/O path
+    // allocates nothing.
+    w.allocations = spdk_util::alloc_count::count_allocations(|| io_loop(s, &ctxs, main));
+    0
+}
+
+/// The timed run and the drain on this worker's contexts.
+fn io_loop(s: &Shared, ctxs: &[*mut NsCtx], main: bool) {
     let mut tsc_start = spdk_env::ticks();
     let mut tsc_current = tsc_start;
     let mut next_print = tsc_current + s.tsc_rate;
@@ -106,13 +116,13 @@ pub fn run(w: &mut Worker) -> c_int {
         last_busy: 0,
         last_idle: 0,
     };
-    for &c in &ctxs {
+    for &c in ctxs {
         // SAFETY: contexts of this thread, not borrowed elsewhere.
         unsafe { NsCtx::submit_all(c) };
     }
     while !EXIT.load(Relaxed) {
         let mut all_draining = true;
-        for &c in &ctxs {
+        for &c in ctxs {
             // SAFETY: as above; references made here end before each call
             // into the driver, whose callbacks reach the context again.
             unsafe {
@@ -152,7 +162,7 @@ pub fn run(w: &mut Worker) -> c_int {
             }
             tsc_start = spdk_env::ticks();
             tsc_end = tsc_start.saturating_add(s.time_in_sec.saturating_mul(s.tsc_rate));
-            for &c in &ctxs {
+            for &c in ctxs {
                 // SAFETY: as above.
                 unsafe { (*c).reset_stats() };
             }
@@ -170,7 +180,7 @@ pub fn run(w: &mut Worker) -> c_int {
     // Drain round robin so that every namespace finishes.
     loop {
         let mut unfinished = 0;
-        for &c in &ctxs {
+        for &c in ctxs {
             // SAFETY: as above.
             unsafe {
                 (*c).is_draining = true;
@@ -185,5 +195,4 @@ pub fn run(w: &mut Worker) -> c_int {
             break;
         }
     }
-    0
 }

@@ -175,3 +175,30 @@ fn io_unit_size_scatter_list() {
     assert!(numbers(&out, "Total")[0] > 0.0);
     assert!(t.violations().is_empty(), "{:?}", t.violations());
 }
+
+#[test]
+fn the_io_loops_allocate_nothing() {
+    // The tool counts its workers' heap allocations from the first
+    // submission to the end of the drain when asked to.
+    let t = FakeTarget::start(Config::default());
+    let r = trid(&t);
+    for extra in [
+        &["-w", "randrw", "-M", "30", "-LL"][..],
+        &["-w", "write", "-O", "512"],
+    ] {
+        let mut args = vec!["-q", "16", "-o", "4096", "-t", "1", "-r", &r];
+        args.extend_from_slice(extra);
+        let o = Command::new(env!("CARGO_BIN_EXE_spdk_nvme_perf"))
+            .args(&args)
+            .env("SPDK_NVME_PERF_COUNT_ALLOCS", "1")
+            .output()
+            .unwrap();
+        let (out, err) = text(&o);
+        assert!(o.status.success(), "{out}\n{err}");
+        assert!(
+            out.contains("Heap allocations in the workers' I/O loops: 0\n"),
+            "{extra:?}: {out}"
+        );
+        assert!(numbers(&out, "Total")[0] > 0.0);
+    }
+}
