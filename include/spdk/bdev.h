@@ -1140,6 +1140,41 @@ int spdk_bdev_get_io_type(const char *io_type_string);
 int spdk_bdev_dump_info_json(struct spdk_bdev *bdev, struct spdk_json_write_ctx *w);
 
 /**
+ * Atomic compare-and-write unit, in blocks.
+ */
+uint16_t spdk_bdev_get_acwu(const struct spdk_bdev *bdev);
+
+/**
+ * Largest copy in blocks (0: no limit).
+ */
+uint32_t spdk_bdev_get_max_copy(const struct spdk_bdev *bdev);
+
+/**
+ * Preferred write alignment, in blocks.
+ */
+uint32_t spdk_bdev_get_preferred_write_alignment(const struct spdk_bdev *bdev);
+
+/**
+ * Preferred write granularity, in blocks.
+ */
+uint32_t spdk_bdev_get_preferred_write_granularity(const struct spdk_bdev *bdev);
+
+/**
+ * Optimal write size, in blocks.
+ */
+uint32_t spdk_bdev_get_optimal_write_size(const struct spdk_bdev *bdev);
+
+/**
+ * Preferred unmap alignment, in blocks.
+ */
+uint32_t spdk_bdev_get_preferred_unmap_alignment(const struct spdk_bdev *bdev);
+
+/**
+ * Preferred unmap granularity, in blocks.
+ */
+uint32_t spdk_bdev_get_preferred_unmap_granularity(const struct spdk_bdev *bdev);
+
+/**
  * The NUMA node of the bdev, or SPDK_ENV_NUMA_ID_ANY (-1) when unknown.
  */
 int32_t spdk_bdev_get_numa_id(struct spdk_bdev *bdev);
