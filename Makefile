@@ -27,6 +27,8 @@ BUILD      := $(ROOT)/build
 STAGE      := $(BUILD)/stage
 
 RPC_SOCK   ?= /var/tmp/spdk.sock
+# The programs make builds and installs beside the library.
+APPS       := spdk_tgt bdevperf spdk_nvme_identify spdk_nvme_perf
 
 .PHONY: passthru-test module-test bdevperf bdevperf-test bench-bdev rpc-client-test struct-size-test deps all lib headers check-headers pc install uninstall stage examples run test lint rust-test capi-test bench clean
 
@@ -43,7 +45,7 @@ deps:
 		python3 -m pip install -q --break-system-packages spdk
 
 lib:
-	$(CARGO) build --release -p spdk -p spdk_tgt
+	$(CARGO) build --release -p spdk $(APPS:%=-p %)
 	@mkdir -p $(BUILD)/lib
 	cp $(TARGET_DIR)/release/libspdk.a $(BUILD)/lib/libspdk.a
 	$(CC) -shared -o $(BUILD)/lib/$(SOFILE) \
@@ -76,7 +78,7 @@ install: all
 	install -m 644 include/spdk/*.h $(DESTDIR)$(INCLUDEDIR)/spdk/
 	install -d $(DESTDIR)$(INCLUDEDIR)/spdk_internal $(DESTDIR)$(PREFIX)/bin
 	install -m 644 include/spdk_internal/*.h $(DESTDIR)$(INCLUDEDIR)/spdk_internal/
-	install -m 755 $(TARGET_DIR)/release/spdk_tgt $(DESTDIR)$(PREFIX)/bin/spdk_tgt
+	for a in $(APPS); do install -m 755 $(TARGET_DIR)/release/$$a $(DESTDIR)$(PREFIX)/bin/$$a; done
 	scripts/gen-pc.sh $(BUILD)/pc-install $(PREFIX) $(LIBDIR) $(INCLUDEDIR) $(VERSION) "$(SYSLIBS)"
 	install -m 644 $(BUILD)/pc-install/*.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 
@@ -88,7 +90,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/spdk 2>/dev/null
 	cd include/spdk_internal && for h in *.h; do rm -f $(DESTDIR)$(INCLUDEDIR)/spdk_internal/$$h; done
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/spdk_internal 2>/dev/null
-	rm -f $(DESTDIR)$(PREFIX)/bin/spdk_tgt
+	for a in $(APPS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$a; done
 	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/spdk.pc $(DESTDIR)$(LIBDIR)/pkgconfig/spdk_syslibs.pc \
 		$(DESTDIR)$(LIBDIR)/pkgconfig/spdk_dpdklibs.pc
 	for n in $$(grep -v '^#' pkgconfig/libraries.txt); do rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/spdk_$$n.pc; done
@@ -116,10 +118,12 @@ rpc-client-test:
 	scripts/rpc-client-test.sh
 
 # The NVMe driver against real peers in throwaway Linux guests (shared/lab):
-# QEMU's NVMe controller through VFIO, and the kernel's nvmet over TCP.
-lab-test:
+# QEMU's NVMe controller through VFIO, and the kernel's nvmet over TCP
+# (the driver, then spdk_nvme_identify, spdk_nvme_perf and hello_nvme).
+lab-test: stage
 	scripts/nvme-pcie-lab-test.sh
 	scripts/nvme-tcp-lab-test.sh
+	scripts/nvme-tools-lab-test.sh $(STAGE)
 
 # Each bdev module's test with SPDK's client (scripts/module-tests/*.sh).
 module-test:

@@ -8,7 +8,8 @@ dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
 make -C "$root" --no-print-directory -s install PREFIX=/opt/spdk-test DESTDIR="$dest" >/dev/null
 for f in lib/libspdk.a lib/libspdk.so lib/pkgconfig/spdk_env_dpdk.pc lib/pkgconfig/spdk_nvme.pc \
-	lib/pkgconfig/spdk_syslibs.pc lib/pkgconfig/spdk_bdev_modules.pc include/spdk/env.h; do
+	lib/pkgconfig/spdk_syslibs.pc lib/pkgconfig/spdk_bdev_modules.pc include/spdk/env.h \
+	bin/spdk_tgt bin/bdevperf bin/spdk_nvme_identify bin/spdk_nvme_perf; do
 	test -e "$dest/opt/spdk-test/$f" || { echo "install-test: missing $f"; exit 1; }
 done
 libs=$(PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_PATH=$dest/opt/spdk-test/lib/pkgconfig \
