@@ -2,7 +2,9 @@
 # The bdev layer's own RPCs with SPDK's client: QoS rate limits
 # (bdev_set_qos_limit, shown by bdev_get_bdevs) and latency histograms
 # (bdev_enable_histogram, bdev_get_histogram), saved by save_config and
-# loaded back with --json.
+# loaded back with --json; aliases and the wait for a bdev in
+# bdev_get_bdevs; queue depth sampling (bdev_set_qd_sampling_period, shown
+# by bdev_get_iostat).
 # usage: bdev-core.sh [path/to/spdk_tgt]
 set -u
 . "$(dirname "$0")/../lib/tgt-rpc.sh"
@@ -44,5 +46,36 @@ check "save_config without limits" rpc save_config
 grep -q bdev_set_qos_limit "$tmp/last" && bad "removed limit still saved" || ok
 grep -q bdev_enable_histogram "$tmp/last" && bad "disabled histogram still saved" || ok
 stop SIGINT
+
+start || exit 1
+check "malloc with a uuid" rpc bdev_malloc_create -b Mal1 -u 7a4d7b3e-6f1d-4c2a-9b6e-0123456789ab 8 512
+check "bdev_get_bdevs by uuid" rpc bdev_get_bdevs -b 7a4d7b3e-6f1d-4c2a-9b6e-0123456789ab
+has '"name": "Mal1"'
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))[0]["aliases"] == ["7a4d7b3e-6f1d-4c2a-9b6e-0123456789ab"]' "$tmp/last" && ok || bad "uuid alias"
+if rpc bdev_get_bdevs -b Late >"$tmp/last" 2>&1; then bad "missing bdev found"; else has "No such device"; fi
+# Waits for a bdev that appears meanwhile, and gives up after the timeout.
+(sleep 0.5; rpc bdev_malloc_create -b Late 8 512 >/dev/null) &
+late=$!
+check "bdev_get_bdevs waits for it" rpc bdev_get_bdevs -b Late -t 5000
+wait $late
+has '"name": "Late"'
+start_t=$(date +%s%N)
+if rpc bdev_get_bdevs -b Never -t 300 >"$tmp/last" 2>&1; then bad "bdev that never came found"; else has "Connection timed out"; fi
+[ $(( ($(date +%s%N) - start_t) / 1000000 )) -ge 300 ] && ok || bad "timeout shorter than asked"
+check "qd sampling on" rpc bdev_set_qd_sampling_period Mal1 1000
+check "bdev_get_iostat with queue depth" rpc bdev_get_iostat --names Mal1
+has '"queue_depth_polling_period": 1000'
+has '"queue_depth": '
+has '"io_time": '
+has '"weighted_io_time": '
+check "qd sampling off" rpc bdev_set_qd_sampling_period Mal1 0
+sleep 0.2
+check "bdev_get_iostat without" rpc bdev_get_iostat --names Mal1
+grep -q queue_depth "$tmp/last" && bad "queue depth still shown" || ok
+if rpc bdev_set_qd_sampling_period nope 1000 >"$tmp/last" 2>&1; then bad "sampling a missing bdev"; else has "No such device"; fi
+check "delete a sampled bdev" rpc bdev_set_qd_sampling_period Late 500
+check "bdev_malloc_delete while sampling" rpc bdev_malloc_delete Late
+if rpc bdev_get_bdevs -b Late >"$tmp/last" 2>&1; then bad "deleted bdev still there"; else has "No such device"; fi
+stop SIGTERM
 
 finish bdev-core

@@ -206,38 +206,61 @@ pub unsafe fn dump_bdev(w: &mut JsonWriter, bdev: *mut spdk_bdev) {
 fn bdev_get_bdevs(req: Request, params: Option<Value>) {
     let parsed = Decoder::new(params.as_ref()).and_then(|mut d| {
         let name = d.opt_str("name")?;
-        let _timeout = d.opt_u64("timeout")?;
+        let timeout = d.opt_u64("timeout")?;
         d.finish()?;
-        Ok(name)
+        Ok((name, timeout))
     });
-    let name = match parsed {
+    let (name, timeout) = match parsed {
         Ok(n) => n,
         Err(_) => return decode_failed(req),
     };
-    let list = match name {
-        Some(n) => {
-            // SAFETY: lookup only.
-            let b = unsafe { core::find(n.as_bytes()) };
-            if b.is_null() {
-                spdk_log::errlog!(
-                    "spdk_bdev_open_async failed for '{}': rc={}",
-                    n,
-                    -libc::ENODEV
-                );
-                return req.errno(-libc::ENODEV);
+    let Some(n) = name else {
+        let list = core::all();
+        return req.write(|w| {
+            let _ = w.array_begin();
+            for b in list {
+                // SAFETY: registered bdevs, on the RPC thread.
+                unsafe { dump_bdev(w, b) };
             }
-            vec![b]
-        }
-        None => core::all(),
+            let _ = w.array_end();
+        });
     };
+    // As SPDK: the named bdev is opened asynchronously, waiting up to
+    // `timeout` ms for it to appear.
+    let c = std::ffi::CString::new(n.clone()).unwrap_or_default();
+    let arg = Box::into_raw(Box::new(req));
+    // SAFETY: on the RPC thread; `arg` comes back in the callback.
+    let rc = unsafe {
+        crate::open_async::open(
+            c,
+            false,
+            core::ignore_event,
+            ptr::null_mut(),
+            timeout.unwrap_or(0),
+            got_bdev,
+            arg.cast(),
+        )
+    };
+    if rc != 0 {
+        spdk_log::errlog!("spdk_bdev_open_async failed for '{}': rc={}", n, rc);
+        // SAFETY: not handed to anyone.
+        unsafe { Box::from_raw(arg) }.errno(rc);
+    }
+}
+
+unsafe extern "C" fn got_bdev(desc: *mut c_void, rc: c_int, arg: *mut c_void) {
+    let req = Box::from_raw(arg.cast::<Request>());
+    if rc != 0 {
+        return req.errno(rc);
+    }
+    let d = desc.cast::<core::Desc>();
+    let b = core::desc_bdev(d);
     req.write(|w| {
         let _ = w.array_begin();
-        for b in list {
-            // SAFETY: registered bdevs, on the RPC thread.
-            unsafe { dump_bdev(w, b) };
-        }
+        dump_bdev(w, b);
         let _ = w.array_end();
     });
+    core::close(d);
 }
 
 fn bdev_set_options(req: Request, params: Option<Value>) {
