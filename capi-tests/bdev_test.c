@@ -611,15 +611,30 @@ stage_overlap_check(void)
 	stage_caw();
 }
 
-/* ---- compare-and-write: the module's, or -ENOTSUP / -EINVAL ---- */
-
 static void stage_qos(void);
+
+/* ---- compare-and-write: emulated by the library (a range lock, a
+ * compare, then the write) when the module has none ---- */
+
+static int g_caw_ok, g_caw_failed;
+static struct iovec g_caw_c, g_caw_w, g_caw_mis;
+
+static void
+caw_done(struct spdk_bdev_io *bdev_io, bool success, void *cb_arg)
+{
+	if (success) {
+		g_caw_ok++;
+	} else {
+		g_caw_failed++;
+	}
+	io_done(bdev_io, true, cb_arg);
+}
+
+static void stage_caw_check(void);
 
 static void
 stage_caw(void)
 {
-	struct iovec c = { .iov_base = g_pat, .iov_len = RAM_BLOCKLEN };
-	struct iovec w = { .iov_base = g_bad, .iov_len = RAM_BLOCKLEN };
 	struct iovec c2 = { .iov_base = g_pat, .iov_len = 2 * RAM_BLOCKLEN };
 	struct iovec w2 = { .iov_base = g_bad, .iov_len = 2 * RAM_BLOCKLEN };
 	struct iovec cn = { .iov_base = g_buf, .iov_len = 2 * 4096 };
@@ -630,15 +645,29 @@ stage_caw(void)
 			io_done, NULL) == -EINVAL);
 	CHECK(spdk_bdev_comparev_and_writev_blocks(g_null_rw, g_null_ch, &cn, 1, &cn, 1, 0, 2,
 			io_done, NULL) == -EINVAL);
-	/* Within it, but neither module has compare-and-write. */
-	CHECK(spdk_bdev_comparev_and_writev_blocks(g_ram_desc, g_ram_ch, &c, 1, &w, 1, 16, 1,
-			io_done, NULL) == -ENOTSUP);
-	cn.iov_len = 4096;
-	CHECK(spdk_bdev_comparev_and_writev_blocks(g_null_rw, g_null_ch, &cn, 1, &cn, 1, 0, 1,
-			io_done, NULL) == -ENOTSUP);
-	CHECK(spdk_bdev_comparev_and_writev_blocks(g_ram_desc, g_ram_ch, NULL, 0, &w, 1, 16, 1,
+	CHECK(spdk_bdev_comparev_and_writev_blocks(g_ram_desc, g_ram_ch, NULL, 0, &c2, 1, 16, 1,
 			io_done, NULL) == -EINVAL);
 	CHECK(memcmp(g_ram_data + 16 * RAM_BLOCKLEN, g_pat, RAM_BLOCKLEN) == 0);
+	/* Within it, submitted together: block 16 holds g_pat, so the first
+	 * compares equal and writes zeroes; the second, serialised behind it
+	 * by the range lock, then miscompares and writes nothing. */
+	g_caw_c = (struct iovec) { .iov_base = g_pat, .iov_len = RAM_BLOCKLEN };
+	g_caw_w = (struct iovec) { .iov_base = g_zero, .iov_len = RAM_BLOCKLEN };
+	g_caw_mis = (struct iovec) { .iov_base = g_pat, .iov_len = RAM_BLOCKLEN };
+	g_next = stage_caw_check;
+	SUBMIT(spdk_bdev_comparev_and_writev_blocks(g_ram_desc, g_ram_ch, &g_caw_c, 1, &g_caw_w, 1,
+			16, 1, caw_done, NULL));
+	SUBMIT(spdk_bdev_comparev_and_writev_blocks(g_ram_desc, g_ram_ch, &g_caw_mis, 1, &g_caw_w,
+			1, 16, 1, caw_done, NULL));
+}
+
+static void
+stage_caw_check(void)
+{
+	CHECK(g_caw_ok == 1 && g_caw_failed == 1);
+	CHECK(memcmp(g_ram_data + 16 * RAM_BLOCKLEN, g_zero, RAM_BLOCKLEN) == 0);
+	/* Put the pattern back for the stages after. */
+	memcpy(g_ram_data + 16 * RAM_BLOCKLEN, g_pat, RAM_BLOCKLEN);
 	g_ram_native = false;
 	stage_qos();
 }
