@@ -1088,6 +1088,17 @@ void *spdk_bdev_io_get_md_buf(struct spdk_bdev_io *bdev_io);
 void *spdk_bdev_io_get_cb_arg(struct spdk_bdev_io *bdev_io);
 
 /**
+ * The NVMe status of both commands of a completed compare-and-write
+ * (the compare, then the write), as SPDK derives it from the I/O's status.
+ */
+void spdk_bdev_io_get_nvme_fused_status(const struct spdk_bdev_io *bdev_io,
+                                        uint32_t *cdw0,
+                                        int *first_sct,
+                                        int *first_sc,
+                                        int *second_sct,
+                                        int *second_sc);
+
+/**
  * Takes up to `max_events` pending media events of the descriptor into
  * `events` (from its SPDK_BDEV_EVENT_MEDIA_MANAGEMENT callback); returns
  * how many.

@@ -2557,3 +2557,30 @@ pub unsafe fn own_buf(io: *mut spdk_bdev_io, len: u64, cb: spdk_bdev_io_get_buf_
     (*io).internal.has_buf = 1;
     buf_done(io, true);
 }
+
+/// SPDK's NVMe status of both halves of a compare-and-write:
+/// ((cdw0), (first sct, sc), (second sct, sc)).
+pub unsafe fn nvme_fused_status(io: *const spdk_bdev_io) -> (u32, (c_int, c_int), (c_int, c_int)) {
+    const MEDIA: c_int = 2;
+    const COMPARE_FAILURE: c_int = 0x85;
+    const FAILED_FUSED: c_int = 0x09;
+    const G: c_int = NVME_SCT_GENERIC;
+    let i = &(*io).internal;
+    let (sct, sc) = (i.err_sct as c_int, i.err_sc as c_int);
+    let pair = match i.status {
+        -2 if sct == MEDIA && sc == COMPARE_FAILURE => ((sct, sc), (G, FAILED_FUSED)),
+        -2 => ((G, 0), (sct, sc)),
+        -7 => (
+            (G, NVME_SC_ABORTED_BY_REQUEST),
+            (G, NVME_SC_ABORTED_BY_REQUEST),
+        ),
+        STATUS_SUCCESS => ((G, 0), (G, 0)),
+        -6 => ((G, NVME_SC_INTERNAL_DEVICE_ERROR), (G, FAILED_FUSED)),
+        -5 => ((MEDIA, COMPARE_FAILURE), (G, FAILED_FUSED)),
+        _ => (
+            (G, NVME_SC_INTERNAL_DEVICE_ERROR),
+            (G, NVME_SC_INTERNAL_DEVICE_ERROR),
+        ),
+    };
+    (i.err_cdw0, pair.0, pair.1)
+}

@@ -259,6 +259,11 @@ fn quiesce_and_range_locks() {
         release(r);
         assert!(poll_until(&ts, || c1.done == 2 && tr2.done == 4));
         assert!(!c1.status[1], "miscompare: the block holds a new value");
+        assert_eq!(
+            c1.fused,
+            [2, 0x85, 0, 0x09],
+            "compare failure, write not done"
+        );
         assert_eq!(tr2.ok, 4);
 
         spdk_set_thread(t2);

@@ -382,6 +382,8 @@ pub struct Track {
     pub seek: u64,
     pub append: u64,
     pub status: Vec<bool>,
+    /// spdk_bdev_io_get_nvme_fused_status() of the last one.
+    pub fused: [i32; 4],
 }
 
 pub unsafe extern "C" fn io_done(io: *mut spdk_bdev_io, ok: bool, arg: *mut c_void) {
@@ -391,6 +393,14 @@ pub unsafe extern "C" fn io_done(io: *mut spdk_bdev_io, ok: bool, arg: *mut c_vo
     t.status.push(ok);
     t.seek = ::spdk_bdev::ffi::bdev::md_io::spdk_bdev_io_get_seek_offset(io);
     t.append = (*io).u.bdev.offset_blocks;
+    let mut c = 0;
+    let f = &mut t.fused;
+    let (a, rest) = f.split_at_mut(1);
+    let (b, rest) = rest.split_at_mut(1);
+    let (x, y) = rest.split_at_mut(1);
+    ::spdk_bdev::ffi::bdev::md_io::spdk_bdev_io_get_nvme_fused_status(
+        io, &mut c, &mut a[0], &mut b[0], &mut x[0], &mut y[0],
+    );
     spdk_bdev_free_io(io);
 }
 

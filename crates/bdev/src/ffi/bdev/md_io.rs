@@ -341,3 +341,31 @@ pub unsafe extern "C" fn spdk_bdev_io_get_cb_arg(bdev_io: *mut spdk_bdev_io) -> 
     }
     (*bdev_io).internal.caller_ctx
 }
+
+/// The NVMe status of both commands of a completed compare-and-write
+/// (the compare, then the write), as SPDK derives it from the I/O's status.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_bdev_io_get_nvme_fused_status(
+    bdev_io: *const spdk_bdev_io,
+    cdw0: *mut u32,
+    first_sct: *mut c_int,
+    first_sc: *mut c_int,
+    second_sct: *mut c_int,
+    second_sc: *mut c_int,
+) {
+    if bdev_io.is_null()
+        || cdw0.is_null()
+        || first_sct.is_null()
+        || first_sc.is_null()
+        || second_sct.is_null()
+        || second_sc.is_null()
+    {
+        return;
+    }
+    let (c, (a, b), (x, y)) = crate::core::nvme_fused_status(bdev_io);
+    *cdw0 = c;
+    *first_sct = a;
+    *first_sc = b;
+    *second_sct = x;
+    *second_sc = y;
+}
