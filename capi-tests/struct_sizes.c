@@ -2,10 +2,12 @@
  * static asserts, for every such type our headers define. */
 #include "spdk/stdinc.h"
 #include "spdk/bdev.h"
+#include "spdk/bdev_module.h"
 #include "spdk/env.h"
 #include "spdk/event.h"
 #include "spdk/init.h"
 #include "spdk/log.h"
+#include "spdk/nvme.h"
 #include "spdk/nvme_spec.h"
 #include "spdk/nvmf_spec.h"
 #include "spdk/uuid.h"
@@ -21,10 +23,15 @@ main(void)
 	CHECK(sizeof(union spdk_bdev_nvme_cdw13) == 4);
 	CHECK(sizeof(struct spdk_bdev_ext_io_opts) == 52);
 	CHECK(sizeof(struct spdk_bdev_open_opts) == 16);
+	CHECK(sizeof(struct spdk_bdev_open_async_opts) == 16);
+	CHECK(sizeof(struct spdk_bdev_claim_opts) == 48);
+	CHECK(sizeof(struct spdk_bdev_part_construct_opts) == 24);
 	CHECK(sizeof(struct spdk_env_opts) == 128);
 	CHECK(sizeof(struct spdk_app_opts) == 253);
 	CHECK(sizeof(struct spdk_rpc_opts) == 24);
 	CHECK(sizeof(struct spdk_log_opts) == 40);
+	CHECK(sizeof(struct spdk_nvme_ctrlr_opts) == 856);
+	CHECK(sizeof(struct spdk_nvme_io_qpair_opts) == 80);
 	CHECK(sizeof(union spdk_nvme_cap_register) == 8);
 	CHECK(sizeof(union spdk_nvme_cc_register) == 4);
 	CHECK(sizeof(union spdk_nvme_csts_register) == 4);
