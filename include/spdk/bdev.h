@@ -10,6 +10,8 @@
 #include "spdk/thread.h"
 #include "spdk/histogram_data.h"
 #include "spdk/dif.h"
+#include "spdk/nvme_spec.h"
+#include "spdk/scsi_spec.h"
 /** A block device (defined in spdk/bdev_module.h). */
 struct spdk_bdev;
 /** One I/O request (defined in spdk/bdev_module.h). */
@@ -1108,6 +1110,57 @@ size_t spdk_bdev_get_media_events(struct spdk_bdev_desc *bdev_desc,
                                   size_t max_events);
 
 /**
+ * Submits an NVMe admin command with an optional data buffer. -EBADF
+ * without write access, -ENOTSUP when the module has no admin passthru.
+ */
+int spdk_bdev_nvme_admin_passthru(struct spdk_bdev_desc *desc,
+                                  struct spdk_io_channel *ch,
+                                  const struct spdk_nvme_cmd *cmd,
+                                  void *buf,
+                                  size_t nbytes,
+                                  spdk_bdev_io_completion_cb cb,
+                                  void *cb_arg);
+
+/**
+ * Submits an NVMe I/O command with an optional data buffer.
+ */
+int spdk_bdev_nvme_io_passthru(struct spdk_bdev_desc *desc,
+                               struct spdk_io_channel *ch,
+                               const struct spdk_nvme_cmd *cmd,
+                               void *buf,
+                               size_t nbytes,
+                               spdk_bdev_io_completion_cb cb,
+                               void *cb_arg);
+
+/**
+ * Submits an NVMe I/O command with data and separate metadata buffers.
+ */
+int spdk_bdev_nvme_io_passthru_md(struct spdk_bdev_desc *desc,
+                                  struct spdk_io_channel *ch,
+                                  const struct spdk_nvme_cmd *cmd,
+                                  void *buf,
+                                  size_t nbytes,
+                                  void *md_buf,
+                                  size_t md_len,
+                                  spdk_bdev_io_completion_cb cb,
+                                  void *cb_arg);
+
+/**
+ * Submits an NVMe I/O command with vectored data (`nbytes` in all) and
+ * a separate metadata buffer.
+ */
+int spdk_bdev_nvme_iov_passthru_md(struct spdk_bdev_desc *desc,
+                                   struct spdk_io_channel *ch,
+                                   const struct spdk_nvme_cmd *cmd,
+                                   struct iovec *iov,
+                                   int iovcnt,
+                                   size_t nbytes,
+                                   void *md_buf,
+                                   size_t md_len,
+                                   spdk_bdev_io_completion_cb cb,
+                                   void *cb_arg);
+
+/**
  * Opens `bdev_name` like spdk_bdev_open_ext(), waiting up to
  * `opts->timeout_ms` for it to be registered. `open_cb(desc, rc, arg)`
  * runs later on the calling thread: rc 0, -ENODEV (no timeout),
@@ -1269,6 +1322,17 @@ bool spdk_bdev_desc_is_dif_head_of_md(struct spdk_bdev_desc *desc);
  */
 bool spdk_bdev_desc_is_dif_check_enabled(struct spdk_bdev_desc *desc,
                                          enum spdk_dif_check_type check_type);
+
+/**
+ * SCSI status, sense key, ASC and ASCQ of a completed I/O: GOOD on
+ * success, the translated NVMe error, MISCOMPARE, the module's SCSI
+ * error, else CHECK CONDITION / ABORTED COMMAND.
+ */
+void spdk_bdev_io_get_scsi_status(const struct spdk_bdev_io *bdev_io,
+                                  int *sc,
+                                  int *sk,
+                                  int *asc,
+                                  int *ascq);
 
 /**
  * The queue depth measured last (summed over all channels); UINT64_MAX

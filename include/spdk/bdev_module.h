@@ -10,6 +10,7 @@
 #include "spdk/thread.h"
 #include "spdk/bdev.h"
 #include "spdk/bdev_zone.h"
+#include "spdk/scsi_spec.h"
 struct spdk_bdev_module;
 struct spdk_bdev_fn_table;
 struct spdk_bdev_alias;
@@ -298,12 +299,39 @@ struct spdk_bdev_io_zone_mgmt_params {
 };
 
 /**
+ * Parameters of the NVMe passthru types (admin, I/O, I/O with metadata,
+ * vectored I/O with metadata).
+ */
+struct spdk_bdev_io_nvme_passthru_params {
+  /**
+   * The command as the caller built it.
+   */
+  struct spdk_nvme_cmd cmd;
+  /**
+   * Vectored data (NVME_IOV_MD only, else NULL/0).
+   */
+  struct iovec *iovs;
+  int iovcnt;
+  /**
+   * Contiguous data (not NVME_IOV_MD).
+   */
+  void *buf;
+  size_t nbytes;
+  /**
+   * Metadata (the _md types only).
+   */
+  void *md_buf;
+  size_t md_len;
+};
+
+/**
  * Per-type parameters of an spdk_bdev_io.
  */
 union spdk_bdev_io_params {
   struct spdk_bdev_io_block_params bdev;
   struct spdk_bdev_io_abort_params abort;
   struct spdk_bdev_io_zone_mgmt_params zone_mgmt;
+  struct spdk_bdev_io_nvme_passthru_params nvme_passthru;
   uint64_t raw[27];
 };
 
@@ -337,7 +365,14 @@ struct spdk_bdev_io_internal_fields {
    * submitted list, never given to the module as it stands.
    */
   uint8_t held;
-  uint8_t reserved0[4];
+  /**
+   * SCSI status of an I/O completed with SPDK_BDEV_IO_STATUS_SCSI_ERROR:
+   * status code, sense key, additional sense code and qualifier.
+   */
+  uint8_t scsi_sc;
+  uint8_t scsi_sk;
+  uint8_t scsi_asc;
+  uint8_t scsi_ascq;
   /**
    * The iobuf buffer spdk_bdev_io_get_buf() attached, and its length.
    */
@@ -937,6 +972,35 @@ int spdk_bdev_unquiesce_range(struct spdk_bdev *bdev,
                               uint64_t length,
                               spdk_bdev_quiesce_cb cb_fn,
                               void *cb_arg);
+
+/**
+ * Records a SCSI status (GOOD means success, anything else a SCSI error
+ * with that sense data); returns the bdev status it means.
+ */
+enum spdk_bdev_io_status spdk_bdev_io_set_scsi_status(struct spdk_bdev_io *bdev_io,
+                                                      enum spdk_scsi_status sc,
+                                                      enum spdk_scsi_sense sk,
+                                                      uint8_t asc,
+                                                      uint8_t ascq);
+
+/**
+ * Completes an I/O with a SCSI status.
+ */
+void spdk_bdev_io_complete_scsi_status(struct spdk_bdev_io *bdev_io,
+                                       enum spdk_scsi_status sc,
+                                       enum spdk_scsi_sense sk,
+                                       uint8_t asc,
+                                       uint8_t ascq);
+
+/**
+ * The SCSI status, sense key, ASC and ASCQ matching the NVMe status
+ * recorded in `bdev_io` (SPDK's table).
+ */
+void spdk_scsi_nvme_translate(const struct spdk_bdev_io *bdev_io,
+                              int *sc,
+                              int *sk,
+                              int *asc,
+                              int *ascq);
 
 /**
  * Adds the counters of `add` to `total` (maxima and minima merged).

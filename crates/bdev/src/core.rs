@@ -1839,6 +1839,44 @@ pub unsafe fn submit_zone(
     proceed(c, io)
 }
 
+/// Validates and submits an NVMe passthru request (`p` as the module
+/// receives it): the descriptor must be writable (the command is not
+/// parsed), the module must support the type.
+pub unsafe fn submit_nvme(
+    d: &Desc,
+    ch: *mut spdk_io_channel,
+    ty: spdk_bdev_io_type,
+    p: crate::ffi::bdev_module::spdk_bdev_io_nvme_passthru_params,
+    cb: spdk_bdev_io_completion_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    let bdev = d.bdev;
+    if !d.write {
+        return -libc::EBADF;
+    }
+    if !io_type_supported(bdev, ty) {
+        return -libc::ENOTSUP;
+    }
+    let c = bdev_channel(ch);
+    if (*c).bdev != bdev {
+        return -libc::EINVAL;
+    }
+    let io = get_io((*c).mgmt);
+    if io.is_null() {
+        return -libc::ENOMEM;
+    }
+    (*io).bdev = bdev;
+    (*io).r#type = ty as u8;
+    (*io).num_retries = 0;
+    (*io).u.nvme_passthru = p;
+    init_internal(io, c, d, cb, cb_arg);
+    // Range locks hold NVMe I/O back whatever it addresses (SPDK's rule).
+    if !(*c).locks.ranges.is_empty() && crate::lock::held_back(c, io) {
+        return 0;
+    }
+    proceed(c, io)
+}
+
 /// Fills the library's part of a new I/O of channel `c`.
 #[inline]
 pub unsafe fn init_internal(
@@ -2260,7 +2298,12 @@ unsafe fn finish_io(io: *mut spdk_bdev_io) {
         if !(*c).histogram.is_null() {
             tally(c, io, now);
         }
-        let bytes = (*io).u.bdev.num_blocks * (*(*io).bdev).blocklen as u64;
+        // wrapping: the union holds other parameters for non-block types.
+        let bytes = (*io)
+            .u
+            .bdev
+            .num_blocks
+            .wrapping_mul((*(*io).bdev).blocklen as u64);
         account(
             &mut (*c).stat,
             (*io).r#type,
@@ -2506,7 +2549,12 @@ pub unsafe fn copy_status(
         -8 => set_aio_status(io, b.err_aio),
         1 => SPDK_BDEV_IO_STATUS_SUCCESS,
         0 => SPDK_BDEV_IO_STATUS_PENDING,
-        -3 => SPDK_BDEV_IO_STATUS_SCSI_ERROR,
+        -3 => {
+            let i = &mut (*io).internal;
+            (i.scsi_sc, i.scsi_sk, i.scsi_asc, i.scsi_ascq) =
+                (b.scsi_sc, b.scsi_sk, b.scsi_asc, b.scsi_ascq);
+            SPDK_BDEV_IO_STATUS_SCSI_ERROR
+        }
         -4 => SPDK_BDEV_IO_STATUS_NOMEM,
         -5 => SPDK_BDEV_IO_STATUS_MISCOMPARE,
         -6 => SPDK_BDEV_IO_STATUS_FIRST_FUSED_FAILED,

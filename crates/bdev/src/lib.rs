@@ -53,6 +53,9 @@ pub mod qos;
 pub mod rpc;
 /// Same contract as `core`.
 #[allow(clippy::missing_safety_doc)]
+pub mod scsi;
+/// Same contract as `core`.
+#[allow(clippy::missing_safety_doc)]
 pub mod split;
 /// Same contract as `core`.
 #[allow(clippy::missing_safety_doc)]

@@ -16,8 +16,10 @@ pub mod iter;
 pub mod lifecycle;
 pub mod md_io;
 pub mod media;
+pub mod nvme_passthru;
 pub mod open_async;
 pub mod props;
+pub mod scsi_status;
 pub mod stats;
 
 /// A media management event: a range of blocks the owner must look at.
@@ -286,6 +288,14 @@ pub union spdk_bdev_nvme_cdw12 {
 #[derive(Clone, Copy)]
 pub union spdk_bdev_nvme_cdw13 {
     pub raw: u32,
+}
+
+/// An NVMe submission queue entry: `struct spdk_nvme_cmd` of
+/// spdk/nvme_spec.h (64 bytes), carried as is, never parsed here.
+#[repr(C, align(8))]
+#[derive(Clone, Copy)]
+pub struct NvmeCmd {
+    pub raw: [u8; 64],
 }
 
 /// Controller attributes of an NVMe-backed bdev.

@@ -21,6 +21,7 @@ pub mod aliases;
 pub mod io;
 pub mod part;
 pub mod quiesce;
+pub mod scsi;
 pub mod stats;
 
 use crate::ffi::bdev::{
@@ -314,8 +315,29 @@ pub union spdk_bdev_io_params {
     pub bdev: spdk_bdev_io_block_params,
     pub abort: spdk_bdev_io_abort_params,
     pub zone_mgmt: spdk_bdev_io_zone_mgmt_params,
+    pub nvme_passthru: spdk_bdev_io_nvme_passthru_params,
     pub raw: [u64; 27],
 }
+
+/// Parameters of the NVMe passthru types (admin, I/O, I/O with metadata,
+/// vectored I/O with metadata).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct spdk_bdev_io_nvme_passthru_params {
+    /// The command as the caller built it.
+    pub cmd: crate::ffi::bdev::NvmeCmd,
+    /// Vectored data (NVME_IOV_MD only, else NULL/0).
+    pub iovs: *mut iovec,
+    pub iovcnt: c_int,
+    /// Contiguous data (not NVME_IOV_MD).
+    pub buf: *mut c_void,
+    pub nbytes: usize,
+    /// Metadata (the _md types only).
+    pub md_buf: *mut c_void,
+    pub md_len: usize,
+}
+
+const _: () = assert!(std::mem::size_of::<spdk_bdev_io_nvme_passthru_params>() == 112);
 
 /// Parameters of the zone I/O types (get_zone_info, zone_management).
 #[repr(C)]
@@ -355,7 +377,12 @@ pub struct spdk_bdev_io_internal_fields {
     /// Taken over by the library (split, emulated, abort parents): on the
     /// submitted list, never given to the module as it stands.
     pub held: u8,
-    pub reserved0: [u8; 4],
+    /// SCSI status of an I/O completed with SPDK_BDEV_IO_STATUS_SCSI_ERROR:
+    /// status code, sense key, additional sense code and qualifier.
+    pub scsi_sc: u8,
+    pub scsi_sk: u8,
+    pub scsi_asc: u8,
+    pub scsi_ascq: u8,
     /// The iobuf buffer spdk_bdev_io_get_buf() attached, and its length.
     pub buf: *mut c_void,
     pub buf_len: u64,

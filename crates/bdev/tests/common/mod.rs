@@ -97,15 +97,15 @@ unsafe extern "C" fn ch_destroy(_d: *mut c_void, _c: *mut c_void) {}
 
 pub static DESTRUCTED: AtomicI32 = AtomicI32::new(0);
 
-unsafe extern "C" fn ram_destruct(ctx: *mut c_void) -> c_int {
+pub unsafe extern "C" fn ram_destruct(ctx: *mut c_void) -> c_int {
     DESTRUCTED.fetch_add(1, Ordering::SeqCst);
     drop(Box::from_raw(ctx.cast::<Ram>()));
     0
 }
-unsafe extern "C" fn ram_channel(_c: *mut c_void) -> *mut spdk_io_channel {
+pub unsafe extern "C" fn ram_channel(_c: *mut c_void) -> *mut spdk_io_channel {
     spdk_get_io_channel(ptr::addr_of!(DEV) as *mut c_void)
 }
-unsafe extern "C" fn ram_supported(c: *mut c_void, t: spdk_bdev_io_type) -> bool {
+pub unsafe extern "C" fn ram_supported(c: *mut c_void, t: spdk_bdev_io_type) -> bool {
     (*c.cast::<Ram>()).supported & bit(t) != 0
 }
 unsafe extern "C" fn ram_module_ctx(c: *mut c_void) -> *mut c_void {
