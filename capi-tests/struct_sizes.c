@@ -10,6 +10,7 @@
 #include "spdk/nvme.h"
 #include "spdk/nvme_spec.h"
 #include "spdk/nvmf_spec.h"
+#include "spdk/scsi_spec.h"
 #include "spdk/uuid.h"
 #include "harness.h"
 
@@ -181,6 +182,8 @@ main(void)
 	CHECK(sizeof(struct spdk_nvme_tcp_h2c_data_hdr) == 24);
 	CHECK(sizeof(struct spdk_nvme_tcp_c2h_data_hdr) == 24);
 	CHECK(sizeof(struct spdk_nvme_tcp_r2t_hdr) == 24);
+	CHECK(sizeof(struct spdk_scsi_cdb_inquiry) == 6);
+	CHECK(sizeof(struct spdk_scsi_desig_desc) == 4);
 	CHECK(sizeof(struct spdk_uuid) == 16);
 	return harness_done("struct_sizes");
 }
