@@ -40,7 +40,7 @@ if [ -n "$bench" ]; then
 	[ "$secs" = 1 ] && secs=10
 	for c in null malloc; do
 		for w in randread randwrite; do
-			timeout $((secs + 30)) "$bp" -m 0x1 --disable-cpumask-locks -r "$tmp/s.sock" --json "$tmp/$c.json" -q 128 -o 4096 -w $w -t "$secs" 2>/dev/null | grep -E 'Job:|Total'
+			timeout -k 10 $((secs + 30)) "$bp" -m 0x1 --disable-cpumask-locks -r "$tmp/s.sock" --json "$tmp/$c.json" -q 128 -o 4096 -w $w -t "$secs" 2>/dev/null | grep -E 'Job:|Total'
 		done
 	done
 	exit 0
@@ -63,7 +63,7 @@ bad() { echo "FAILED: $*" >&2; failed=$((failed + 1)); }
 has() { grep -q -- "$1" "$tmp/out" && ok || bad "$2: no '$1'"; }
 bp() { # mask, config, args... (output in $tmp/out, exit status in $rc)
 	local m=$1 c=$2; shift 2
-	timeout 60 "$bp" -m "$m" --disable-cpumask-locks -r "$tmp/s.sock" --json "$tmp/$c.json" "$@" >"$tmp/out" 2>&1
+	timeout -k 10 60 "$bp" -m "$m" --disable-cpumask-locks -r "$tmp/s.sock" --json "$tmp/$c.json" "$@" >"$tmp/out" 2>&1
 	rc=$?
 }
 run() { # description, mask, config, args...: a successful run with its table
@@ -153,7 +153,7 @@ sock=$tmp/z.sock
 "$bp" -m $mask --disable-cpumask-locks -r "$sock" --json "$tmp/two.json" -z -q 8 -o 4096 -w randread -t 1 >"$tmp/z.log" 2>&1 &
 zpid=$!
 for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
-if timeout 60 python3 - "$sock" $mask >"$tmp/out" 2>&1 <<'PY'; then ok; else bad "perform_tests"; cat "$tmp/out" >&2; fi
+if timeout -k 10 60 python3 - "$sock" $mask >"$tmp/out" 2>&1 <<'PY'; then ok; else bad "perform_tests"; cat "$tmp/out" >&2; fi
 import json, socket, sys
 from spdk.rpc.client import JSONRPCClient, JSONRPCException
 sock, mask = sys.argv[1], sys.argv[2]

@@ -32,7 +32,7 @@ cat >"$tmp/bdev.json" <<'CFG'
 CFG
 hello() { # expected status (0 or fail), args...
 	local want=$1; shift
-	timeout 60 "$app" -m 0x1 --disable-cpumask-locks -r "$tmp/hello.sock" "$@" >"$tmp/out" 2>&1
+	timeout -k 10 60 "$app" -m 0x1 --disable-cpumask-locks -r "$tmp/hello.sock" "$@" >"$tmp/out" 2>&1
 	local rc=$?
 	if [ "$want" = 0 ] && [ $rc = 0 ]; then ok
 	elif [ "$want" = fail ] && [ $rc != 0 ] && [ $rc != 124 ]; then ok

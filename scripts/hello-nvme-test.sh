@@ -14,16 +14,16 @@ passed=0 failed=0
 ok() { passed=$((passed + 1)); }
 bad() { echo "FAILED: $*" >&2; failed=$((failed + 1)); }
 
-out=$(timeout 30 "$app" -h) && grep -q -- '-r' <<<"$out" && ok || bad "-h"
-timeout 30 "$app" -r 'trtype:TCP traddr' >/dev/null 2>&1
+out=$(timeout -k 10 30 "$app" -h) && grep -q -- '-r' <<<"$out" && ok || bad "-h"
+timeout -k 10 30 "$app" -r 'trtype:TCP traddr' >/dev/null 2>&1
 [ $? = 1 ] && ok || bad "a malformed -r is not refused with exit 1"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-timeout 60 "$app" -r "trtype:TCP adrfam:IPv4 traddr:127.0.0.1 trsvcid:$port subnqn:nqn.2024-01.io.spdk:none" \
+timeout -k 10 60 "$app" -r "trtype:TCP adrfam:IPv4 traddr:127.0.0.1 trsvcid:$port subnqn:nqn.2024-01.io.spdk:none" \
 	>/dev/null 2>&1
 rc=$?
 [ $rc = 1 ] && ok || bad "no target: exit $rc, not 1"
 if [ -n "${HELLO_NVME_TRID:-}" ]; then
-	out=$(timeout 120 "$app" -r "$HELLO_NVME_TRID" 2>&1)
+	out=$(timeout -k 10 120 "$app" -r "$HELLO_NVME_TRID" 2>&1)
 	rc=$?
 	if [ $rc = 0 ] && grep -q '^Hello world!$' <<<"$out" && grep -q '^Attached to ' <<<"$out"; then
 		ok

@@ -41,7 +41,7 @@ mask=0x1
 
 ok() { passed=$((passed + 1)); }
 bad() { echo "FAILED: $*" >&2; failed=$((failed + 1)); }
-rpc() { timeout 10 spdk-rpc -s "$sock" "$@"; }
+rpc() { timeout -k 10 10 spdk-rpc -s "$sock" "$@"; }
 hello() { rpc --plugin hello_rpc_plugin "$@"; }
 check() { # description, command...
 	local d=$1; shift
@@ -55,7 +55,7 @@ has() { grep -q -- "$1" "$tmp/last" || { bad "expected '$1' in: $(head -c 400 "$
 # A call through the client library; prints the result as JSON, or the
 # error code and message.
 pycall() { # method [json params]
-	timeout 10 python3 - "$sock" "$@" <<'PY'
+	timeout -k 10 10 python3 - "$sock" "$@" <<'PY'
 import json, sys
 from spdk.rpc.client import JSONRPCClient, JSONRPCException
 sock, method = sys.argv[1], sys.argv[2]

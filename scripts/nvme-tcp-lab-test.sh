@@ -68,7 +68,7 @@ done
 echo "nvme-tcp-lab-test: $(grep '^LAB-READY' "$W/console.log") (host 127.0.0.1:$PORT)"
 
 # shellcheck disable=SC2086
-timeout "$TMO" "$BIN" "127.0.0.1:$PORT" "$NQN" $MODES
+timeout -k 10 "$TMO" "$BIN" "127.0.0.1:$PORT" "$NQN" $MODES
 rc=$?
 [ $rc = 124 ] && echo "nvme-tcp-lab-test: tcp_smoke timed out after $TMO s"
 if [ $rc != 0 ]; then

@@ -99,7 +99,7 @@ expect() {
 run() { # run NAME SECONDS CMD...: output in $W/NAME.out, status in $rc
 	local name=$1 t=$2
 	shift 2
-	timeout "$t" "$@" >"$W/$name.out" 2>&1
+	timeout -k 10 "$t" "$@" >"$W/$name.out" 2>&1
 	rc=$?
 	[ $rc = 124 ] && echo "nvme-tools-lab-test: $name timed out after $t s"
 }
@@ -160,7 +160,7 @@ run perf-write 60 "$PERF" -q 4 -o 64k -w write -t 1 -r "$TRID"
 [ $rc = 0 ] || bad "perf write exited $rc"
 expect perf-write "$W/perf-write.out" "$total"
 
-HELLO_NVME_TRID="$TRID" timeout 300 "$ROOT/scripts/hello-nvme-test.sh" "$STAGE" "$HELLO" >"$W/hello.out" 2>&1
+HELLO_NVME_TRID="$TRID" timeout -k 10 300 "$ROOT/scripts/hello-nvme-test.sh" "$STAGE" "$HELLO" >"$W/hello.out" 2>&1
 rc=$?
 [ $rc = 0 ] && ok || { bad "hello_nvme (exit $rc)"; cat "$W/hello.out"; }
 

@@ -45,7 +45,7 @@ mask=0x1
 
 ok() { passed=$((passed + 1)); }
 bad() { echo "FAILED: $*" >&2; failed=$((failed + 1)); }
-rpc() { timeout 10 spdk-rpc -s "$sock" "$@"; }
+rpc() { timeout -k 10 10 spdk-rpc -s "$sock" "$@"; }
 pt() { rpc --plugin ext_passthru_plugin "$@"; }
 check() { # description, command...
 	local d=$1; shift
@@ -60,7 +60,7 @@ has() { grep -q -- "$1" "$tmp/last" || { bad "expected '$1' in: $(head -c 400 "$
 hasnt() { if grep -q -- "$1" "$tmp/last"; then bad "unexpected '$1'"; else ok; fi; }
 # A call through the client library: the result as JSON, or the error.
 pycall() { # method [json params]
-	timeout 10 python3 - "$sock" "$@" <<'PY'
+	timeout -k 10 10 python3 - "$sock" "$@" <<'PY'
 import json, sys
 from spdk.rpc.client import JSONRPCClient, JSONRPCException
 sock, method = sys.argv[1], sys.argv[2]
@@ -232,7 +232,7 @@ cat >"$tmp/io.json" <<'CFG'
   {"method": "construct_ext_passthru_bdev", "params": {"base_bdev_name": "HoldRam", "name": "pth"}}
 ]}]}
 CFG
-if timeout 60 "$bin/passthru_io" -m $mask --disable-cpumask-locks -r "$tmp/io.sock" \
+if timeout -k 10 60 "$bin/passthru_io" -m $mask --disable-cpumask-locks -r "$tmp/io.sock" \
 	--json "$tmp/io.json" -b pt0 -a Malloc0 -N pth -L ext_passthru >"$tmp/last" 2>&1; then ok; else
 	bad "passthru_io"; cat "$tmp/last" >&2
 fi
@@ -240,7 +240,7 @@ has "passthru_io: [1-9][0-9]* passed, 0 failed"
 has "I/O queued until the base has a bdev_io"
 
 # 3. hello_bdev with the module built in, on passthru_app's saved configuration.
-if timeout 60 "$bin/hello_bdev_pt" -m 0x1 --disable-cpumask-locks -r "$tmp/hello.sock" \
+if timeout -k 10 60 "$bin/hello_bdev_pt" -m 0x1 --disable-cpumask-locks -r "$tmp/hello.sock" \
 	--json "$tmp/saved.json" -b pt1 >"$tmp/last" 2>&1; then ok; else
 	bad "hello_bdev_pt on pt1"; cat "$tmp/last" >&2
 fi

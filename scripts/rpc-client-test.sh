@@ -42,7 +42,7 @@ check log_set_print_level rpc log_set_print_level WARNING
 check log_get_print_level rpc log_get_print_level
 has WARNING
 # The client refuses unknown names itself: ask over the raw socket.
-check "unknown method" timeout 10 python3 -c '
+check "unknown method" timeout -k 10 10 python3 -c '
 import json, socket, sys
 s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
 s.sendall(b"{\"jsonrpc\":\"2.0\",\"method\":\"no_such_method\",\"id\":1}")
@@ -75,7 +75,7 @@ stop SIGTERM
 # again through --json.
 grep -v '//' "$tmp/cfg.json" >"$tmp/cfg-plain.json"
 start --wait-for-rpc || exit 1
-check load_config sh -c "timeout 20 spdk-rpc -s '$sock' load_config < '$tmp/cfg-plain.json'"
+check load_config sh -c "timeout -k 10 20 spdk-rpc -s '$sock' load_config < '$tmp/cfg-plain.json'"
 check "framework_wait_init after load_config" rpc framework_wait_init
 check "log_get_flags after load_config" rpc log_get_flags
 has '"thread": true'
@@ -148,7 +148,7 @@ jcheck() {
 # exits EXPECTED DESCRIPTION CMD...: the command exits with EXPECTED.
 exits() {
 	local want=$1 d=$2; shift 2
-	timeout 20 "$@" >"$tmp/last" 2>&1; local rc=$?
+	timeout -k 10 20 "$@" >"$tmp/last" 2>&1; local rc=$?
 	[ "$rc" = "$want" ] && ok || { bad "$d: exit $rc, not $want"; head -c 500 "$tmp/last" >&2; }
 }
 exits 0 "spdk_tgt -h" "$tgt" -h
@@ -214,7 +214,7 @@ if rpc thread_set_cpumask -i 99 -m 0x1 >"$tmp/last" 2>&1; then bad "moved an unk
 if rpc thread_set_cpumask -i 1 -m 0x100 >"$tmp/last" 2>&1; then bad "moved to no core"; else has "No CPU is selected"; fi
 # The client only offers signal names: numbers and unknown names raw.
 raw() { # method, params JSON
-	timeout 10 python3 -c '
+	timeout -k 10 10 python3 -c '
 import json, socket, sys
 s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
 s.sendall(json.dumps({"jsonrpc": "2.0", "method": sys.argv[2], "params": json.loads(sys.argv[3]), "id": 1}).encode())

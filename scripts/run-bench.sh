@@ -24,6 +24,6 @@ for src in "${srcs[@]}"; do
 	while IFS= read -r args; do
 		echo "== $n $args"
 		# shellcheck disable=SC2086
-		timeout 60 "$out/$n" $args </dev/null
+		timeout -k 10 60 "$out/$n" $args </dev/null
 	done <<<"$runs"
 done

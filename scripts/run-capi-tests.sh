@@ -20,7 +20,7 @@ passed=0 failed=0
 
 run() { # name, command...
 	local name=$1; shift
-	if timeout 120 "$@"; then
+	if timeout -k 10 120 "$@"; then
 		passed=$((passed + 1))
 	else
 		echo "FAILED: $name" >&2

@@ -22,9 +22,9 @@ for src in "$root"/c-examples/*.c; do
 			spdk_init spdk_thread spdk_env_dpdk spdk_util spdk_log spdk_syslibs)
 	driver=$root/scripts/$(echo "$t" | tr _ -)-test.sh
 	if [ -x "$driver" ]; then
-		timeout 300 "$driver" "$stage" "$out/$t"
+		timeout -k 10 300 "$driver" "$stage" "$out/$t"
 	else
-		LD_LIBRARY_PATH=$stage/lib timeout 60 "$out/$t"
+		LD_LIBRARY_PATH=$stage/lib timeout -k 10 60 "$out/$t"
 	fi
 done
 for mk in "$root"/c-examples/*/Makefile; do
@@ -36,6 +36,6 @@ for mk in "$root"/c-examples/*/Makefile; do
 	make -s -C "$dir" O="$out/$t"
 	for prog in "$out/$t"/*; do
 		[ -x "$prog" ] || continue
-		LD_LIBRARY_PATH=$stage/lib timeout 60 "$prog" -h >/dev/null
+		LD_LIBRARY_PATH=$stage/lib timeout -k 10 60 "$prog" -h >/dev/null
 	done
 done

@@ -27,7 +27,7 @@ mask=0x1
 
 ok() { passed=$((passed + 1)); }
 bad() { echo "FAILED: $*" >&2; failed=$((failed + 1)); }
-rpc() { timeout 10 spdk-rpc -s "$sock" "$@"; }
+rpc() { timeout -k 10 10 spdk-rpc -s "$sock" "$@"; }
 check() { # description, command...
 	local d=$1; shift
 	if "$@" >"$tmp/last" 2>&1; then ok; else bad "$d"; cat "$tmp/last" >&2; fi

@@ -148,7 +148,7 @@ if [ -x "$bp" ]; then
 		fi
 		echo ']}]}'
 	} >"$tmp/bp.json"
-	if timeout 60 "$bp" -m 0x1 --disable-cpumask-locks -r "$tmp/bp.sock" --json "$tmp/bp.json" -q 64 -o 4096 \
+	if timeout -k 10 60 "$bp" -m 0x1 --disable-cpumask-locks -r "$tmp/bp.sock" --json "$tmp/bp.json" -q 64 -o 4096 \
 		-w randrw -M 50 -t 1 >"$tmp/last" 2>&1; then ok; else bad "bdevperf failed"; cat "$tmp/last" >&2; fi
 	for n in A0 U0 ${loop:+A1 U1}; do has "Job: $n "; done
 	# Every job row (and the total) reports no failed I/O per second.

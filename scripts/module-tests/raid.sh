@@ -17,7 +17,7 @@ fails() { # description, command... : the command must fail
 # A call through the client library itself (the command line would refuse
 # the bad values first).
 raw() { # method, params as JSON
-	timeout 10 python3 - "$sock" "$1" "$2" <<'EOF'
+	timeout -k 10 10 python3 - "$sock" "$1" "$2" <<'EOF'
 import json, sys
 from spdk.rpc.client import JSONRPCClient
 print(json.dumps(JSONRPCClient(sys.argv[1]).call(sys.argv[2], json.loads(sys.argv[3])), indent=2))
@@ -166,7 +166,7 @@ if [ -x "$bp" ]; then
 		echo '{"method": "bdev_raid_create", "params": {"name": "R1", "raid_level": "raid1", "base_bdevs": ["B2", "B3"]}}'
 		echo ']}]}'
 	} >"$tmp/bp.json"
-	if timeout 60 "$bp" -m 0x1 --disable-cpumask-locks -r "$tmp/bp.sock" --json "$tmp/bp.json" -q 64 -o 16384 \
+	if timeout -k 10 60 "$bp" -m 0x1 --disable-cpumask-locks -r "$tmp/bp.sock" --json "$tmp/bp.json" -q 64 -o 16384 \
 		-w randrw -M 50 -t 1 >"$tmp/last" 2>&1; then ok; else bad "bdevperf failed"; cat "$tmp/last" >&2; fi
 	for n in R0 R1; do has "Job: $n "; done
 	if grep -E '^\s+(R0|R1) ' "$tmp/last" | awk '$6 != "0.00" { exit 1 }'; then ok; else
