@@ -97,7 +97,13 @@ pub unsafe fn enable(bdev: *mut spdk_bdev, cfg: Config, cb: Option<StatusCb>, cb
 unsafe extern "C" fn set_channel(i: *mut spdk_io_channel_iter) {
     let ctx = spdk_io_channel_iter_get_ctx(i).cast::<EnableCtx>();
     let c = core::bdev_channel_of(spdk_io_channel_iter_get_channel(i));
-    let cfg = *core::lock(core::histogram_settings((*ctx).bdev).expect("registered"));
+    // The bdev's state outlives its channels; a missing one means the
+    // iteration has nothing left to set up.
+    let Some(settings) = core::histogram_settings((*ctx).bdev) else {
+        spdk_for_each_channel_continue(i, -libc::ENODEV);
+        return;
+    };
+    let cfg = *core::lock(settings);
     let rc = if cfg.enabled {
         attach(c, &cfg)
     } else {
@@ -109,7 +115,12 @@ unsafe extern "C" fn set_channel(i: *mut spdk_io_channel_iter) {
 
 unsafe extern "C" fn set_done(i: *mut spdk_io_channel_iter, status: c_int) {
     let ctx = Box::from_raw(spdk_io_channel_iter_get_ctx(i).cast::<EnableCtx>());
-    let settings = core::histogram_settings(ctx.bdev).expect("registered");
+    let Some(settings) = core::histogram_settings(ctx.bdev) else {
+        if let Some(f) = ctx.cb {
+            f(ctx.cb_arg, -libc::ENODEV);
+        }
+        return;
+    };
     if status != 0 && core::lock(settings).enabled {
         // Some channel could not get one: undo, then report the error.
         core::lock(settings).enabled = false;
