@@ -12,6 +12,8 @@ use spdk::thread::ffi::thread::{
     spdk_poller_register, spdk_poller_unregister, spdk_put_io_channel, spdk_thread_send_msg,
 };
 
+use spdk::util::histogram::{Histogram, HistogramData};
+
 use crate::job::{Job, Mix, Op, Task};
 
 /// The run's result: 0, or the first error's negative errno (-1 for a
@@ -91,7 +93,6 @@ unsafe fn submit_single(job: &mut Job, t: *mut Task) {
     };
     let tp: *mut c_void = (t as *mut Task).cast();
     let (d, ch, o, n) = (job.desc, job.ch, t.offset_blocks, job.io_size_blocks);
-    t.submit_tsc = spdk_get_ticks();
     let rc = if read {
         t.op = Op::Read;
         spdk_bdev_read_blocks(d, ch, t.buf, o, n, Some(complete), tp)
@@ -123,7 +124,6 @@ unsafe fn submit_other(job: &mut Job, t: &mut Task) {
             }
         }
     };
-    t.submit_tsc = spdk_get_ticks();
     submit_task(job, t);
 }
 
@@ -235,7 +235,6 @@ unsafe extern "C" fn write_done_verify(io: *mut spdk_bdev_io, success: bool, arg
 unsafe extern "C" fn complete(io: *mut spdk_bdev_io, success: bool, arg: *mut c_void) {
     let t = &mut *arg.cast::<Task>();
     let job = &mut *t.job;
-    let now = spdk_get_ticks();
     if !success || job.verify || ERROR_TO_EXIT.load(Ordering::Relaxed) {
         check_completion(job, t, success);
     }
@@ -245,10 +244,6 @@ unsafe extern "C" fn complete(io: *mut spdk_bdev_io, success: bool, arg: *mut c_
     } else {
         job.io_failed += 1;
     }
-    let d = now.wrapping_sub(t.submit_tsc);
-    job.lat_total += d;
-    job.lat_min = job.lat_min.min(d);
-    job.lat_max = job.lat_max.max(d);
     spdk_bdev_free_io(io);
     if !job.is_draining {
         submit_single(job, t);
@@ -364,6 +359,8 @@ unsafe fn job_empty(job: &mut Job) {
     job.run_time_in_usec =
         (elapsed as u128 * 1_000_000 / spdk_get_ticks_hz().max(1) as u128) as u64;
     if !job.ch.is_null() {
+        // Keep the latencies before the channel goes (synchronous).
+        spdk_bdev_channel_get_histogram(job.ch, Some(keep_latency), (job as *mut Job).cast());
         spdk_put_io_channel(job.ch);
         job.ch = std::ptr::null_mut();
     }
@@ -372,6 +369,25 @@ unsafe fn job_empty(job: &mut Job) {
         Some(crate::run::job_end),
         (job as *mut Job).cast(),
     );
+}
+
+unsafe extern "C" fn keep_latency(arg: *mut c_void, status: c_int, h: *mut HistogramData) {
+    let job = &mut *arg.cast::<Job>();
+    if status == 0 && !h.is_null() {
+        job.latency = merged(job.latency.take(), &*h);
+    }
+}
+
+/// `into` with the counts of a channel's histogram added (a copy of it
+/// when `into` is None or shaped otherwise).
+pub unsafe fn merged(into: Option<Histogram>, h: &HistogramData) -> Option<Histogram> {
+    let add = Histogram::from_c(h)?;
+    if let Some(mut j) = into {
+        if add.merge_into(&mut j).is_ok() {
+            return Some(j);
+        }
+    }
+    Some(add)
 }
 
 /// The reset workload's timer: reset the bdev (SPDK's reset_job).

@@ -12,6 +12,7 @@ use spdk::thread::ffi::thread::{
     spdk_io_channel, spdk_poller, spdk_thread, spdk_thread_get_cpumask,
 };
 use spdk::util::ffi::cpuset::spdk_cpuset_fmt;
+use spdk::util::histogram::Histogram;
 
 use crate::workload::Workload;
 
@@ -46,7 +47,6 @@ pub struct Task {
     /// Where a verify job reads back (NULL otherwise).
     pub verify_buf: *mut c_void,
     pub offset_blocks: u64,
-    pub submit_tsc: u64,
     pub op: Op,
     pub wait: spdk_bdev_io_wait_entry,
 }
@@ -108,9 +108,10 @@ pub struct Job {
     /// Verify: the I/O ranges in flight (one bit per I/O of the range).
     pub outstanding: Vec<u64>,
     pub write_io_count: u32,
-    pub lat_total: u64,
-    pub lat_min: u64,
-    pub lat_max: u64,
+    /// Latencies, from the channel's bdev histogram when the job ends (as
+    /// SPDK's bdevperf: the bdev layer times every I/O already, so the
+    /// I/O path reads no clock of its own).
+    pub latency: Option<Histogram>,
     /// `queue_depth` tasks, then the reset task of a reset job. Never
     /// resized once built: tasks point at the job and the job at them.
     pub tasks: Vec<Task>,
@@ -234,9 +235,7 @@ pub unsafe fn construct(
         reset_timer: ptr::null_mut(),
         outstanding: Vec::new(),
         write_io_count: 0,
-        lat_total: 0,
-        lat_min: u64::MAX,
-        lat_max: 0,
+        latency: None,
         tasks: Vec::new(),
     });
     let jp: *mut Job = &mut *job;
@@ -341,7 +340,6 @@ unsafe fn setup(job: &mut Job, bdev: *mut spdk_bdev, config: &JobConfig) -> Resu
             buf,
             verify_buf,
             offset_blocks: 0,
-            submit_tsc: 0,
             op: Op::Read,
             wait: std::mem::zeroed(),
         });

@@ -2,13 +2,15 @@
 //! Total line, the JSON objects of the perform_tests result, and the
 //! periodic statistics (`-S`, or a running IOPS line every second).
 
-use std::ffi::c_void;
+use std::ffi::{c_int, c_void};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use spdk::bdev::ffi::bdev::spdk_bdev_channel_get_histogram;
 use spdk::env::ffi::env::spdk_get_ticks_hz;
 use spdk::json::JsonWriter;
 use spdk::thread::ffi::thread::spdk_thread_send_msg;
+use spdk::util::histogram::{Histogram, HistogramData, Summary};
 
 use crate::job::Job;
 
@@ -64,6 +66,17 @@ fn per_sec(n: u64, usec: u64) -> f64 {
 /// A job's figures over `time_in_usec`; with `ema_period`, IOPS is the
 /// moving average of the last periods of `period_usec` instead.
 pub fn job_stats(job: &mut Job, time_in_usec: u64, ema_period: u64, period_usec: u64) -> Stats {
+    let lat = job.latency.as_ref().and_then(Histogram::summary);
+    stats_with(job, lat, time_in_usec, ema_period, period_usec)
+}
+
+fn stats_with(
+    job: &mut Job,
+    lat: Option<Summary>,
+    time_in_usec: u64,
+    ema_period: u64,
+    period_usec: u64,
+) -> Stats {
     let iops = if ema_period == 0 {
         per_sec(job.io_completed, time_in_usec)
     } else {
@@ -81,15 +94,11 @@ pub fn job_stats(job: &mut Job, time_in_usec: u64, ema_period: u64, period_usec:
         mibps: iops * job.io_size as f64 / (1024.0 * 1024.0),
         fail_ps: per_sec(job.io_failed, time_in_usec),
         timeout_ps: 0.0,
-        min: if total_io == 0 { 0.0 } else { us(job.lat_min) },
-        max: us(job.lat_max),
-        avg: if total_io == 0 {
-            0.0
-        } else {
-            us(job.lat_total) / total_io as f64
-        },
+        min: lat.map_or(0.0, |l| us(l.min)),
+        max: lat.map_or(0.0, |l| us(l.max)),
+        avg: lat.map_or(0.0, |l| us(l.total) / l.count.max(1) as f64),
         total_io,
-        total_tsc: job.lat_total,
+        total_tsc: lat.map_or(0, |l| l.total),
     }
 }
 
@@ -257,13 +266,31 @@ unsafe extern "C" fn dump_job(arg: *mut c_void) {
     } else {
         d.total.io_time_in_usec
     };
-    let s = job_stats(job, t, d.ema_period, d.period_usec);
+    // Latencies so far: the channel's histogram (the job's own is filled
+    // when it ends).
+    let mut live = job.latency.clone();
+    if !job.ch.is_null() {
+        spdk_bdev_channel_get_histogram(
+            job.ch,
+            Some(take_live),
+            (&mut live as *mut Option<Histogram>).cast(),
+        );
+    }
+    let lat = live.as_ref().and_then(Histogram::summary);
+    let s = stats_with(job, lat, t, d.ema_period, d.period_usec);
     d.total.add(&s);
     if !d.summarize {
         print_job(job, &s);
     }
     d.next += 1;
     forward(d);
+}
+
+unsafe extern "C" fn take_live(arg: *mut c_void, status: c_int, h: *mut HistogramData) {
+    let live = &mut *arg.cast::<Option<Histogram>>();
+    if status == 0 && !h.is_null() {
+        *live = crate::io::merged(live.take(), &*h);
+    }
 }
 
 unsafe extern "C" fn dump_done(arg: *mut c_void) {

@@ -39,6 +39,8 @@ struct Main {
     lcore_threads: Vec<(u32, *mut spdk_thread)>,
     running_jobs: u32,
     construct_count: u32,
+    /// Histogram enables not answered yet (+1 while they are being sent).
+    histograms_pending: u32,
     request: Option<Request>,
     perf_timer: *mut spdk_poller,
     period_num: u64,
@@ -53,6 +55,7 @@ static MAIN: Mutex<Main> = Mutex::new(Main {
     lcore_threads: Vec::new(),
     running_jobs: 0,
     construct_count: 0,
+    histograms_pending: 0,
     request: None,
     perf_timer: ptr::null_mut(),
     period_num: 0,
@@ -293,7 +296,39 @@ unsafe extern "C" fn construct_done(_arg: *mut c_void) {
     if RUN_RC.load(Ordering::Relaxed) != 0 || SHUTDOWN.load(Ordering::Relaxed) {
         abort_jobs();
     } else {
-        start_test();
+        enable_histograms();
+    }
+}
+
+/// Turns on the latency histogram of every job's bdev, then starts: as in
+/// SPDK's bdevperf, latencies come from the bdev layer's histograms.
+unsafe fn enable_histograms() {
+    let mut bdevs: Vec<*mut spdk_bdev> = main_state().jobs.iter().map(|&j| (*j).bdev).collect();
+    bdevs.sort();
+    bdevs.dedup();
+    main_state().histograms_pending = bdevs.len() as u32 + 1;
+    for b in bdevs {
+        spdk_bdev_histogram_enable(b, Some(histogram_enabled), ptr::null_mut(), true);
+    }
+    histogram_enabled(ptr::null_mut(), 0);
+}
+
+unsafe extern "C" fn histogram_enabled(_arg: *mut c_void, status: c_int) {
+    if status != 0 {
+        eprintln!("Cannot enable the latency histogram: {status}");
+        set_rc(status);
+    }
+    let last = {
+        let mut m = main_state();
+        m.histograms_pending -= 1;
+        m.histograms_pending == 0
+    };
+    if last {
+        if RUN_RC.load(Ordering::Relaxed) != 0 {
+            abort_jobs();
+        } else {
+            start_test();
+        }
     }
 }
 

@@ -207,7 +207,7 @@ unsafe fn copy(disk: &MallocDisk, io: *mut spdk_bdev_io, to_disk: bool) -> bool 
             return false;
         }
         if to_disk {
-            ptr::copy_nonoverlapping(v.iov_base.cast::<u8>(), disk.data.add(off), n);
+            write_to_disk(disk, disk.data.add(off), v.iov_base.cast::<u8>(), n);
         } else {
             ptr::copy_nonoverlapping(disk.data.add(off), v.iov_base.cast::<u8>(), n);
         }
@@ -215,6 +215,41 @@ unsafe fn copy(disk: &MallocDisk, io: *mut spdk_bdev_io, to_disk: bool) -> bool 
         left -= n;
     }
     left == 0
+}
+
+/// Disks at least this large take writes with streaming stores.
+const STREAM_MIN_DISK: usize = 32 << 20;
+
+/// Copies a write into a large disk with non-temporal stores: a block
+/// written to a disk bigger than the caches is rarely read back soon, and
+/// ordinary stores first read every line from memory (RFO) and evict hot
+/// data, which made 4 KiB random writes to a 128 MiB disk a third slower
+/// than reads. The sfence orders the data before the completion.
+#[cfg(target_arch = "x86_64")]
+unsafe fn write_to_disk(disk: &MallocDisk, dst: *mut u8, src: *const u8, n: usize) {
+    use std::arch::x86_64::*;
+    let disk_len = (disk.bdev.blockcnt as usize).saturating_mul(disk.bdev.blocklen as usize);
+    if disk_len < STREAM_MIN_DISK || !(dst as usize).is_multiple_of(16) || !n.is_multiple_of(64) {
+        return ptr::copy_nonoverlapping(src, dst, n);
+    }
+    let mut i = 0;
+    while i < n {
+        let a = _mm_loadu_si128(src.add(i).cast());
+        let b = _mm_loadu_si128(src.add(i + 16).cast());
+        let c = _mm_loadu_si128(src.add(i + 32).cast());
+        let d = _mm_loadu_si128(src.add(i + 48).cast());
+        _mm_stream_si128(dst.add(i).cast(), a);
+        _mm_stream_si128(dst.add(i + 16).cast(), b);
+        _mm_stream_si128(dst.add(i + 32).cast(), c);
+        _mm_stream_si128(dst.add(i + 48).cast(), d);
+        i += 64;
+    }
+    _mm_sfence();
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+unsafe fn write_to_disk(_disk: &MallocDisk, dst: *mut u8, src: *const u8, n: usize) {
+    ptr::copy_nonoverlapping(src, dst, n);
 }
 
 unsafe extern "C" fn malloc_submit(ioch: *mut spdk_io_channel, io: *mut spdk_bdev_io) {

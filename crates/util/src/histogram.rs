@@ -11,6 +11,16 @@ pub struct HistogramData {
     pub bucket: *mut u64,
 }
 
+/// What a histogram holds, from its buckets (see Histogram::summary).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Summary {
+    pub count: u64,
+    /// Sum over the tallied values of their bucket's midpoint.
+    pub total: u64,
+    pub min: u64,
+    pub max: u64,
+}
+
 /// Two histograms of different granularity or bounds cannot be merged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ShapeMismatch;
@@ -110,6 +120,55 @@ impl Histogram {
         Ok(())
     }
 
+    /// A copy of a C histogram (None when its shape is not one of ours).
+    ///
+    /// # Safety
+    /// `src` is a valid histogram: `bucket` holds every bucket of its shape.
+    pub unsafe fn from_c(src: &HistogramData) -> Option<Histogram> {
+        if src.bucket.is_null()
+            || !(1..=31).contains(&src.granularity)
+            || src.min_range > src.max_range
+            || src.max_range > 64
+        {
+            return None;
+        }
+        let n = ((src.max_range - src.min_range + 1) as usize) << src.granularity;
+        Some(Histogram {
+            granularity: src.granularity,
+            min_range: src.min_range,
+            max_range: src.max_range,
+            buckets: std::slice::from_raw_parts(src.bucket, n).into(),
+        })
+    }
+
+    /// Count, sum of bucket midpoints, smallest and largest value bound of
+    /// what was tallied, as SPDK's tools read a histogram (None if empty).
+    pub fn summary(&self) -> Option<Summary> {
+        let first = self.buckets.iter().position(|&c| c != 0)?;
+        let last = self.buckets.iter().rposition(|&c| c != 0)?;
+        let mut s = Summary {
+            count: 0,
+            total: 0,
+            min: self.bucket_bounds(first).0,
+            max: self.bucket_bounds(last).1,
+        };
+        for (i, &c) in self
+            .buckets
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(last + 1 - first)
+        {
+            if c != 0 {
+                let (lo, hi) = self.bucket_bounds(i);
+                let mid = ((lo as u128 + hi as u128) / 2) as u64;
+                s.count += c;
+                s.total = s.total.wrapping_add(mid.wrapping_mul(c));
+            }
+        }
+        Some(s)
+    }
+
     /// A C view of this histogram, valid while it lives unchanged.
     pub fn c_view(&mut self) -> HistogramData {
         HistogramData {
@@ -165,5 +224,21 @@ mod tests {
             .merge_into(&mut Histogram::new(5, 0, u64::MAX).unwrap())
             .is_err());
         assert!(Histogram::new(7, 10, 10).is_none());
+    }
+
+    #[test]
+    fn summary_and_copy_from_c() {
+        let mut h = Histogram::new(7, 0, u64::MAX).unwrap();
+        assert_eq!(h.summary(), None);
+        for v in [10, 20, 1000] {
+            h.tally(v);
+        }
+        let s = h.summary().unwrap();
+        assert_eq!(s.count, 3);
+        assert!(s.min <= 10 && s.max > 1000 && s.max < 1010);
+        assert!((1025..=1040).contains(&s.total), "{}", s.total);
+        let view = h.c_view();
+        let copy = unsafe { Histogram::from_c(&view) }.unwrap();
+        assert_eq!(copy, h);
     }
 }

@@ -779,18 +779,19 @@ pub unsafe extern "C" fn spdk_mem_get_numa_id(buf: *const c_void, size: *mut u64
 }
 
 /// The file descriptor backing `vaddr` (memory from `spdk_malloc`) and the
-/// offset in it. The fd, or -EINVAL / -ENOENT.
+/// offset in it. The fd, or -EINVAL / -ENOENT, or -ENOTSUP for memory that
+/// has no file behind it (see memory.rs).
 #[no_mangle]
 pub unsafe extern "C" fn spdk_mem_get_fd_and_offset(vaddr: *mut c_void, offset: *mut u64) -> c_int {
     if vaddr.is_null() || offset.is_null() {
         return -libc::EINVAL;
     }
     match memory::fd_and_offset(vaddr.cast()) {
-        Some((fd, off)) => {
+        Ok((fd, off)) => {
             *offset = off;
             fd
         }
-        None => -libc::ENOENT,
+        Err(e) => e,
     }
 }
 
