@@ -8,6 +8,7 @@
 #include "spdk/nvme_spec.h"
 #include "spdk/nvmf_spec.h"
 #include "spdk/util.h"
+#include "spdk/uuid.h"
 /** \file
  * The NVMe driver: transport IDs, probing and attaching controllers
  * (PCIe through VFIO, NVMe/TCP), controllers, namespaces, queue pairs
@@ -616,6 +617,27 @@ union spdk_nvme_cap_register spdk_nvme_ctrlr_get_regs_cap(struct spdk_nvme_ctrlr
 union spdk_nvme_vs_register spdk_nvme_ctrlr_get_regs_vs(struct spdk_nvme_ctrlr *ctrlr);
 
 /**
+ * CMBSZ, read now (0 when it cannot be read: no Controller Memory Buffer).
+ */
+union spdk_nvme_cmbsz_register spdk_nvme_ctrlr_get_regs_cmbsz(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * PMRCAP, read now (0 when it cannot be read: no Persistent Memory Region).
+ */
+union spdk_nvme_pmrcap_register spdk_nvme_ctrlr_get_regs_pmrcap(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * BPINFO, read now (0 when it cannot be read: no boot partitions).
+ */
+union spdk_nvme_bpinfo_register spdk_nvme_ctrlr_get_regs_bpinfo(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Size of the Persistent Memory Region the driver has mapped: always 0,
+ * since this driver does not map PMRs (SPDK's answer for "no PMR").
+ */
+uint64_t spdk_nvme_ctrlr_get_pmrsz(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
  * Number of namespaces the controller may have (NN); valid NSIDs are
  * 1 to this, active or not.
  */
@@ -939,6 +961,18 @@ uint32_t spdk_nvme_ns_get_optimal_io_boundary(struct spdk_nvme_ns *ns);
  * controller reports none (all zeroes).
  */
 const uint8_t *spdk_nvme_ns_get_nguid(const struct spdk_nvme_ns *ns);
+
+/**
+ * The namespace UUID from its identification descriptors, or NULL when
+ * it has none (or the controller predates NVMe 1.3).
+ */
+const struct spdk_uuid *spdk_nvme_ns_get_uuid(const struct spdk_nvme_ns *ns);
+
+/**
+ * The namespace's command set (`enum spdk_nvme_csi`; NVM when its
+ * identification descriptors name none).
+ */
+enum spdk_nvme_csi spdk_nvme_ns_get_csi(const struct spdk_nvme_ns *ns);
 
 /**
  * The `SPDK_NVME_NS_*` flags of the namespace.

@@ -17,6 +17,7 @@ use spdk_nvme::ffi::nvme::opts::*;
 use spdk_nvme::ffi::nvme::probe::*;
 use spdk_nvme::ffi::nvme::qpair::*;
 use spdk_nvme::ffi::nvme::spdk_nvme_transport_id;
+use spdk_nvme::ffi::nvme_util::spdk_nvme_build_name;
 use spdk_nvme::model::{Model, ModelConfig, ModelNs};
 use spdk_nvme::probe;
 use spdk_nvme::spec::cmd::{Cmd, Cpl, DsmRange, SccSourceRange, Status};
@@ -227,6 +228,36 @@ fn init_identify_and_getters() {
         assert_eq!(spdk_nvme_ns_get_max_io_xfer_size(ns), 4 << 20);
         let t = &*spdk_nvme_ctrlr_get_transport_id(c);
         assert_eq!(t.trtype.0, 256);
+        // NVMe 1.4: the identification descriptors give a UUID and the
+        // NVM command set.
+        let u = spdk_nvme_ns_get_uuid(ns);
+        assert!(!u.is_null());
+        assert_eq!((*u).u.raw[15], 2);
+        assert_eq!(spdk_nvme_ns_get_csi(ns).0, 0);
+        assert!(spdk_nvme_ns_get_uuid(ptr::null()).is_null());
+        // No CMB, PMR or boot partitions in the model.
+        assert_eq!(spdk_nvme_ctrlr_get_regs_cmbsz(c).0, 0);
+        assert_eq!(spdk_nvme_ctrlr_get_regs_pmrcap(c).0, 0);
+        assert_eq!(spdk_nvme_ctrlr_get_regs_bpinfo(c).0, 0);
+        assert_eq!(spdk_nvme_ctrlr_get_pmrsz(c), 0);
+        let mut name = [0 as std::ffi::c_char; 64];
+        let want = format!(
+            "PCIE ({}) NSID 2",
+            CStr::from_ptr(t.traddr.as_ptr()).to_str().unwrap()
+        );
+        let n = spdk_nvme_build_name(name.as_mut_ptr(), name.len(), c, ns);
+        assert_eq!(n as usize, want.len());
+        assert_eq!(CStr::from_ptr(name.as_ptr()).to_str().unwrap(), want);
+        // Truncated like snprintf: the full length comes back.
+        assert_eq!(
+            spdk_nvme_build_name(name.as_mut_ptr(), 5, c, ns) as usize,
+            want.len()
+        );
+        assert_eq!(CStr::from_ptr(name.as_ptr()).to_bytes(), b"PCIE");
+        assert_eq!(
+            spdk_nvme_build_name(name.as_mut_ptr(), 64, ptr::null_mut(), ns),
+            -libc::EINVAL
+        );
         assert_eq!(spdk_nvme_detach(c), 0);
         // Detached: the handle is no longer attached.
         assert_eq!(spdk_nvme_detach(c), -libc::EINVAL);
