@@ -196,6 +196,11 @@ enum spdk_nvme_ns_flags {
 };
 
 /**
+ * A memory domain (dma.h); this driver takes host memory only.
+ */
+struct spdk_memory_domain;
+
+/**
  * An NVMe controller attached by spdk_nvme_probe() or spdk_nvme_connect().
  */
 struct spdk_nvme_ctrlr;
@@ -446,6 +451,47 @@ typedef void (*spdk_nvme_timeout_cb)(void *cb_arg,
  * `spdk_nvme_cmd_cb`: called with a command's completion.
  */
 typedef void (*spdk_nvme_cmd_cb)(void *ctx, const struct spdk_nvme_cpl *cpl);
+
+/**
+ * Extended I/O options (`struct spdk_nvme_ns_cmd_ext_io_opts`): the
+ * caller sets `size` to the bytes it filled in; later fields count as 0.
+ */
+struct spdk_nvme_ns_cmd_ext_io_opts {
+  /**
+   * Bytes of this structure the caller knows (SPDK_SIZEOF).
+   */
+  size_t size;
+  /**
+   * Where the payload lives; only NULL (host memory) is supported.
+   */
+  struct spdk_memory_domain *memory_domain;
+  /**
+   * Context for the memory domain's operations.
+   */
+  void *memory_domain_ctx;
+  /**
+   * SPDK_NVME_IO_FLAGS_* (nvme_spec.h).
+   */
+  uint32_t io_flags;
+  uint8_t reserved28[4];
+  /**
+   * Separate metadata buffer (spdk_nvme_ns_get_md_size() bytes a block).
+   */
+  void *metadata;
+  /**
+   * End-to-end protection: application tag mask and tag.
+   */
+  uint16_t apptag_mask;
+  uint16_t apptag;
+  /**
+   * Command dword 13.
+   */
+  uint32_t cdw13;
+  /**
+   * An accel sequence; only NULL is supported (no accel engine here).
+   */
+  void *accel_sequence;
+};
 
 /**
  * `spdk_nvme_req_reset_sgl_cb`: rewinds the caller's scatter list to
@@ -989,6 +1035,56 @@ uint32_t spdk_nvme_ns_get_format_index(const struct spdk_nvme_ns_data *nsdata);
  * The LBA format index the namespace uses.
  */
 uint32_t spdk_nvme_ns_get_active_format_index(const struct spdk_nvme_ns *ns);
+
+/**
+ * spdk_nvme_ns_cmd_read() with extended options (`opts` may be NULL).
+ */
+int spdk_nvme_ns_cmd_read_ext(struct spdk_nvme_ns *ns,
+                              struct spdk_nvme_qpair *qpair,
+                              void *payload,
+                              uint64_t lba,
+                              uint32_t lba_count,
+                              spdk_nvme_cmd_cb cb_fn,
+                              void *cb_arg,
+                              struct spdk_nvme_ns_cmd_ext_io_opts *opts);
+
+/**
+ * spdk_nvme_ns_cmd_write() with extended options (`opts` may be NULL).
+ */
+int spdk_nvme_ns_cmd_write_ext(struct spdk_nvme_ns *ns,
+                               struct spdk_nvme_qpair *qpair,
+                               void *payload,
+                               uint64_t lba,
+                               uint32_t lba_count,
+                               spdk_nvme_cmd_cb cb_fn,
+                               void *cb_arg,
+                               struct spdk_nvme_ns_cmd_ext_io_opts *opts);
+
+/**
+ * spdk_nvme_ns_cmd_readv() with extended options (`opts` may be NULL).
+ */
+int spdk_nvme_ns_cmd_readv_ext(struct spdk_nvme_ns *ns,
+                               struct spdk_nvme_qpair *qpair,
+                               uint64_t lba,
+                               uint32_t lba_count,
+                               spdk_nvme_cmd_cb cb_fn,
+                               void *cb_arg,
+                               spdk_nvme_req_reset_sgl_cb reset_sgl_fn,
+                               spdk_nvme_req_next_sge_cb next_sge_fn,
+                               struct spdk_nvme_ns_cmd_ext_io_opts *opts);
+
+/**
+ * spdk_nvme_ns_cmd_writev() with extended options (`opts` may be NULL).
+ */
+int spdk_nvme_ns_cmd_writev_ext(struct spdk_nvme_ns *ns,
+                                struct spdk_nvme_qpair *qpair,
+                                uint64_t lba,
+                                uint32_t lba_count,
+                                spdk_nvme_cmd_cb cb_fn,
+                                void *cb_arg,
+                                spdk_nvme_req_reset_sgl_cb reset_sgl_fn,
+                                spdk_nvme_req_next_sge_cb next_sge_fn,
+                                struct spdk_nvme_ns_cmd_ext_io_opts *opts);
 
 /**
  * Reads `lba_count` blocks from `lba` into `payload`.
