@@ -687,7 +687,7 @@ fn ext_calls_with_options() {
         let ns2 = spdk_nvme_ctrlr_get_ns(c, 2);
         let mut short = o;
         short.size = 24;
-        short.metadata = 1 as *mut c_void;
+        short.metadata = ptr::dangling_mut::<c_void>();
         assert_eq!(
             spdk_nvme_ns_cmd_write_ext(ns2, q, data.vp(), 32, 8, Some(cb), d.arg(), &mut short),
             0
