@@ -32,6 +32,7 @@ main(void)
 	CHECK(sizeof(struct spdk_rpc_opts) == 24);
 	CHECK(sizeof(struct spdk_log_opts) == 40);
 	CHECK(sizeof(struct spdk_nvme_ctrlr_opts) == 856);
+	CHECK(sizeof(struct spdk_nvme_ns_cmd_ext_io_opts) == 56);
 	CHECK(sizeof(struct spdk_nvme_io_qpair_opts) == 80);
 	CHECK(sizeof(union spdk_nvme_cap_register) == 8);
 	CHECK(sizeof(union spdk_nvme_cc_register) == 4);

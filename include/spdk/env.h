@@ -543,7 +543,9 @@ int32_t spdk_mem_get_numa_id(const void *buf, uint64_t *size);
 
 /**
  * The file descriptor backing `vaddr` (memory from `spdk_malloc`) and the
- * offset in it. The fd, or -EINVAL / -ENOENT.
+ * offset in it. The fd, or -EINVAL / -ENOENT, or -ENOTSUP for memory that
+ * has no file behind it (anonymous memory: taken where the kernel gives
+ * transparent hugepages to anonymous memory but not to shared memory).
  */
 int spdk_mem_get_fd_and_offset(void *vaddr, uint64_t *offset);
 

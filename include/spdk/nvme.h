@@ -8,6 +8,7 @@
 #include "spdk/nvme_spec.h"
 #include "spdk/nvmf_spec.h"
 #include "spdk/util.h"
+#include "spdk/uuid.h"
 /** \file
  * The NVMe driver: transport IDs, probing and attaching controllers
  * (PCIe through VFIO, NVMe/TCP), controllers, namespaces, queue pairs
@@ -259,6 +260,11 @@ enum spdk_nvme_ns_flags {
    */
   SPDK_NVME_NS_COMPARE_SUPPORTED = (1 << 7),
 };
+
+/**
+ * A memory domain (dma.h); this driver takes host memory only.
+ */
+struct spdk_memory_domain;
 
 /**
  * An NVMe controller attached by spdk_nvme_probe() or spdk_nvme_connect().
@@ -518,6 +524,47 @@ typedef void (*spdk_nvme_timeout_cb)(void *cb_arg,
 typedef void (*spdk_nvme_cmd_cb)(void *ctx, const struct spdk_nvme_cpl *cpl);
 
 /**
+ * Extended I/O options (`struct spdk_nvme_ns_cmd_ext_io_opts`): the
+ * caller sets `size` to the bytes it filled in; later fields count as 0.
+ */
+struct spdk_nvme_ns_cmd_ext_io_opts {
+  /**
+   * Bytes of this structure the caller knows (SPDK_SIZEOF).
+   */
+  size_t size;
+  /**
+   * Where the payload lives; only NULL (host memory) is supported.
+   */
+  struct spdk_memory_domain *memory_domain;
+  /**
+   * Context for the memory domain's operations.
+   */
+  void *memory_domain_ctx;
+  /**
+   * SPDK_NVME_IO_FLAGS_* (nvme_spec.h).
+   */
+  uint32_t io_flags;
+  uint8_t reserved28[4];
+  /**
+   * Separate metadata buffer (spdk_nvme_ns_get_md_size() bytes a block).
+   */
+  void *metadata;
+  /**
+   * End-to-end protection: application tag mask and tag.
+   */
+  uint16_t apptag_mask;
+  uint16_t apptag;
+  /**
+   * Command dword 13.
+   */
+  uint32_t cdw13;
+  /**
+   * An accel sequence; only NULL is supported (no accel engine here).
+   */
+  void *accel_sequence;
+};
+
+/**
  * `spdk_nvme_req_reset_sgl_cb`: rewinds the caller's scatter list to
  * byte `offset` of the I/O.
  */
@@ -692,6 +739,27 @@ union spdk_nvme_cap_register spdk_nvme_ctrlr_get_regs_cap(struct spdk_nvme_ctrlr
  * VS, as read during initialization.
  */
 union spdk_nvme_vs_register spdk_nvme_ctrlr_get_regs_vs(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * CMBSZ, read now (0 when it cannot be read: no Controller Memory Buffer).
+ */
+union spdk_nvme_cmbsz_register spdk_nvme_ctrlr_get_regs_cmbsz(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * PMRCAP, read now (0 when it cannot be read: no Persistent Memory Region).
+ */
+union spdk_nvme_pmrcap_register spdk_nvme_ctrlr_get_regs_pmrcap(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * BPINFO, read now (0 when it cannot be read: no boot partitions).
+ */
+union spdk_nvme_bpinfo_register spdk_nvme_ctrlr_get_regs_bpinfo(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Size of the Persistent Memory Region the driver has mapped: always 0,
+ * since this driver does not map PMRs (SPDK's answer for "no PMR").
+ */
+uint64_t spdk_nvme_ctrlr_get_pmrsz(struct spdk_nvme_ctrlr *ctrlr);
 
 /**
  * Number of namespaces the controller may have (NN); valid NSIDs are
@@ -1019,6 +1087,18 @@ uint32_t spdk_nvme_ns_get_optimal_io_boundary(struct spdk_nvme_ns *ns);
 const uint8_t *spdk_nvme_ns_get_nguid(const struct spdk_nvme_ns *ns);
 
 /**
+ * The namespace UUID from its identification descriptors, or NULL when
+ * it has none (or the controller predates NVMe 1.3).
+ */
+const struct spdk_uuid *spdk_nvme_ns_get_uuid(const struct spdk_nvme_ns *ns);
+
+/**
+ * The namespace's command set (`enum spdk_nvme_csi`; NVM when its
+ * identification descriptors name none).
+ */
+enum spdk_nvme_csi spdk_nvme_ns_get_csi(const struct spdk_nvme_ns *ns);
+
+/**
  * The `SPDK_NVME_NS_*` flags of the namespace.
  */
 uint32_t spdk_nvme_ns_get_flags(struct spdk_nvme_ns *ns);
@@ -1033,6 +1113,56 @@ uint32_t spdk_nvme_ns_get_format_index(const struct spdk_nvme_ns_data *nsdata);
  * The LBA format index the namespace uses.
  */
 uint32_t spdk_nvme_ns_get_active_format_index(const struct spdk_nvme_ns *ns);
+
+/**
+ * spdk_nvme_ns_cmd_read() with extended options (`opts` may be NULL).
+ */
+int spdk_nvme_ns_cmd_read_ext(struct spdk_nvme_ns *ns,
+                              struct spdk_nvme_qpair *qpair,
+                              void *payload,
+                              uint64_t lba,
+                              uint32_t lba_count,
+                              spdk_nvme_cmd_cb cb_fn,
+                              void *cb_arg,
+                              struct spdk_nvme_ns_cmd_ext_io_opts *opts);
+
+/**
+ * spdk_nvme_ns_cmd_write() with extended options (`opts` may be NULL).
+ */
+int spdk_nvme_ns_cmd_write_ext(struct spdk_nvme_ns *ns,
+                               struct spdk_nvme_qpair *qpair,
+                               void *payload,
+                               uint64_t lba,
+                               uint32_t lba_count,
+                               spdk_nvme_cmd_cb cb_fn,
+                               void *cb_arg,
+                               struct spdk_nvme_ns_cmd_ext_io_opts *opts);
+
+/**
+ * spdk_nvme_ns_cmd_readv() with extended options (`opts` may be NULL).
+ */
+int spdk_nvme_ns_cmd_readv_ext(struct spdk_nvme_ns *ns,
+                               struct spdk_nvme_qpair *qpair,
+                               uint64_t lba,
+                               uint32_t lba_count,
+                               spdk_nvme_cmd_cb cb_fn,
+                               void *cb_arg,
+                               spdk_nvme_req_reset_sgl_cb reset_sgl_fn,
+                               spdk_nvme_req_next_sge_cb next_sge_fn,
+                               struct spdk_nvme_ns_cmd_ext_io_opts *opts);
+
+/**
+ * spdk_nvme_ns_cmd_writev() with extended options (`opts` may be NULL).
+ */
+int spdk_nvme_ns_cmd_writev_ext(struct spdk_nvme_ns *ns,
+                                struct spdk_nvme_qpair *qpair,
+                                uint64_t lba,
+                                uint32_t lba_count,
+                                spdk_nvme_cmd_cb cb_fn,
+                                void *cb_arg,
+                                spdk_nvme_req_reset_sgl_cb reset_sgl_fn,
+                                spdk_nvme_req_next_sge_cb next_sge_fn,
+                                struct spdk_nvme_ns_cmd_ext_io_opts *opts);
 
 /**
  * Reads `lba_count` blocks from `lba` into `payload`.

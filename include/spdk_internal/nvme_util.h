@@ -96,6 +96,19 @@ void spdk_nvme_transport_id_usage(FILE *f, uint32_t opts);
  */
 int spdk_nvme_trid_entry_parse(struct spdk_nvme_trid_entry *trid_entry, const char *str);
 
+/**
+ * Writes the name SPDK's tools give a controller, or one of its
+ * namespaces: "PCIE (0000:00:04.0) [1b36:0010] NSID 1", "TCP
+ * (addr:127.0.0.1 subnqn:nqn...)". Like snprintf, it writes at most
+ * `length` bytes with the terminating NUL and returns the length of the
+ * whole name (without the NUL); -EINVAL for a NULL controller or an
+ * unknown transport.
+ */
+int spdk_nvme_build_name(char *name,
+                         size_t length,
+                         struct spdk_nvme_ctrlr *ctrlr,
+                         struct spdk_nvme_ns *ns);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -36,6 +36,61 @@ pub struct Ns {
     /// Optimal I/O boundary in blocks (0: none); I/O crossing it is split.
     pub sectors_per_stripe: u32,
     pub flags: u32,
+    /// From the Namespace Identification Descriptor list (CNS 03h).
+    pub ids: NsIds,
+}
+
+/// What a Namespace Identification Descriptor list says: SPDK exposes
+/// the UUID and the command set (`spdk_nvme_ns_get_uuid`, `_get_csi`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NsIds {
+    pub uuid: Option<[u8; 16]>,
+    /// Command Set Identifier (0: NVM, also when the list has none).
+    pub csi: u8,
+}
+
+/// NIDT values of a descriptor.
+const NIDT_EUI64: u8 = 1;
+const NIDT_NGUID: u8 = 2;
+const NIDT_UUID: u8 = 3;
+const NIDT_CSI: u8 = 4;
+
+impl NsIds {
+    /// Parses a descriptor list (4 KiB page): each descriptor is NIDT,
+    /// NIDL, two reserved bytes and NIDL bytes of identifier; a zero NIDT
+    /// ends the list. A descriptor whose length does not match its type
+    /// or runs past the page ends the parse (the rest is not trusted).
+    pub fn parse(page: &[u8]) -> NsIds {
+        let mut ids = NsIds::default();
+        let mut off = 0;
+        while off + 4 <= page.len() {
+            let (nidt, nidl) = (page[off], page[off + 1] as usize);
+            if nidt == 0 {
+                break;
+            }
+            let want = match nidt {
+                NIDT_EUI64 => 8,
+                NIDT_NGUID | NIDT_UUID => 16,
+                NIDT_CSI => 1,
+                _ => nidl,
+            };
+            let body = off + 4;
+            if nidl != want || body + nidl > page.len() {
+                break;
+            }
+            match nidt {
+                NIDT_UUID => {
+                    let mut u = [0; 16];
+                    u.copy_from_slice(&page[body..body + 16]);
+                    ids.uuid = Some(u);
+                }
+                NIDT_CSI => ids.csi = page[body],
+                _ => {}
+            }
+            off = body + nidl;
+        }
+        ids
+    }
 }
 
 impl Ns {
@@ -53,6 +108,7 @@ impl Ns {
             sectors_per_max_io: 0,
             sectors_per_stripe: 0,
             flags: 0,
+            ids: NsIds::default(),
         }
     }
 
@@ -105,6 +161,7 @@ impl Ns {
     }
 
     fn clear(&mut self) {
+        self.ids = NsIds::default();
         self.sector_size = 0;
         self.extended_lba_size = 0;
         self.md_size = 0;
@@ -128,5 +185,31 @@ impl Ns {
     pub fn max_io_xfer_size(&self) -> u32 {
         // SAFETY: a namespace lives inside its controller.
         unsafe { self.ctrlr.as_ref().map_or(0, |c| c.max_xfer_size) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NsIds;
+
+    #[test]
+    fn id_descriptor_lists_good_and_malformed() {
+        let mut page = [0u8; 4096];
+        page[..4].copy_from_slice(&[1, 8, 0, 0]); // EUI64
+        page[12..16].copy_from_slice(&[3, 16, 0, 0]); // UUID
+        page[16..32].copy_from_slice(&[7; 16]);
+        page[32..36].copy_from_slice(&[4, 1, 0, 0]); // CSI: ZNS
+        page[36] = 2;
+        let ids = NsIds::parse(&page);
+        assert_eq!(ids.uuid, Some([7; 16]));
+        assert_eq!(ids.csi, 2);
+        // A UUID descriptor claiming 15 bytes stops the parse there.
+        page[13] = 15;
+        assert_eq!(NsIds::parse(&page), NsIds::default());
+        // A descriptor running past the page is not read.
+        let mut tail = [0u8; 10];
+        tail[..4].copy_from_slice(&[3, 16, 0, 0]);
+        assert_eq!(NsIds::parse(&tail), NsIds::default());
+        assert_eq!(NsIds::parse(&[]), NsIds::default());
     }
 }

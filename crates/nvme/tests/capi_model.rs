@@ -17,6 +17,7 @@ use spdk_nvme::ffi::nvme::opts::*;
 use spdk_nvme::ffi::nvme::probe::*;
 use spdk_nvme::ffi::nvme::qpair::*;
 use spdk_nvme::ffi::nvme::spdk_nvme_transport_id;
+use spdk_nvme::ffi::nvme_util::spdk_nvme_build_name;
 use spdk_nvme::model::{Model, ModelConfig, ModelNs};
 use spdk_nvme::probe;
 use spdk_nvme::spec::cmd::{Cmd, Cpl, DsmRange, SccSourceRange, Status};
@@ -227,6 +228,36 @@ fn init_identify_and_getters() {
         assert_eq!(spdk_nvme_ns_get_max_io_xfer_size(ns), 4 << 20);
         let t = &*spdk_nvme_ctrlr_get_transport_id(c);
         assert_eq!(t.trtype.0, 256);
+        // NVMe 1.4: the identification descriptors give a UUID and the
+        // NVM command set.
+        let u = spdk_nvme_ns_get_uuid(ns);
+        assert!(!u.is_null());
+        assert_eq!((*u).u.raw[15], 2);
+        assert_eq!(spdk_nvme_ns_get_csi(ns).0, 0);
+        assert!(spdk_nvme_ns_get_uuid(ptr::null()).is_null());
+        // No CMB, PMR or boot partitions in the model.
+        assert_eq!(spdk_nvme_ctrlr_get_regs_cmbsz(c).0, 0);
+        assert_eq!(spdk_nvme_ctrlr_get_regs_pmrcap(c).0, 0);
+        assert_eq!(spdk_nvme_ctrlr_get_regs_bpinfo(c).0, 0);
+        assert_eq!(spdk_nvme_ctrlr_get_pmrsz(c), 0);
+        let mut name = [0 as std::ffi::c_char; 64];
+        let want = format!(
+            "PCIE ({}) NSID 2",
+            CStr::from_ptr(t.traddr.as_ptr()).to_str().unwrap()
+        );
+        let n = spdk_nvme_build_name(name.as_mut_ptr(), name.len(), c, ns);
+        assert_eq!(n as usize, want.len());
+        assert_eq!(CStr::from_ptr(name.as_ptr()).to_str().unwrap(), want);
+        // Truncated like snprintf: the full length comes back.
+        assert_eq!(
+            spdk_nvme_build_name(name.as_mut_ptr(), 5, c, ns) as usize,
+            want.len()
+        );
+        assert_eq!(CStr::from_ptr(name.as_ptr()).to_bytes(), b"PCIE");
+        assert_eq!(
+            spdk_nvme_build_name(name.as_mut_ptr(), 64, ptr::null_mut(), ns),
+            -libc::EINVAL
+        );
         assert_eq!(spdk_nvme_detach(c), 0);
         // Detached: the handle is no longer attached.
         assert_eq!(spdk_nvme_detach(c), -libc::EINVAL);
@@ -579,6 +610,121 @@ unsafe fn sgl_round_trip(model: &Model, sgl_hw: bool, layout: &[(usize, u32)], l
     assert!(got == expect, "readv data differs");
     spdk_nvme_detach(c);
     writev_cmds
+}
+
+#[test]
+fn ext_calls_with_options() {
+    let model = Model::new(ModelConfig {
+        namespaces: vec![
+            ModelNs {
+                md_size: 16,
+                ..Default::default()
+            },
+            ModelNs::default(),
+        ],
+        ..Default::default()
+    });
+    let c = attach(&model);
+    unsafe {
+        let ns = spdk_nvme_ctrlr_get_ns(c, 1);
+        let q = qpair(c);
+        let data = Buf::new(4096);
+        data.fill(3);
+        let md = Buf::new(128);
+        md.fill(4);
+        let mut o: spdk_nvme_ns_cmd_ext_io_opts = std::mem::zeroed();
+        o.size = std::mem::size_of_val(&o);
+        o.metadata = md.vp();
+        o.cdw13 = 0x7;
+        let mut d = Done::default();
+        assert_eq!(
+            spdk_nvme_ns_cmd_write_ext(ns, q, data.vp(), 32, 8, Some(cb), d.arg(), &mut o),
+            0
+        );
+        poll_until(q, &d, 1);
+        assert!(d.last().is_success());
+        let stored = model.with(|m| m.metadata(1).unwrap()[32 * 16..40 * 16].to_vec());
+        assert_eq!(&stored[..], md.bytes());
+        // Read back through the scatter-list form.
+        let back = Buf::new(4096);
+        let md2 = Buf::new(128);
+        let mut o2 = o;
+        o2.metadata = md2.vp();
+        let mut sg = Sgl {
+            elems: vec![(back.p, 1024), (back.p.add(1024), 3072)],
+            i: 0,
+            off: 0,
+        };
+        // The scatter list is also the completion's argument.
+        static mut EXT_DONE: usize = 0;
+        unsafe extern "C" fn ext_cb(_a: *mut c_void, cpl: *const Cpl) {
+            assert!((*cpl).is_success(), "{:?}", *cpl);
+            EXT_DONE += 1;
+        }
+        assert_eq!(
+            spdk_nvme_ns_cmd_readv_ext(
+                ns,
+                q,
+                32,
+                8,
+                Some(ext_cb),
+                (&mut sg as *mut Sgl).cast(),
+                Some(sgl_reset),
+                Some(sgl_next),
+                &mut o2
+            ),
+            0
+        );
+        while EXT_DONE == 0 {
+            spdk_nvme_qpair_process_completions(q, 0);
+        }
+        assert_eq!((back.bytes(), md2.bytes()), (data.bytes(), md.bytes()));
+        d.n += 1;
+        // A caller that knows only `size` and the memory domain fields:
+        // the metadata pointer past them is not read (namespace 2 has no
+        // metadata; a bogus pointer would fail the command). Options NULL
+        // work too.
+        let ns2 = spdk_nvme_ctrlr_get_ns(c, 2);
+        let mut short = o;
+        short.size = 24;
+        short.metadata = 1 as *mut c_void;
+        assert_eq!(
+            spdk_nvme_ns_cmd_write_ext(ns2, q, data.vp(), 32, 8, Some(cb), d.arg(), &mut short),
+            0
+        );
+        poll_until(q, &d, 3);
+        assert!(d.last().is_success());
+        assert_eq!(
+            spdk_nvme_ns_cmd_read_ext(ns2, q, back.vp(), 32, 8, Some(cb), d.arg(), ptr::null_mut()),
+            0
+        );
+        d.n -= 1;
+        poll_until(q, &d, 3);
+        assert!(d.last().is_success());
+        // What cannot be honoured is refused, not ignored.
+        let mut dom = o;
+        dom.memory_domain = 8 as *mut _;
+        assert_eq!(
+            spdk_nvme_ns_cmd_read_ext(ns, q, back.vp(), 32, 8, Some(cb), d.arg(), &mut dom),
+            -libc::EINVAL
+        );
+        let mut seq = o;
+        seq.accel_sequence = 8 as *mut c_void;
+        assert_eq!(
+            spdk_nvme_ns_cmd_write_ext(ns, q, data.vp(), 32, 8, Some(cb), d.arg(), &mut seq),
+            -libc::EINVAL
+        );
+        assert_eq!(
+            spdk_nvme_ns_cmd_read_ext(ns, q, ptr::null_mut(), 32, 8, Some(cb), d.arg(), &mut o),
+            -libc::EINVAL
+        );
+        assert_eq!(
+            spdk_nvme_ns_cmd_writev_ext(ns, q, 0, 1, Some(cb), d.arg(), None, None, &mut o),
+            -libc::EINVAL
+        );
+        assert_eq!(spdk_nvme_ctrlr_free_io_qpair(q), 0);
+        spdk_nvme_detach(c);
+    }
 }
 
 #[test]

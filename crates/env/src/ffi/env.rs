@@ -780,7 +780,8 @@ pub unsafe extern "C" fn spdk_mem_get_numa_id(buf: *const c_void, size: *mut u64
 
 /// The file descriptor backing `vaddr` (memory from `spdk_malloc`) and the
 /// offset in it. The fd, or -EINVAL / -ENOENT, or -ENOTSUP for memory that
-/// has no file behind it (see memory.rs).
+/// has no file behind it (anonymous memory: taken where the kernel gives
+/// transparent hugepages to anonymous memory but not to shared memory).
 #[no_mangle]
 pub unsafe extern "C" fn spdk_mem_get_fd_and_offset(vaddr: *mut c_void, offset: *mut u64) -> c_int {
     if vaddr.is_null() || offset.is_null() {

@@ -13,7 +13,7 @@ use std::ffi::c_void;
 
 use super::{flags, ms_to_ticks, Ctrlr};
 use crate::kind::QpairKind;
-use crate::ns::Ns;
+use crate::ns::{Ns, NsIds};
 use crate::qpair::{PairOpts, Qpair};
 use crate::spec::cmd::{Cmd, Cpl};
 use crate::spec::ctrlr::CtrlrData;
@@ -31,6 +31,7 @@ const FEAT_KEEP_ALIVE_TIMER: u8 = 0x0f;
 const CNS_NS: u8 = 0x00;
 const CNS_CTRLR: u8 = 0x01;
 const CNS_ACTIVE_NS_LIST: u8 = 0x02;
+const CNS_NS_ID_DESCS: u8 = 0x03;
 
 /// Initialization states (`enum nvme_ctrlr_state`, waits folded in).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,6 +56,9 @@ pub enum State {
     WaitForIdentifyActiveNs,
     IdentifyNs,
     WaitForIdentifyNs,
+    /// NVMe 1.3+: each namespace's identification descriptors (UUID, CSI).
+    IdentifyIdDescs,
+    WaitForIdentifyIdDescs,
     /// PCIe: shadow doorbells (Doorbell Buffer Config) when offered.
     SetDbBufCfg,
     Ready,
@@ -83,7 +87,7 @@ impl Ctrlr {
         };
     }
 
-    fn ready_timeout(&self) -> u64 {
+    pub(super) fn ready_timeout(&self) -> u64 {
         // CAP.TO is in 500 ms units.
         ms_to_ticks(500 * (self.cap.to().max(1)))
     }
@@ -392,8 +396,32 @@ impl Ctrlr {
                 let nsid = self.active_ns[self.init_ns_pos];
                 if cpl.is_success() {
                     self.ns_from_buf(nsid);
+                    if self.wants_id_descs() {
+                        self.set_state(State::IdentifyIdDescs, None);
+                        return Ok(Step::Next);
+                    }
                 } else {
                     spdk_log::errlog!("identify namespace {} failed", nsid);
+                }
+                self.init_ns_pos += 1;
+                self.set_state(State::IdentifyNs, None);
+            }
+            State::IdentifyIdDescs => {
+                let nsid = self.active_ns[self.init_ns_pos];
+                let mut cmd = Cmd::new(0x06, nsid);
+                cmd.cdw10 = CNS_NS_ID_DESCS as u32;
+                self.init_cmd(cmd, true, State::WaitForIdentifyIdDescs)?;
+            }
+            State::WaitForIdentifyIdDescs => {
+                let Some(cpl) = self.take_init_cpl() else {
+                    return Ok(Step::Wait);
+                };
+                let nsid = self.active_ns[self.init_ns_pos];
+                // As SPDK: a controller that cannot list them still works.
+                if cpl.is_success() {
+                    self.id_descs_from_buf(nsid);
+                } else {
+                    spdk_log::warnlog!("no namespace ID descriptors for namespace {}", nsid);
                 }
                 self.init_ns_pos += 1;
                 self.set_state(State::IdentifyNs, None);
@@ -547,6 +575,20 @@ impl Ctrlr {
         ns.update(&data, &cdata, max);
     }
 
+    /// Namespace Identification Descriptor lists exist from NVMe 1.3.
+    fn wants_id_descs(&self) -> bool {
+        (self.vs.mjr(), self.vs.mnr()) >= (1, 3)
+    }
+
+    fn id_descs_from_buf(&mut self, nsid: u32) {
+        let ids = NsIds::parse(self.buf.bytes());
+        if let Some(ns) = self.ns.get_mut(&nsid) {
+            if ns.active {
+                ns.ids = ids;
+            }
+        }
+    }
+
     /// Namespaces the controller no longer lists become inactive.
     fn deactivate_missing(&mut self) {
         let cdata = *self.cdata;
@@ -582,6 +624,13 @@ impl Ctrlr {
             let buf = self.buf.0.as_ptr();
             if self.admin_sync(cmd, buf, 4096)?.is_success() {
                 self.ns_from_buf(nsid);
+                if self.wants_id_descs() {
+                    let mut cmd = Cmd::new(0x06, nsid);
+                    cmd.cdw10 = CNS_NS_ID_DESCS as u32;
+                    if self.admin_sync(cmd, buf, 4096)?.is_success() {
+                        self.id_descs_from_buf(nsid);
+                    }
+                }
             }
         }
         self.deactivate_missing();

@@ -34,13 +34,14 @@ impl Ctrlr {
                 Qpair::abort_all(q, SC_ABORTED_SQ_DELETION, false);
             }
         }
-        self.restart_init();
-        // Disable first; init then takes it from RDY 0.
-        if let Ok(cc) = self.t.read_reg_4(REG_CC) {
-            if Cc(cc).en() == 1 {
-                let _ = self.t.write_reg_4(REG_CC, Cc(cc).with_en(0).0);
-            }
+        // Disable before the admin queue's memory goes: until CSTS.RDY
+        // drops, a PCIe controller may still write completions into it.
+        // (Fabrics: the registers go through that queue; initialization
+        // disables the controller once the queue is connected again.)
+        if !self.t.is_fabrics() {
+            self.disable_and_wait();
         }
+        self.restart_init();
         let rc = match self.init_sync() {
             Ok(()) => self.reconnect_io_qpairs(),
             Err(e) => Err(e),
@@ -56,6 +57,31 @@ impl Ctrlr {
                 self.failed = true;
                 e
             }
+        }
+    }
+
+    /// Clears CC.EN and waits (up to CAP.TO) for CSTS.RDY to follow; a
+    /// controller that cannot be read is left to initialization.
+    fn disable_and_wait(&mut self) {
+        let Ok(cc) = self.t.read_reg_4(REG_CC) else {
+            return;
+        };
+        if Cc(cc).en() == 0 {
+            return;
+        }
+        if self.t.write_reg_4(REG_CC, Cc(cc).with_en(0).0).is_err() {
+            return;
+        }
+        let deadline = spdk_env::ticks().saturating_add(self.ready_timeout());
+        while let Ok(csts) = self.t.read_reg_4(REG_CSTS) {
+            if Csts(csts).rdy() == 0 || Csts(csts).0 == u32::MAX {
+                return;
+            }
+            if spdk_env::ticks() > deadline {
+                spdk_log::errlog!("controller did not clear CSTS.RDY after CC.EN = 0");
+                return;
+            }
+            std::hint::spin_loop();
         }
     }
 

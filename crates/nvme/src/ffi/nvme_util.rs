@@ -1,8 +1,7 @@
 //! The C ABI of include/spdk_internal/nvme_util.h: the transport ID usage
 //! text and parser with the extra keys SPDK's example programs take.
-//!
-//! spdk_nvme_build_name() needs controllers (spdk_nvme_ctrlr_get_transport_id)
-//! and is not exported until the driver has them.
+//! It also names controllers and namespaces for the tools' output
+//! (spdk_nvme_build_name).
 
 #![allow(non_camel_case_types)]
 #![allow(clippy::missing_safety_doc)]
@@ -10,9 +9,14 @@
 use core::ffi::{c_char, c_int};
 use std::ffi::CStr;
 
+use super::nvme::ctrlr::{
+    spdk_nvme_ctrlr, spdk_nvme_ctrlr_get_pci_device, spdk_nvme_ctrlr_get_transport_id,
+};
+use super::nvme::ns::{spdk_nvme_ns, spdk_nvme_ns_get_id};
 use super::nvme::spdk_nvme_transport_id;
 use super::nvmf_spec::SPDK_NVMF_NQN_MAX_LEN;
 use crate::trid;
+use spdk_env::ffi::env::pci_device::spdk_pci_device_get_id;
 
 const _: () = {
     assert!(SPDK_NVMF_NQN_MAX_LEN + 1 == 224);
@@ -101,4 +105,62 @@ pub unsafe extern "C" fn spdk_nvme_trid_entry_parse(
         Ok(()) => 0,
         Err(e) => -e,
     }
+}
+
+/// Writes the name SPDK's tools give a controller, or one of its
+/// namespaces: "PCIE (0000:00:04.0) [1b36:0010] NSID 1", "TCP
+/// (addr:127.0.0.1 subnqn:nqn...)". Like snprintf, it writes at most
+/// `length` bytes with the terminating NUL and returns the length of the
+/// whole name (without the NUL); -EINVAL for a NULL controller or an
+/// unknown transport.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_build_name(
+    name: *mut c_char,
+    length: usize,
+    ctrlr: *mut spdk_nvme_ctrlr,
+    ns: *mut spdk_nvme_ns,
+) -> c_int {
+    use super::nvme::spdk_nvme_transport_type as T;
+    let trid = spdk_nvme_ctrlr_get_transport_id(ctrlr);
+    let Some(trid) = trid.as_ref() else {
+        return -libc::EINVAL;
+    };
+    let text = |a: &[c_char]| {
+        let bytes: Vec<u8> = a
+            .iter()
+            .take_while(|&&c| c != 0)
+            .map(|&c| c as u8)
+            .collect();
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    let (addr, subnqn) = (text(&trid.traddr), text(&trid.subnqn));
+    let mut out = match trid.trtype.0 {
+        t if t == T::SPDK_NVME_TRANSPORT_PCIE as c_int => {
+            let mut s = format!("PCIE ({addr})");
+            let dev = spdk_nvme_ctrlr_get_pci_device(ctrlr);
+            if !dev.is_null() {
+                let id = spdk_pci_device_get_id(dev);
+                s += &format!(" [{:04x}:{:04x}]", id.vendor_id, id.device_id);
+            }
+            s
+        }
+        t if t == T::SPDK_NVME_TRANSPORT_RDMA as c_int => {
+            format!("RDMA (addr:{addr} subnqn:{subnqn})")
+        }
+        t if t == T::SPDK_NVME_TRANSPORT_TCP as c_int => {
+            format!("TCP (addr:{addr} subnqn:{subnqn})")
+        }
+        t if t == T::SPDK_NVME_TRANSPORT_VFIOUSER as c_int => format!("VFIOUSER ({addr})"),
+        t if t == T::SPDK_NVME_TRANSPORT_CUSTOM as c_int => format!("CUSTOM ({addr})"),
+        _ => return -libc::EINVAL,
+    };
+    if !ns.is_null() {
+        out += &format!(" NSID {}", spdk_nvme_ns_get_id(ns));
+    }
+    if !name.is_null() && length > 0 {
+        let n = out.len().min(length - 1);
+        core::ptr::copy_nonoverlapping(out.as_ptr(), name.cast::<u8>(), n);
+        *name.add(n) = 0;
+    }
+    out.len().min(c_int::MAX as usize) as c_int
 }

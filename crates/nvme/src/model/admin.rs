@@ -116,6 +116,27 @@ impl Device {
                 page.copy_from_slice(ns.as_bytes());
             }
             1 => page.copy_from_slice(self.cdata().as_bytes()),
+            3 => {
+                if self
+                    .disks
+                    .get((cmd.nsid as usize).wrapping_sub(1))
+                    .is_none()
+                {
+                    return fail(SCT_GENERIC, SC_INVALID_NAMESPACE);
+                }
+                // A UUID (version 4 layout, the namespace ID in its last
+                // byte), then the NVM command set.
+                page[0] = 3;
+                page[1] = 16;
+                page[4..20].copy_from_slice(&[
+                    0x53, 0x50, 0x44, 0x4b, 0x2d, 0x52, 0x43, 0x53, 0x80, 0, 0, 0, 0, 0, 0, 0,
+                ]);
+                page[4 + 6] = 0x40;
+                page[19] = cmd.nsid as u8;
+                page[20] = 4;
+                page[21] = 1;
+                page[24] = 0;
+            }
             2 => {
                 let mut i = 0;
                 for nsid in 1..=self.disks.len() as u32 {

@@ -12,7 +12,7 @@ use crate::kind::CtrlrKind;
 use crate::qpair::Qpair;
 use crate::spec::cmd::{cdw10, cdw11, Cmd, Cpl};
 use crate::spec::ctrlr::CtrlrData;
-use crate::spec::regs::{Cap, Cc, Csts, Vs};
+use crate::spec::regs::{Bpinfo, Cap, Cc, Cmbsz, Csts, Pmrcap, Vs};
 use spdk_env::ffi::env::pci_device::spdk_pci_device;
 
 /// What a controller supports (spdk_nvme_ctrlr_get_flags()).
@@ -147,6 +147,36 @@ pub unsafe extern "C" fn spdk_nvme_ctrlr_get_regs_vs(ctrlr: *mut spdk_nvme_ctrlr
     self::ctrlr(ctrlr).map_or(Vs(0), |c| c.vs)
 }
 
+/// CMBSZ, read now (0 when it cannot be read: no Controller Memory Buffer).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_get_regs_cmbsz(ctrlr: *mut spdk_nvme_ctrlr) -> Cmbsz {
+    Cmbsz(read_reg_or_zero(ctrlr, 0x3c))
+}
+
+/// PMRCAP, read now (0 when it cannot be read: no Persistent Memory Region).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_get_regs_pmrcap(ctrlr: *mut spdk_nvme_ctrlr) -> Pmrcap {
+    Pmrcap(read_reg_or_zero(ctrlr, 0xe00))
+}
+
+/// BPINFO, read now (0 when it cannot be read: no boot partitions).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_get_regs_bpinfo(ctrlr: *mut spdk_nvme_ctrlr) -> Bpinfo {
+    Bpinfo(read_reg_or_zero(ctrlr, 0x40))
+}
+
+/// Size of the Persistent Memory Region the driver has mapped: always 0,
+/// since this driver does not map PMRs (SPDK's answer for "no PMR").
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_get_pmrsz(ctrlr: *mut spdk_nvme_ctrlr) -> u64 {
+    let _ = ctrlr;
+    0
+}
+
+unsafe fn read_reg_or_zero(ctrlr: *mut spdk_nvme_ctrlr, offset: u32) -> u32 {
+    self::ctrlr(ctrlr).map_or(0, |c| c.t.read_reg_4(offset).unwrap_or(0))
+}
+
 /// Number of namespaces the controller may have (NN); valid NSIDs are
 /// 1 to this, active or not.
 #[no_mangle]
@@ -272,6 +302,10 @@ pub unsafe extern "C" fn spdk_nvme_ctrlr_is_log_page_supported(
         0x04 => c.cdata.oaes.ns_attribute_notices() != 0,
         0x05 => c.cdata.lpa.cses() != 0,
         0x07 | 0x08 => c.cdata.lpa.ts() != 0,
+        // Asymmetric Namespace Access: with ANA reporting (CMIC.ANARS).
+        0x0c => c.cdata.cmic.anars() != 0,
+        // Flexible Data Placement logs.
+        0x20..=0x23 => c.cdata.ctratt.fdps() != 0,
         _ => false,
     }
 }

@@ -6,6 +6,7 @@ use core::ptr;
 use super::ctrlr::spdk_nvme_ctrlr;
 use crate::ns::{flags, Ns};
 use crate::spec::ns::NsData;
+use spdk_util::ffi::uuid::spdk_uuid;
 
 /// What a namespace supports (spdk_nvme_ns_get_flags()).
 #[repr(C)]
@@ -143,6 +144,23 @@ pub unsafe extern "C" fn spdk_nvme_ns_get_nguid(ns: *const spdk_nvme_ns) -> *con
     }
 }
 
+/// The namespace UUID from its identification descriptors, or NULL when
+/// it has none (or the controller predates NVMe 1.3).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_get_uuid(ns: *const spdk_nvme_ns) -> *const spdk_uuid {
+    match self::ns(ns).and_then(|n| n.ids.uuid.as_ref()) {
+        Some(u) => (u as *const [u8; 16]).cast(),
+        None => ptr::null(),
+    }
+}
+
+/// The namespace's command set (`enum spdk_nvme_csi`; NVM when its
+/// identification descriptors name none).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_get_csi(ns: *const spdk_nvme_ns) -> CsiRet {
+    CsiRet(self::ns(ns).map_or(0, |n| n.ids.csi as i32))
+}
+
 /// The `SPDK_NVME_NS_*` flags of the namespace.
 #[no_mangle]
 pub unsafe extern "C" fn spdk_nvme_ns_get_flags(ns: *mut spdk_nvme_ns) -> u32 {
@@ -167,6 +185,12 @@ pub unsafe extern "C" fn spdk_nvme_ns_get_active_format_index(ns: *const spdk_nv
 #[repr(transparent)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PiTypeRet(pub i32);
+
+/// `enum spdk_nvme_csi` returned by value.
+#[doc(hidden)]
+#[repr(transparent)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CsiRet(pub i32);
 
 /// `enum spdk_nvme_dealloc_logical_block_read_value` returned by value.
 #[doc(hidden)]

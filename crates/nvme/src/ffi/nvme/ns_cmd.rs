@@ -58,6 +58,197 @@ unsafe fn rw(
     ns_cmd::rw(ns, qp(q), opc, payload, a, cb_fn, cb_arg)
 }
 
+/// A memory domain (dma.h); this driver takes host memory only.
+pub struct spdk_memory_domain {
+    _opaque: [u8; 0],
+}
+
+/// Extended I/O options (`struct spdk_nvme_ns_cmd_ext_io_opts`): the
+/// caller sets `size` to the bytes it filled in; later fields count as 0.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct spdk_nvme_ns_cmd_ext_io_opts {
+    /// Bytes of this structure the caller knows (SPDK_SIZEOF).
+    pub size: usize,
+    /// Where the payload lives; only NULL (host memory) is supported.
+    pub memory_domain: *mut spdk_memory_domain,
+    /// Context for the memory domain's operations.
+    pub memory_domain_ctx: *mut c_void,
+    /// SPDK_NVME_IO_FLAGS_* (nvme_spec.h).
+    pub io_flags: u32,
+    pub reserved28: [u8; 4],
+    /// Separate metadata buffer (spdk_nvme_ns_get_md_size() bytes a block).
+    pub metadata: *mut c_void,
+    /// End-to-end protection: application tag mask and tag.
+    pub apptag_mask: u16,
+    pub apptag: u16,
+    /// Command dword 13.
+    pub cdw13: u32,
+    /// An accel sequence; only NULL is supported (no accel engine here).
+    pub accel_sequence: *mut c_void,
+}
+
+const _: () = assert!(core::mem::size_of::<spdk_nvme_ns_cmd_ext_io_opts>() == 56);
+
+/// The options of an `_ext` call: NULL means none; a memory domain or an
+/// accel sequence cannot be honoured, so they make the call -EINVAL
+/// rather than being ignored.
+unsafe fn ext_opts(
+    opts: *const spdk_nvme_ns_cmd_ext_io_opts,
+) -> Result<(RwArgs, *mut c_void), c_int> {
+    let mut o: spdk_nvme_ns_cmd_ext_io_opts = core::mem::zeroed();
+    if !opts.is_null() {
+        let size = ptr::read_unaligned(ptr::addr_of!((*opts).size));
+        let n = size.min(core::mem::size_of::<spdk_nvme_ns_cmd_ext_io_opts>());
+        ptr::copy_nonoverlapping(opts.cast::<u8>(), ptr::addr_of_mut!(o).cast::<u8>(), n);
+    }
+    if !o.memory_domain.is_null() || !o.accel_sequence.is_null() {
+        return Err(-libc::EINVAL);
+    }
+    let a = RwArgs {
+        lba: 0,
+        lba_count: 0,
+        io_flags: o.io_flags,
+        apptag_mask: o.apptag_mask,
+        apptag: o.apptag,
+        cdw13: o.cdw13,
+    };
+    Ok((a, o.metadata))
+}
+
+#[allow(clippy::too_many_arguments)]
+unsafe fn rw_ext(
+    n: *mut spdk_nvme_ns,
+    q: *mut spdk_nvme_qpair,
+    opc: u8,
+    payload: impl FnOnce(*mut c_void) -> Option<Payload>,
+    lba: u64,
+    lba_count: u32,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+    opts: *const spdk_nvme_ns_cmd_ext_io_opts,
+) -> c_int {
+    let (Some(ns), false) = (ns(n), q.is_null()) else {
+        return -libc::EINVAL;
+    };
+    let (mut a, md) = match ext_opts(opts) {
+        Ok(x) => x,
+        Err(e) => return e,
+    };
+    let Some(p) = payload(md) else {
+        return -libc::EINVAL;
+    };
+    a.lba = lba;
+    a.lba_count = lba_count;
+    ns_cmd::rw(ns, qp(q), opc, p, a, cb_fn, cb_arg)
+}
+
+/// spdk_nvme_ns_cmd_read() with extended options (`opts` may be NULL).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_read_ext(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    payload: *mut c_void,
+    lba: u64,
+    lba_count: u32,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+    opts: *mut spdk_nvme_ns_cmd_ext_io_opts,
+) -> c_int {
+    let p = |md| (!payload.is_null()).then(|| contig(payload, md));
+    rw_ext(
+        ns,
+        qpair,
+        ns_cmd::OPC_READ,
+        p,
+        lba,
+        lba_count,
+        cb_fn,
+        cb_arg,
+        opts,
+    )
+}
+
+/// spdk_nvme_ns_cmd_write() with extended options (`opts` may be NULL).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_write_ext(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    payload: *mut c_void,
+    lba: u64,
+    lba_count: u32,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+    opts: *mut spdk_nvme_ns_cmd_ext_io_opts,
+) -> c_int {
+    let p = |md| (!payload.is_null()).then(|| contig(payload, md));
+    rw_ext(
+        ns,
+        qpair,
+        ns_cmd::OPC_WRITE,
+        p,
+        lba,
+        lba_count,
+        cb_fn,
+        cb_arg,
+        opts,
+    )
+}
+
+/// spdk_nvme_ns_cmd_readv() with extended options (`opts` may be NULL).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_readv_ext(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    lba: u64,
+    lba_count: u32,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+    reset_sgl_fn: spdk_nvme_req_reset_sgl_cb,
+    next_sge_fn: spdk_nvme_req_next_sge_cb,
+    opts: *mut spdk_nvme_ns_cmd_ext_io_opts,
+) -> c_int {
+    let p = |md| sgl(reset_sgl_fn, next_sge_fn, cb_arg, md);
+    rw_ext(
+        ns,
+        qpair,
+        ns_cmd::OPC_READ,
+        p,
+        lba,
+        lba_count,
+        cb_fn,
+        cb_arg,
+        opts,
+    )
+}
+
+/// spdk_nvme_ns_cmd_writev() with extended options (`opts` may be NULL).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_writev_ext(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    lba: u64,
+    lba_count: u32,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+    reset_sgl_fn: spdk_nvme_req_reset_sgl_cb,
+    next_sge_fn: spdk_nvme_req_next_sge_cb,
+    opts: *mut spdk_nvme_ns_cmd_ext_io_opts,
+) -> c_int {
+    let p = |md| sgl(reset_sgl_fn, next_sge_fn, cb_arg, md);
+    rw_ext(
+        ns,
+        qpair,
+        ns_cmd::OPC_WRITE,
+        p,
+        lba,
+        lba_count,
+        cb_fn,
+        cb_arg,
+        opts,
+    )
+}
+
 fn contig(buf: *mut c_void, md: *mut c_void) -> Payload {
     Payload::Contig {
         buf: buf.cast(),
