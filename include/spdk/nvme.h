@@ -29,6 +29,47 @@
 struct spdk_key;
 struct spdk_nvme_cmd;
 struct spdk_nvme_cpl;
+struct spdk_memory_domain;
+struct spdk_nvme_poll_group_stat;
+
+/**
+ * Completion of an accel operation: `status` is 0 or a negative errno.
+ */
+typedef void (*spdk_nvme_accel_completion_cb)(void *cb_arg, int status);
+
+/**
+ * Completion of one step of an accel sequence.
+ */
+typedef void (*spdk_nvme_accel_step_cb)(void *cb_arg);
+
+/**
+ * Accel callbacks an application may hand to spdk_nvme_poll_group_create().
+ * (Written here by hand: cbindgen cannot print its callback types.) This
+ * library checks them as SPDK does but does not call them: it computes
+ * digests itself and takes no accel sequences.
+ */
+struct spdk_nvme_accel_fn_table {
+	/** sizeof(struct spdk_nvme_accel_fn_table) as the caller knows it:
+	 * only the fields within that size are read. */
+	size_t table_size;
+	uint8_t reserved8[8];
+	/** Runs an accel sequence to its end. */
+	void (*finish_sequence)(void *seq, spdk_nvme_accel_completion_cb cb_fn, void *cb_arg);
+	/** Reverses the order of an accel sequence. */
+	void (*reverse_sequence)(void *seq);
+	/** Drops an accel sequence. */
+	void (*abort_sequence)(void *seq);
+	/** Appends a CRC-32C computation to a sequence. */
+	int (*append_crc32c)(void *ctx, void **seq, uint32_t *dst, struct iovec *iovs, uint32_t iovcnt,
+			     struct spdk_memory_domain *memory_domain, void *domain_ctx,
+			     uint32_t seed, spdk_nvme_accel_step_cb cb_fn, void *cb_arg);
+	/** Appends a copy to a sequence. */
+	int (*append_copy)(void *ctx, void **seq, struct iovec *dst_iovs, uint32_t dst_iovcnt,
+			   struct spdk_memory_domain *dst_domain, void *dst_domain_ctx,
+			   struct iovec *src_iovs, uint32_t src_iovcnt,
+			   struct spdk_memory_domain *src_domain, void *src_domain_ctx,
+			   spdk_nvme_accel_step_cb cb_fn, void *cb_arg);
+};
 
 /**
  * How to create an I/O queue pair. Get the defaults with
@@ -63,7 +104,8 @@ struct spdk_nvme_io_qpair_opts {
 		uint64_t paddr;
 		uint64_t buffer_size;
 	} cq;
-	/** Create without connecting (not supported: false). */
+	/** Create without connecting: connect later with
+	 * spdk_nvme_ctrlr_connect_io_qpair() (after spdk_nvme_poll_group_add()). */
 	bool create_only;
 	/** Connect asynchronously (not supported: false). */
 	bool async_mode;
@@ -79,6 +121,30 @@ SPDK_STATIC_ASSERT(sizeof(struct spdk_nvme_io_qpair_opts) == 80, "Incorrect size
  * Longest connection priority value in a transport ID string.
  */
 #define SPDK_NVMF_PRIORITY_MAX_LEN 4
+
+/**
+ * Why a queue pair is disconnected: NONE while connected (or when the
+ * application disconnected it), UNKNOWN when the cause is not known.
+ */
+enum spdk_nvme_qp_failure_reason {
+  SPDK_NVME_QPAIR_FAILURE_NONE = 0,
+  /**
+   * The host failed it (controller failed or resetting).
+   */
+  SPDK_NVME_QPAIR_FAILURE_LOCAL,
+  /**
+   * The other side ended the connection.
+   */
+  SPDK_NVME_QPAIR_FAILURE_REMOTE,
+  /**
+   * Disconnected, cause not known.
+   */
+  SPDK_NVME_QPAIR_FAILURE_UNKNOWN,
+  /**
+   * A controller reset could not reconnect it.
+   */
+  SPDK_NVME_QPAIR_FAILURE_RESET,
+};
 
 /**
  * The transports of the NVMe library. The fabrics ones carry their NVMe-oF
@@ -214,6 +280,11 @@ struct spdk_nvme_detach_ctx;
  * A namespace of a controller.
  */
 struct spdk_nvme_ns;
+
+/**
+ * A poll group: I/O queue pairs polled for completions as a unit.
+ */
+struct spdk_nvme_poll_group;
 
 /**
  * A probe in progress (spdk_nvme_probe_async() / connect_async()).
@@ -504,6 +575,13 @@ typedef void (*spdk_nvme_req_reset_sgl_cb)(void *cb_arg, uint32_t offset);
  * length) of the caller's scatter list; non-zero on error.
  */
 typedef int (*spdk_nvme_req_next_sge_cb)(void *cb_arg, void **address, uint32_t *length);
+
+/**
+ * `spdk_nvme_disconnected_qpair_cb`: called by
+ * spdk_nvme_poll_group_process_completions() for each disconnected pair,
+ * with the group's context.
+ */
+typedef void (*spdk_nvme_disconnected_qpair_cb)(struct spdk_nvme_qpair *qpair, void *poll_group_ctx);
 
 /**
  * `spdk_nvme_probe_cb`: whether to attach the controller at `trid`
@@ -1285,6 +1363,102 @@ int spdk_nvme_ns_cmd_flush(struct spdk_nvme_ns *ns,
                            void *cb_arg);
 
 /**
+ * Creates a poll group with the application's context `ctx` (see
+ * spdk_nvme_poll_group_get_ctx()). `table` (may be NULL) is checked as
+ * SPDK checks it: the sequence callbacks (finish, reverse, abort) must
+ * be all set or all NULL, and append_crc32c or append_copy need them.
+ * Its callbacks are not used: the driver computes digests itself and
+ * takes no accel sequences, as with a NULL table.
+ *
+ * Returns the group, or NULL when `table` is inconsistent.
+ */
+struct spdk_nvme_poll_group *spdk_nvme_poll_group_create(void *ctx,
+                                                         struct spdk_nvme_accel_fn_table *table);
+
+/**
+ * Adds a disconnected I/O queue pair (allocated with `create_only` and
+ * not connected yet, or disconnected with
+ * spdk_nvme_ctrlr_disconnect_io_qpair()) to `group`; connect it
+ * afterwards with spdk_nvme_ctrlr_connect_io_qpair().
+ *
+ * Returns 0, or -EINVAL when a pointer is NULL, the pair is connected,
+ * is not an I/O pair or already belongs to a group, or -ENOMEM.
+ */
+int spdk_nvme_poll_group_add(struct spdk_nvme_poll_group *group, struct spdk_nvme_qpair *qpair);
+
+/**
+ * Removes a disconnected pair from `group` (freeing a pair with
+ * spdk_nvme_ctrlr_free_io_qpair() removes it too).
+ *
+ * Returns 0, -EINVAL when a pointer is NULL or the pair is connected,
+ * -ENODEV when the group never had a pair of its transport, or -ENOENT
+ * when it is not in the group.
+ */
+int spdk_nvme_poll_group_remove(struct spdk_nvme_poll_group *group, struct spdk_nvme_qpair *qpair);
+
+/**
+ * Destroys an empty poll group.
+ *
+ * Returns 0, -EBUSY when pairs remain in it (or it is polling: called
+ * from one of its callbacks), or -EINVAL when `group` is NULL.
+ */
+int spdk_nvme_poll_group_destroy(struct spdk_nvme_poll_group *group);
+
+/**
+ * Polls every pair of `group`: up to `completions_per_qpair` completions
+ * each (0: all there are), running their callbacks, and calls
+ * `disconnected_qpair_cb` (with the group's context) for each pair that
+ * is disconnected, including those that fail in this call. The
+ * application then reconnects (spdk_nvme_ctrlr_reconnect_io_qpair()) or
+ * frees them; the callback may do either at once.
+ *
+ * Returns the completions of all pairs, -EINVAL when `group` or the
+ * callback is NULL, or -ENXIO when a pair failed in this call (the
+ * others were still polled). Returns 0 when called from one of the
+ * group's own callbacks.
+ */
+int64_t spdk_nvme_poll_group_process_completions(struct spdk_nvme_poll_group *group,
+                                                 uint32_t completions_per_qpair,
+                                                 spdk_nvme_disconnected_qpair_cb disconnected_qpair_cb);
+
+/**
+ * Whether every pair of the group is connected: 0 when all are (or the
+ * group is empty), -EIO when one is not, -EINVAL when `group` is NULL.
+ * (Pairs connect synchronously here: -EAGAIN, still connecting, does
+ * not occur.)
+ */
+int spdk_nvme_poll_group_all_connected(struct spdk_nvme_poll_group *group);
+
+/**
+ * The context given to spdk_nvme_poll_group_create() (NULL for a NULL
+ * group).
+ */
+void *spdk_nvme_poll_group_get_ctx(struct spdk_nvme_poll_group *group);
+
+/**
+ * Statistics of `group`, one entry per transport that had pairs in it
+ * (PCIe, TCP), counting what its pairs did while they were in the
+ * group. PCIe: polls, idle polls, completions, submitted and queued
+ * (waiting for a free slot) requests, SQ and CQ doorbell writes (MMIO
+ * and shadow). TCP: polls (calls of
+ * spdk_nvme_poll_group_process_completions()), NVMe completions,
+ * submitted and queued requests; idle_polls and socket_completions
+ * (socket group events) are not counted and stay 0. Free the result
+ * with spdk_nvme_poll_group_free_stats().
+ *
+ * Returns 0, -EINVAL when a pointer is NULL, or -ENOTSUP when no pair
+ * was ever added to the group.
+ */
+int spdk_nvme_poll_group_get_stats(struct spdk_nvme_poll_group *group,
+                                   struct spdk_nvme_poll_group_stat **stats);
+
+/**
+ * Frees statistics from spdk_nvme_poll_group_get_stats().
+ */
+void spdk_nvme_poll_group_free_stats(struct spdk_nvme_poll_group *group,
+                                     struct spdk_nvme_poll_group_stat *stat);
+
+/**
  * Starts probing `trid` (NULL: all local PCIe NVMe controllers bound to
  * vfio-pci; a discovery subsystem: every NVM subsystem it lists): each
  * candidate is offered to `probe_cb`, taken ones are initialized while
@@ -1501,6 +1675,47 @@ void spdk_nvme_print_command(uint16_t qid, struct spdk_nvme_cmd *cmd);
  */
 void spdk_nvme_print_completion_ext(uint16_t qid, const struct spdk_nvme_cpl *cpl, uint8_t opc);
 
+/**
+ * Connects an I/O queue pair allocated with `create_only` set in its
+ * options (typically after adding it to a poll group), or one that was
+ * disconnected. The queues are created on the controller (PCIe) or the
+ * connection made (TCP) before this returns.
+ *
+ * Returns 0, -EISCONN when the pair is connected already, -EINVAL when
+ * a pointer is NULL or the pair is not an I/O pair of `ctrlr`, -ENXIO
+ * when the controller is failed, resetting or not ready, or the
+ * transport's error (the pair then stays disconnected).
+ */
+int spdk_nvme_ctrlr_connect_io_qpair(struct spdk_nvme_ctrlr *ctrlr, struct spdk_nvme_qpair *qpair);
+
+/**
+ * Disconnects an I/O queue pair: its outstanding and queued commands
+ * complete as aborted (SQ deletion) before this returns, its queues on
+ * the controller are deleted, and until it is connected again (a reset
+ * of the controller does not reconnect it) polling it returns -ENXIO and
+ * commands are refused with -ENXIO. Call it from the thread that polls
+ * the pair. Nothing is done for NULL or a pair that is not an I/O pair.
+ */
+void spdk_nvme_ctrlr_disconnect_io_qpair(struct spdk_nvme_qpair *qpair);
+
+/**
+ * Reconnects an I/O queue pair that failed (polling it returned
+ * -ENXIO), or connects a disconnected one.
+ *
+ * Returns 0 when it is connected (or already was), -EAGAIN when the
+ * controller is resetting or the connection failed (the controller
+ * still works), -ENXIO when the controller is failed (reset it with
+ * spdk_nvme_ctrlr_reset()), or -EINVAL for NULL or a pair that is not an
+ * I/O pair.
+ */
+int spdk_nvme_ctrlr_reconnect_io_qpair(struct spdk_nvme_qpair *qpair);
+
+/**
+ * Why the pair is disconnected (SPDK_NVME_QPAIR_FAILURE_NONE while
+ * connected; UNKNOWN for NULL).
+ */
+enum spdk_nvme_qp_failure_reason spdk_nvme_qpair_get_failure_reason(struct spdk_nvme_qpair *qpair);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
@@ -1515,5 +1730,80 @@ spdk_nvme_trtype_is_fabrics(enum spdk_nvme_transport_type trtype)
 
 /** Shorthand for enum spdk_nvme_transport_type. */
 typedef enum spdk_nvme_transport_type spdk_nvme_transport_type_t;
+
+/** Shorthand for enum spdk_nvme_qp_failure_reason. */
+typedef enum spdk_nvme_qp_failure_reason spdk_nvme_qp_failure_reason;
+
+/** Counters of one RDMA device (no RDMA transport here: never filled). */
+struct spdk_nvme_rdma_device_stat {
+	const char *name;
+	uint64_t polls;
+	uint64_t idle_polls;
+	uint64_t completions;
+	uint64_t queued_requests;
+	uint64_t total_send_wrs;
+	uint64_t send_doorbell_updates;
+	uint64_t total_recv_wrs;
+	uint64_t recv_doorbell_updates;
+};
+
+/** Counters of the PCIe pairs of a poll group. */
+struct spdk_nvme_pcie_stat {
+	/** Completion polls of its pairs. */
+	uint64_t polls;
+	/** Polls that found no completion. */
+	uint64_t idle_polls;
+	/** Completions reaped. */
+	uint64_t completions;
+	/** Completion queue head doorbell register writes. */
+	uint64_t cq_mmio_doorbell_updates;
+	/** Completion queue head shadow doorbell writes. */
+	uint64_t cq_shadow_doorbell_updates;
+	/** Requests handed to the queues. */
+	uint64_t submitted_requests;
+	/** Times a request waited for a free queue slot. */
+	uint64_t queued_requests;
+	/** Submission queue tail doorbell register writes. */
+	uint64_t sq_mmio_doorbell_updates;
+	/** Submission queue tail shadow doorbell writes. */
+	uint64_t sq_shadow_doorbell_updates;
+};
+
+/** Counters of the TCP pairs of a poll group. */
+struct spdk_nvme_tcp_stat {
+	/** Polls of the group. */
+	uint64_t polls;
+	/** Polls without socket events (not counted here: 0). */
+	uint64_t idle_polls;
+	/** Socket events (not counted here: 0). */
+	uint64_t socket_completions;
+	/** NVMe completions reaped. */
+	uint64_t nvme_completions;
+	/** Requests handed to the connections. */
+	uint64_t submitted_requests;
+	/** Times a request waited for a free slot. */
+	uint64_t queued_requests;
+};
+
+/** Counters of one transport of a poll group; `trtype` tells which
+ * member of the union holds them. */
+struct spdk_nvme_transport_poll_group_stat {
+	spdk_nvme_transport_type_t trtype;
+	union {
+		struct {
+			uint32_t num_devices;
+			struct spdk_nvme_rdma_device_stat *device_stats;
+		} rdma;
+		struct spdk_nvme_pcie_stat pcie;
+		struct spdk_nvme_tcp_stat tcp;
+	};
+};
+
+/** Statistics of a poll group (spdk_nvme_poll_group_get_stats()): one
+ * entry per transport that had pairs in it. */
+struct spdk_nvme_poll_group_stat {
+	uint32_t num_transports;
+	struct spdk_nvme_transport_poll_group_stat **transport_stat;
+};
 
 #endif  /* SPDK_NVME_H */

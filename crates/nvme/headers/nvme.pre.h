@@ -18,6 +18,47 @@
 struct spdk_key;
 struct spdk_nvme_cmd;
 struct spdk_nvme_cpl;
+struct spdk_memory_domain;
+struct spdk_nvme_poll_group_stat;
+
+/**
+ * Completion of an accel operation: `status` is 0 or a negative errno.
+ */
+typedef void (*spdk_nvme_accel_completion_cb)(void *cb_arg, int status);
+
+/**
+ * Completion of one step of an accel sequence.
+ */
+typedef void (*spdk_nvme_accel_step_cb)(void *cb_arg);
+
+/**
+ * Accel callbacks an application may hand to spdk_nvme_poll_group_create().
+ * (Written here by hand: cbindgen cannot print its callback types.) This
+ * library checks them as SPDK does but does not call them: it computes
+ * digests itself and takes no accel sequences.
+ */
+struct spdk_nvme_accel_fn_table {
+	/** sizeof(struct spdk_nvme_accel_fn_table) as the caller knows it:
+	 * only the fields within that size are read. */
+	size_t table_size;
+	uint8_t reserved8[8];
+	/** Runs an accel sequence to its end. */
+	void (*finish_sequence)(void *seq, spdk_nvme_accel_completion_cb cb_fn, void *cb_arg);
+	/** Reverses the order of an accel sequence. */
+	void (*reverse_sequence)(void *seq);
+	/** Drops an accel sequence. */
+	void (*abort_sequence)(void *seq);
+	/** Appends a CRC-32C computation to a sequence. */
+	int (*append_crc32c)(void *ctx, void **seq, uint32_t *dst, struct iovec *iovs, uint32_t iovcnt,
+			     struct spdk_memory_domain *memory_domain, void *domain_ctx,
+			     uint32_t seed, spdk_nvme_accel_step_cb cb_fn, void *cb_arg);
+	/** Appends a copy to a sequence. */
+	int (*append_copy)(void *ctx, void **seq, struct iovec *dst_iovs, uint32_t dst_iovcnt,
+			   struct spdk_memory_domain *dst_domain, void *dst_domain_ctx,
+			   struct iovec *src_iovs, uint32_t src_iovcnt,
+			   struct spdk_memory_domain *src_domain, void *src_domain_ctx,
+			   spdk_nvme_accel_step_cb cb_fn, void *cb_arg);
+};
 
 /**
  * How to create an I/O queue pair. Get the defaults with
@@ -52,7 +93,8 @@ struct spdk_nvme_io_qpair_opts {
 		uint64_t paddr;
 		uint64_t buffer_size;
 	} cq;
-	/** Create without connecting (not supported: false). */
+	/** Create without connecting: connect later with
+	 * spdk_nvme_ctrlr_connect_io_qpair() (after spdk_nvme_poll_group_add()). */
 	bool create_only;
 	/** Connect asynchronously (not supported: false). */
 	bool async_mode;

@@ -16,6 +16,42 @@ pub enum QpairKind {
     Tcp(TcpQpair),
     /// The in-memory model over the PCIe queue code (tests, benchmark).
     Model(ModelQpair),
+    /// No queues on the controller: a pair created with `create_only` and
+    /// not connected yet, or disconnected by the application.
+    Idle(IdleQpair),
+}
+
+/// The transport side of a pair that has no queues on the controller:
+/// nothing can be sent or reaped (the core checks the pair's state first,
+/// so these are never reached on a correct path).
+pub struct IdleQpair {
+    pub qid: u16,
+}
+
+impl QpairTransport for IdleQpair {
+    fn submit(&mut self, _req: &mut Request) -> Result<(), Result<QueueFull, i32>> {
+        Err(Err(-libc::ENXIO))
+    }
+
+    fn flush(&mut self) {}
+
+    fn process_completions(&mut self, _max: u32, _done: &mut dyn FnMut(&Cpl)) -> Result<u32, i32> {
+        Err(-libc::ENXIO)
+    }
+
+    fn qid(&self) -> u16 {
+        self.qid
+    }
+}
+
+/// Doorbell writes of a PCIe pair: SQ MMIO, SQ shadow, CQ MMIO, CQ shadow
+/// (the counters of `struct spdk_nvme_pcie_stat`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DoorbellStats {
+    pub sq_mmio: u64,
+    pub sq_shadow: u64,
+    pub cq_mmio: u64,
+    pub cq_shadow: u64,
 }
 
 /// A transport's controller.
@@ -23,6 +59,18 @@ pub enum CtrlrKind {
     Pcie(PcieCtrlr),
     Tcp(TcpCtrlr),
     Model(ModelCtrlr),
+}
+
+/// One call on whichever transport queue pair `$x` holds.
+macro_rules! each_qpair {
+    ($x:expr, |$v:ident| $body:expr) => {
+        match $x {
+            QpairKind::Pcie($v) => $body,
+            QpairKind::Tcp($v) => $body,
+            QpairKind::Model($v) => $body,
+            QpairKind::Idle($v) => $body,
+        }
+    };
 }
 
 /// One call on whichever transport `$x` holds.
@@ -39,12 +87,12 @@ macro_rules! each {
 impl QpairKind {
     #[inline(always)]
     pub fn submit(&mut self, req: &mut Request) -> Result<(), Result<QueueFull, i32>> {
-        each!(QpairKind, self, |q| q.submit(req))
+        each_qpair!(self, |q| q.submit(req))
     }
 
     #[inline(always)]
     pub fn flush(&mut self) {
-        each!(QpairKind, self, |q| q.flush())
+        each_qpair!(self, |q| q.flush())
     }
 
     #[inline(always)]
@@ -53,11 +101,11 @@ impl QpairKind {
         max: u32,
         done: &mut dyn FnMut(&Cpl),
     ) -> Result<u32, i32> {
-        each!(QpairKind, self, |q| q.process_completions(max, done))
+        each_qpair!(self, |q| q.process_completions(max, done))
     }
 
     pub fn qid(&self) -> u16 {
-        each!(QpairKind, self, |q| q.qid())
+        each_qpair!(self, |q| q.qid())
     }
 
     /// Command identifiers the core may use on this pair (`0..slots`), for
@@ -67,7 +115,21 @@ impl QpairKind {
         match self {
             QpairKind::Pcie(q) => q.slots(),
             QpairKind::Model(q) => q.q.slots(),
-            QpairKind::Tcp(_) => entries.saturating_sub(1).max(1),
+            QpairKind::Tcp(_) | QpairKind::Idle(_) => entries.saturating_sub(1).max(1),
+        }
+    }
+
+    /// Whether the pair has no queues on the controller.
+    pub fn is_idle(&self) -> bool {
+        matches!(self, QpairKind::Idle(_))
+    }
+
+    /// Doorbell writes so far (PCIe and the model; zero for the others).
+    pub fn doorbell_stats(&self) -> DoorbellStats {
+        match self {
+            QpairKind::Pcie(q) => q.doorbell_stats(),
+            QpairKind::Model(q) => q.q.doorbell_stats(),
+            QpairKind::Tcp(_) | QpairKind::Idle(_) => DoorbellStats::default(),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod model;
 pub mod ns;
 pub mod ns_cmd;
 pub mod pcie;
+pub mod poll_group;
 pub mod print;
 pub mod probe;
 pub mod qpair;

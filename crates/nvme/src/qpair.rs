@@ -13,7 +13,8 @@
 use std::ptr;
 
 use crate::ctrlr::Ctrlr;
-use crate::kind::QpairKind;
+use crate::kind::{DoorbellStats, IdleQpair, QpairKind};
+use crate::poll_group::PollGroup;
 use crate::request::{Payload, Request};
 use crate::spec::cmd::{Cpl, Status};
 use crate::transport::QueueFull;
@@ -27,8 +28,76 @@ const OPC_ASYNC_EVENT_REQUEST: u8 = 0x0c;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum QpairState {
     Connected,
-    /// The controller is resetting or failed; the pair has no queue on it.
+    /// Not connected: created with `create_only` and not connected yet,
+    /// disconnected by the application, or the controller is resetting
+    /// or failed.
     Disconnected,
+}
+
+/// Why a pair is disconnected (`enum spdk_nvme_qp_failure_reason`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FailureReason {
+    /// Connected, or disconnected by the application.
+    #[default]
+    None,
+    /// The host failed the pair (controller failed or resetting).
+    Local,
+    /// The other side ended the connection.
+    Remote,
+    /// The transport failed for a reason it could not tell.
+    Unknown,
+    /// A controller reset could not reconnect the pair.
+    Reset,
+}
+
+/// Counters of a pair, those of `struct spdk_nvme_pcie_stat` (TCP uses
+/// the core's part: polls, completions, submitted and queued requests).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PairStats {
+    /// Calls that reaped completions from the transport.
+    pub polls: u64,
+    /// Of those, the calls that found none.
+    pub idle_polls: u64,
+    /// Completions reaped from the transport.
+    pub completions: u64,
+    /// Requests handed to the transport.
+    pub submitted: u64,
+    /// Times a request had to wait for a free slot.
+    pub queued: u64,
+    /// Doorbell writes (PCIe).
+    pub db: DoorbellStats,
+}
+
+impl PairStats {
+    /// The counts from `base` to `self`.
+    pub fn since(&self, base: &PairStats) -> PairStats {
+        PairStats {
+            polls: self.polls.wrapping_sub(base.polls),
+            idle_polls: self.idle_polls.wrapping_sub(base.idle_polls),
+            completions: self.completions.wrapping_sub(base.completions),
+            submitted: self.submitted.wrapping_sub(base.submitted),
+            queued: self.queued.wrapping_sub(base.queued),
+            db: DoorbellStats {
+                sq_mmio: self.db.sq_mmio.wrapping_sub(base.db.sq_mmio),
+                sq_shadow: self.db.sq_shadow.wrapping_sub(base.db.sq_shadow),
+                cq_mmio: self.db.cq_mmio.wrapping_sub(base.db.cq_mmio),
+                cq_shadow: self.db.cq_shadow.wrapping_sub(base.db.cq_shadow),
+            },
+        }
+    }
+
+    /// Adds `o` to these counts.
+    pub fn add(&mut self, o: &PairStats) {
+        self.polls = self.polls.wrapping_add(o.polls);
+        self.idle_polls = self.idle_polls.wrapping_add(o.idle_polls);
+        self.completions = self.completions.wrapping_add(o.completions);
+        self.submitted = self.submitted.wrapping_add(o.submitted);
+        self.queued = self.queued.wrapping_add(o.queued);
+        self.db.sq_mmio = self.db.sq_mmio.wrapping_add(o.db.sq_mmio);
+        self.db.sq_shadow = self.db.sq_shadow.wrapping_add(o.db.sq_shadow);
+        self.db.cq_mmio = self.db.cq_mmio.wrapping_add(o.db.cq_mmio);
+        self.db.cq_shadow = self.db.cq_shadow.wrapping_add(o.db.cq_shadow);
+    }
 }
 
 /// A FIFO of requests linked through `Request::next`.
@@ -119,6 +188,19 @@ pub struct QpairCore {
     /// Ticks after which an outstanding command has timed out (0: off).
     pub timeout_ticks: u64,
     next_timeout_check: u64,
+    /// The poll group the pair belongs to, or null.
+    pub(crate) group: *mut PollGroup,
+    /// Why the pair is disconnected.
+    pub failure_reason: FailureReason,
+    /// The reason before the last connection attempt (restored when the
+    /// attempt fails).
+    pub(crate) last_failure_reason: FailureReason,
+    /// The pair has no queues because the application wants it so
+    /// (created with `create_only`, or disconnected): a controller reset
+    /// leaves it disconnected.
+    pub(crate) parked: bool,
+    /// Counters (the transport's doorbell counts are added on demand).
+    pub(crate) stats: PairStats,
 }
 
 /// A queue pair: a transport's queues and the core's bookkeeping.
@@ -161,6 +243,11 @@ impl Qpair {
                 free_pending: false,
                 timeout_ticks: 0,
                 next_timeout_check: 0,
+                group: ptr::null_mut(),
+                failure_reason: FailureReason::None,
+                last_failure_reason: FailureReason::None,
+                parked: false,
+                stats: PairStats::default(),
             },
             t,
         });
@@ -175,8 +262,46 @@ impl Qpair {
         q
     }
 
+    /// A pair with no queues on the controller yet (`create_only`): it
+    /// is disconnected until connected.
+    pub fn new_unconnected(qid: u16, ctrlr: *mut Ctrlr, opts: PairOpts) -> Box<Qpair> {
+        let mut q = Qpair::new(QpairKind::Idle(IdleQpair { qid }), ctrlr, opts);
+        q.c.state = QpairState::Disconnected;
+        q.c.parked = true;
+        q
+    }
+
     pub fn id(&self) -> u16 {
         self.c.id
+    }
+
+    /// Puts transport queues `t` in place of the pair's current ones,
+    /// which are returned (their doorbell counts are kept).
+    pub(crate) fn replace_transport(&mut self, t: QpairKind) -> QpairKind {
+        let old = std::mem::replace(&mut self.t, t);
+        let d = old.doorbell_stats();
+        let db = &mut self.c.stats.db;
+        db.sq_mmio += d.sq_mmio;
+        db.sq_shadow += d.sq_shadow;
+        db.cq_mmio += d.cq_mmio;
+        db.cq_shadow += d.cq_shadow;
+        old
+    }
+
+    /// The pair's counters so far, over every transport queue it had.
+    pub fn stats(&self) -> PairStats {
+        let mut s = self.c.stats;
+        let d = self.t.doorbell_stats();
+        s.db.sq_mmio += d.sq_mmio;
+        s.db.sq_shadow += d.sq_shadow;
+        s.db.cq_mmio += d.cq_mmio;
+        s.db.cq_shadow += d.cq_shadow;
+        s
+    }
+
+    /// The poll group of the pair, or null.
+    pub fn poll_group(&self) -> *mut PollGroup {
+        self.c.group
     }
 
     pub fn is_admin(&self) -> bool {
@@ -303,6 +428,7 @@ impl Qpair {
     #[inline]
     unsafe fn send(&mut self, r: *mut Request, requeue: bool) -> bool {
         let Some(cid) = self.pop_cid() else {
+            self.c.stats.queued += 1;
             if requeue {
                 self.c.queued.push_front(r);
             } else {
@@ -320,9 +446,11 @@ impl Qpair {
         match self.t.submit(&mut *r) {
             Ok(()) => {
                 self.c.outstanding += 1;
+                self.c.stats.submitted += 1;
                 true
             }
             Err(Ok(QueueFull)) => {
+                self.c.stats.queued += 1;
                 self.c.trackers[cid as usize] = ptr::null_mut();
                 self.unpop_cid(cid);
                 if requeue {
@@ -335,6 +463,7 @@ impl Qpair {
             Err(Err(_)) => {
                 // The payload cannot be described to the controller: fail
                 // it as SPDK does (invalid field, do not retry).
+                self.c.stats.submitted += 1;
                 self.c.trackers[cid as usize] = ptr::null_mut();
                 self.unpop_cid(cid);
                 (*r).cpl = error_cpl(self.c.id, cid, SC_INVALID_FIELD, true);
@@ -385,10 +514,19 @@ impl Qpair {
             );
             (*q).c.in_completion = false;
             (*q).c.state = QpairState::Disconnected;
+            (*q).c.failure_reason = FailureReason::Unknown;
             Self::abort_all(q, SC_ABORTED_SQ_DELETION, false);
             return e;
         }
+        let st = &mut (*q).c.stats;
+        st.polls += 1;
+        st.completions += k as u64;
+        st.idle_polls += (k == 0) as u64;
         for i in 0..k {
+            if (*q).c.state != QpairState::Connected {
+                // A callback disconnected the pair: the rest were aborted.
+                break;
+            }
             let c = *cpls.add(i);
             Self::dispatch(q, &c);
         }

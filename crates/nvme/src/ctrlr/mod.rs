@@ -14,9 +14,10 @@ use std::ptr::{self, NonNull};
 
 use crate::ffi::nvme::opts::{spdk_nvme_ctrlr_opts, spdk_nvme_io_qpair_opts};
 use crate::ffi::nvme::spdk_nvme_transport_id;
+use crate::kind::IdleQpair;
 use crate::kind::{CtrlrKind, QpairKind};
 use crate::ns::Ns;
-use crate::qpair::{PairOpts, Qpair, QpairState};
+use crate::qpair::{FailureReason, PairOpts, Qpair, QpairState};
 use crate::spec::cmd::Cpl;
 use crate::spec::ctrlr::CtrlrData;
 use crate::spec::regs::{Cap, Vs};
@@ -195,6 +196,7 @@ impl Ctrlr {
         for &q in &self.io_qpairs.clone() {
             // SAFETY: io_qpairs are live pairs of this controller.
             unsafe {
+                (*q).c.failure_reason = FailureReason::Local;
                 (*q).c.state = QpairState::Disconnected;
                 Qpair::abort_all(q, crate::qpair::SC_ABORTED_SQ_DELETION, false);
             }
@@ -370,10 +372,8 @@ impl Ctrlr {
             spdk_log::errlog!("queue priority needs weighted round robin arbitration");
             return Err(-libc::EINVAL);
         }
-        if !o.sq.vaddr.is_null() || !o.cq.vaddr.is_null() || o.create_only || o.async_mode {
-            spdk_log::errlog!(
-                "caller-provided queue memory, create_only and async_mode are not supported"
-            );
+        if !o.sq.vaddr.is_null() || !o.cq.vaddr.is_null() || o.async_mode {
+            spdk_log::errlog!("caller-provided queue memory and async_mode are not supported");
             return Err(-libc::EINVAL);
         }
         let size = o.io_queue_size.clamp(2, mqes);
@@ -388,6 +388,22 @@ impl Ctrlr {
             qprio: o.qprio.0 as u32,
             delay_cmd_submit: o.delay_cmd_submit,
         };
+        let me = self as *mut Ctrlr;
+        let popts = PairOpts {
+            io_queue_size: size,
+            io_queue_requests: requests,
+            qprio: topts.qprio,
+            delay_cmd_submit: o.delay_cmd_submit,
+        };
+        if o.create_only {
+            // Connected later (spdk_nvme_ctrlr_connect_io_qpair), typically
+            // after joining a poll group.
+            let mut q = Qpair::new_unconnected(qid, me, popts);
+            q.c.timeout_ticks = self.timeout_io_ticks;
+            let p = Box::into_raw(q);
+            self.io_qpairs.push(p);
+            return Ok(p);
+        }
         let Some(admin) = self.adminq.as_mut() else {
             self.free_qid(qid);
             return Err(-libc::ENXIO);
@@ -400,17 +416,7 @@ impl Ctrlr {
                 return Err(e);
             }
         };
-        let me = self as *mut Ctrlr;
-        let mut q = Qpair::new(
-            t,
-            me,
-            PairOpts {
-                io_queue_size: size,
-                io_queue_requests: requests,
-                qprio: topts.qprio,
-                delay_cmd_submit: o.delay_cmd_submit,
-            },
-        );
+        let mut q = Qpair::new(t, me, popts);
         q.c.timeout_ticks = self.timeout_io_ticks;
         let p = Box::into_raw(q);
         self.io_qpairs.push(p);
@@ -435,10 +441,15 @@ impl Ctrlr {
         let was_connected = (*q).c.state == QpairState::Connected;
         (*q).c.state = QpairState::Disconnected;
         Qpair::abort_all(q, crate::qpair::SC_ABORTED_SQ_DELETION, false);
+        // A callback of the aborts may have added it to a group.
+        let g = (*q).c.group;
+        if !g.is_null() {
+            crate::poll_group::PollGroup::detach(g, q);
+        }
         let qp = Box::from_raw(q);
         let qid = qp.c.id;
         let Qpair { t, .. } = *qp;
-        if was_connected && !self.failed {
+        if was_connected && !self.failed && !t.is_idle() {
             if let Some(admin) = self.adminq.as_mut() {
                 if let Err(e) = self.t.delete_io_qpair(&mut admin.t, t) {
                     spdk_log::errlog!("deleting I/O queue pair {} failed: {}", qid, e);
@@ -446,6 +457,104 @@ impl Ctrlr {
             }
         }
         self.free_qid(qid);
+        0
+    }
+
+    /// Gives a disconnected I/O pair queues on the controller again
+    /// (`spdk_nvme_ctrlr_connect_io_qpair`). -EISCONN when it is
+    /// connected, -ENXIO when the controller is not usable, or the
+    /// transport's error (the pair then stays disconnected).
+    ///
+    /// # Safety
+    /// `q` is an I/O pair of this controller.
+    pub unsafe fn connect_io_qpair(&mut self, q: *mut Qpair) -> i32 {
+        if (*q).c.state != QpairState::Disconnected {
+            return -libc::EISCONN;
+        }
+        (*q).c.last_failure_reason = (*q).c.failure_reason;
+        (*q).c.failure_reason = FailureReason::None;
+        match self.connect_transport(q) {
+            Ok(()) => 0,
+            Err(e) => {
+                (*q).c.failure_reason = (*q).c.last_failure_reason;
+                e
+            }
+        }
+    }
+
+    /// New transport queues for a disconnected pair, with its ID.
+    unsafe fn connect_transport(&mut self, q: *mut Qpair) -> Result<(), i32> {
+        if self.state != State::Ready || self.failed || self.resetting {
+            return Err(-libc::ENXIO);
+        }
+        let (qid, o) = ((*q).c.id, (*q).c.opts);
+        let topts = QpairOpts {
+            io_queue_size: o.io_queue_size,
+            io_queue_requests: o.io_queue_requests,
+            qprio: o.qprio,
+            delay_cmd_submit: o.delay_cmd_submit,
+        };
+        let admin = self.adminq.as_mut().ok_or(-libc::ENXIO)?;
+        let t = self
+            .t
+            .create_io_qpair(&mut admin.t, qid, &topts)
+            .inspect_err(|e| {
+                spdk_log::errlog!("cannot connect I/O queue pair {}: {}", qid, e);
+            })?;
+        // The old queues (none, or those of a failed connection) go.
+        drop((*q).replace_transport(t));
+        (*q).c.state = QpairState::Connected;
+        (*q).c.parked = false;
+        Ok(())
+    }
+
+    /// Disconnects an I/O pair (`spdk_nvme_ctrlr_disconnect_io_qpair`):
+    /// its commands complete as aborted (SQ deletion), its queues on the
+    /// controller are deleted, and it stays disconnected (across resets
+    /// too) until connected again.
+    ///
+    /// # Safety
+    /// `q` is an I/O pair of this controller.
+    pub unsafe fn disconnect_io_qpair(&mut self, q: *mut Qpair) {
+        (*q).c.parked = true;
+        let was_connected = (*q).c.state == QpairState::Connected;
+        (*q).c.state = QpairState::Disconnected;
+        Qpair::abort_all(q, crate::qpair::SC_ABORTED_SQ_DELETION, false);
+        if (*q).t.is_idle() || (*q).c.state != QpairState::Disconnected {
+            // Never connected, or a callback of the aborts connected it.
+            return;
+        }
+        let qid = (*q).c.id;
+        let old = (*q).replace_transport(crate::kind::QpairKind::Idle(IdleQpair { qid }));
+        if was_connected && !self.failed && !self.resetting {
+            if let Some(admin) = self.adminq.as_mut() {
+                if let Err(e) = self.t.delete_io_qpair(&mut admin.t, old) {
+                    spdk_log::errlog!("deleting I/O queue pair {} failed: {}", qid, e);
+                }
+            }
+        }
+    }
+
+    /// Reconnects a pair that failed (`spdk_nvme_ctrlr_reconnect_io_qpair`):
+    /// 0 when connected (or already was), -EAGAIN when the controller is
+    /// resetting or the connection failed, -ENXIO when the controller is
+    /// failed (reset it).
+    ///
+    /// # Safety
+    /// `q` is an I/O pair of this controller.
+    pub unsafe fn reconnect_io_qpair(&mut self, q: *mut Qpair) -> i32 {
+        if self.resetting {
+            return -libc::EAGAIN;
+        }
+        if self.failed {
+            return -libc::ENXIO;
+        }
+        if (*q).c.state != QpairState::Disconnected {
+            return 0;
+        }
+        if self.connect_io_qpair(q) != 0 {
+            return -libc::EAGAIN;
+        }
         0
     }
 

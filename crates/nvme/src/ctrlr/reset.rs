@@ -7,7 +7,7 @@
 //! namespace pointers stay valid.
 
 use super::{ms_to_ticks, Ctrlr, State};
-use crate::qpair::{Qpair, QpairState, SC_ABORTED_SQ_DELETION};
+use crate::qpair::{FailureReason, Qpair, QpairState, SC_ABORTED_SQ_DELETION};
 use crate::spec::regs::{Cc, Csts};
 use crate::transport::QpairOpts;
 
@@ -27,6 +27,9 @@ impl Ctrlr {
         for &q in &self.io_qpairs.clone() {
             // SAFETY: io_qpairs are live pairs of this controller.
             unsafe {
+                if (*q).c.state == QpairState::Connected || !(*q).c.parked {
+                    (*q).c.failure_reason = FailureReason::Local;
+                }
                 (*q).c.state = QpairState::Disconnected;
                 Qpair::abort_all(q, SC_ABORTED_SQ_DELETION, false);
             }
@@ -82,16 +85,21 @@ impl Ctrlr {
         }
     }
 
-    /// New controller queues for every I/O pair, with its old ID.
+    /// New controller queues for every I/O pair, with its old ID, except
+    /// those the application keeps disconnected (`create_only` and not
+    /// connected yet, or disconnected): they only keep their ID.
     fn reconnect_io_qpairs(&mut self) -> Result<(), i32> {
         for &q in &self.io_qpairs.clone() {
             // SAFETY: io_qpairs are live pairs of this controller.
-            let (qid, o) = unsafe { ((*q).c.id, (*q).c.opts) };
+            let (qid, o, parked) = unsafe { ((*q).c.id, (*q).c.opts, (*q).c.parked) };
             if qid as usize > self.qids.len() {
                 spdk_log::errlog!("queue {} is beyond the queues granted after reset", qid);
                 return Err(-libc::ENXIO);
             }
             self.qids[qid as usize - 1] = false;
+            if parked {
+                continue;
+            }
             let topts = QpairOpts {
                 io_queue_size: o.io_queue_size,
                 io_queue_requests: o.io_queue_requests,
@@ -104,8 +112,9 @@ impl Ctrlr {
             let t = self.t.create_io_qpair(&mut admin.t, qid, &topts)?;
             // SAFETY: as above; the old transport queues are dropped.
             unsafe {
-                (*q).t = t;
+                drop((*q).replace_transport(t));
                 (*q).c.state = QpairState::Connected;
+                (*q).c.failure_reason = FailureReason::None;
             }
         }
         Ok(())

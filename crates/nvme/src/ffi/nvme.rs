@@ -22,6 +22,7 @@ pub mod ctrlr;
 pub mod ns;
 pub mod ns_cmd;
 pub mod opts;
+pub mod poll_group;
 pub mod probe;
 pub mod qpair;
 

@@ -16,6 +16,7 @@
 use std::ptr::{self, NonNull};
 
 use super::prp::{self, ListArea, Vtophys};
+use crate::kind::DoorbellStats;
 use crate::request::Request;
 use crate::spec::cmd::{Cmd, Cpl};
 use crate::transport::{QpairTransport, QueueFull};
@@ -154,6 +155,8 @@ pub struct PcieQpair {
     stash: Box<[Cpl]>,
     stash_head: usize,
     stash_len: usize,
+    /// Doorbell writes (statistics of the poll group).
+    db_stats: DoorbellStats,
     _mem: [Dma; 3],
 }
 
@@ -207,6 +210,7 @@ impl PcieQpair {
             stash: vec![Cpl::default(); entries].into_boxed_slice(),
             stash_head: 0,
             stash_len: 0,
+            db_stats: DoorbellStats::default(),
             _mem: [sq, cq, lists],
         })
     }
@@ -249,6 +253,11 @@ impl PcieQpair {
         s.sq_tdbl.write_volatile(self.last_sq_tail);
         s.cq_hdbl.write_volatile(self.cq_head);
         self.shadow = Some(s);
+    }
+
+    /// Doorbell writes so far, MMIO and shadow.
+    pub fn doorbell_stats(&self) -> DoorbellStats {
+        self.db_stats
     }
 
     /// Whether shadow doorbells are in use.
@@ -301,6 +310,7 @@ impl PcieQpair {
             None => true,
             // SAFETY: set_shadow's pointers.
             Some(s) => unsafe {
+                self.db_stats.sq_shadow += 1;
                 let old = s.sq_tdbl.read_volatile();
                 s.sq_tdbl.write_volatile(tail);
                 mb();
@@ -312,6 +322,7 @@ impl PcieQpair {
             },
         };
         if mmio {
+            self.db_stats.sq_mmio += 1;
             // SAFETY: the doorbell register.
             unsafe { self.db.sq_tdbl.write_volatile(tail) };
         }
@@ -326,6 +337,7 @@ impl PcieQpair {
             None => true,
             // SAFETY: set_shadow's pointers.
             Some(s) => unsafe {
+                self.db_stats.cq_shadow += 1;
                 wmb();
                 let old = s.cq_hdbl.read_volatile();
                 s.cq_hdbl.write_volatile(head);
@@ -338,6 +350,7 @@ impl PcieQpair {
             },
         };
         if mmio {
+            self.db_stats.cq_mmio += 1;
             // SAFETY: the doorbell register.
             unsafe { self.db.cq_hdbl.write_volatile(head) };
         }

@@ -6,9 +6,10 @@ use core::ptr;
 
 use super::ctrlr::{ctrlr, spdk_nvme_cmd_cb, spdk_nvme_ctrlr};
 use super::opts::{copy_prefix, spdk_nvme_io_qpair_opts};
+use crate::ctrlr::Ctrlr;
 use crate::ns_cmd;
 use crate::print;
-use crate::qpair::{Qpair, QpairState};
+use crate::qpair::{FailureReason, Qpair, QpairState};
 use crate::spec::cmd::{Cmd, Cpl, Status};
 
 /// A queue pair: where commands are submitted and completions polled.
@@ -246,5 +247,93 @@ pub unsafe extern "C" fn spdk_nvme_print_command(qid: u16, cmd: *mut Cmd) {
 pub unsafe extern "C" fn spdk_nvme_print_completion_ext(qid: u16, cpl: *const Cpl, opc: u8) {
     if let Some(c) = cpl.as_ref() {
         print::log_completion_ext(qid, c, opc);
+    }
+}
+
+/// Why a queue pair is disconnected: NONE while connected (or when the
+/// application disconnected it), UNKNOWN when the cause is not known.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum spdk_nvme_qp_failure_reason {
+    SPDK_NVME_QPAIR_FAILURE_NONE = 0,
+    /// The host failed it (controller failed or resetting).
+    SPDK_NVME_QPAIR_FAILURE_LOCAL,
+    /// The other side ended the connection.
+    SPDK_NVME_QPAIR_FAILURE_REMOTE,
+    /// Disconnected, cause not known.
+    SPDK_NVME_QPAIR_FAILURE_UNKNOWN,
+    /// A controller reset could not reconnect it.
+    SPDK_NVME_QPAIR_FAILURE_RESET,
+}
+
+/// The pair behind `qpair` when it is an I/O pair of its controller.
+unsafe fn io_qpair<'a>(qpair: *mut spdk_nvme_qpair) -> Option<(&'a mut Ctrlr, *mut Qpair)> {
+    let q = qp(qpair);
+    let c = q.as_ref()?.c.ctrlr.as_mut()?;
+    c.owns_qpair(q).then_some((c, q))
+}
+
+/// Connects an I/O queue pair allocated with `create_only` set in its
+/// options (typically after adding it to a poll group), or one that was
+/// disconnected. The queues are created on the controller (PCIe) or the
+/// connection made (TCP) before this returns.
+///
+/// Returns 0, -EISCONN when the pair is connected already, -EINVAL when
+/// a pointer is NULL or the pair is not an I/O pair of `ctrlr`, -ENXIO
+/// when the controller is failed, resetting or not ready, or the
+/// transport's error (the pair then stays disconnected).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_connect_io_qpair(
+    ctrlr: *mut spdk_nvme_ctrlr,
+    qpair: *mut spdk_nvme_qpair,
+) -> c_int {
+    match (io_qpair(qpair), self::ctrlr(ctrlr)) {
+        (Some((c, q)), Some(want)) if ptr::eq(c, want) => c.connect_io_qpair(q),
+        _ => -libc::EINVAL,
+    }
+}
+
+/// Disconnects an I/O queue pair: its outstanding and queued commands
+/// complete as aborted (SQ deletion) before this returns, its queues on
+/// the controller are deleted, and until it is connected again (a reset
+/// of the controller does not reconnect it) polling it returns -ENXIO and
+/// commands are refused with -ENXIO. Call it from the thread that polls
+/// the pair. Nothing is done for NULL or a pair that is not an I/O pair.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_disconnect_io_qpair(qpair: *mut spdk_nvme_qpair) {
+    if let Some((c, q)) = io_qpair(qpair) {
+        c.disconnect_io_qpair(q);
+    }
+}
+
+/// Reconnects an I/O queue pair that failed (polling it returned
+/// -ENXIO), or connects a disconnected one.
+///
+/// Returns 0 when it is connected (or already was), -EAGAIN when the
+/// controller is resetting or the connection failed (the controller
+/// still works), -ENXIO when the controller is failed (reset it with
+/// spdk_nvme_ctrlr_reset()), or -EINVAL for NULL or a pair that is not an
+/// I/O pair.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_reconnect_io_qpair(qpair: *mut spdk_nvme_qpair) -> c_int {
+    match io_qpair(qpair) {
+        Some((c, q)) => c.reconnect_io_qpair(q),
+        None => -libc::EINVAL,
+    }
+}
+
+/// Why the pair is disconnected (SPDK_NVME_QPAIR_FAILURE_NONE while
+/// connected; UNKNOWN for NULL).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_qpair_get_failure_reason(
+    qpair: *mut spdk_nvme_qpair,
+) -> spdk_nvme_qp_failure_reason {
+    use spdk_nvme_qp_failure_reason as R;
+    match qp(qpair).as_ref().map(|q| q.c.failure_reason) {
+        Some(FailureReason::None) => R::SPDK_NVME_QPAIR_FAILURE_NONE,
+        Some(FailureReason::Local) => R::SPDK_NVME_QPAIR_FAILURE_LOCAL,
+        Some(FailureReason::Remote) => R::SPDK_NVME_QPAIR_FAILURE_REMOTE,
+        Some(FailureReason::Reset) => R::SPDK_NVME_QPAIR_FAILURE_RESET,
+        Some(FailureReason::Unknown) | None => R::SPDK_NVME_QPAIR_FAILURE_UNKNOWN,
     }
 }
