@@ -1363,6 +1363,59 @@ int spdk_nvme_ns_cmd_flush(struct spdk_nvme_ns *ns,
                            void *cb_arg);
 
 /**
+ * Registers, unregisters or replaces this host's reservation key
+ * (`payload`: current and new key), with the persist-through-power-loss
+ * setting `cptpl`.
+ */
+int spdk_nvme_ns_cmd_reservation_register(struct spdk_nvme_ns *ns,
+                                          struct spdk_nvme_qpair *qpair,
+                                          struct spdk_nvme_reservation_register_data *payload,
+                                          bool ignore_key,
+                                          enum spdk_nvme_reservation_register_action action,
+                                          enum spdk_nvme_reservation_register_cptpl cptpl,
+                                          spdk_nvme_cmd_cb cb_fn,
+                                          void *cb_arg);
+
+/**
+ * Releases or clears the reservation of type `type` (`payload`: this
+ * host's current key).
+ */
+int spdk_nvme_ns_cmd_reservation_release(struct spdk_nvme_ns *ns,
+                                         struct spdk_nvme_qpair *qpair,
+                                         struct spdk_nvme_reservation_key_data *payload,
+                                         bool ignore_key,
+                                         enum spdk_nvme_reservation_release_action action,
+                                         enum spdk_nvme_reservation_type type,
+                                         spdk_nvme_cmd_cb cb_fn,
+                                         void *cb_arg);
+
+/**
+ * Acquires, preempts, or preempts and aborts a reservation of type
+ * `type` (`payload`: this host's key and the key to preempt).
+ */
+int spdk_nvme_ns_cmd_reservation_acquire(struct spdk_nvme_ns *ns,
+                                         struct spdk_nvme_qpair *qpair,
+                                         struct spdk_nvme_reservation_acquire_data *payload,
+                                         bool ignore_key,
+                                         enum spdk_nvme_reservation_acquire_action action,
+                                         enum spdk_nvme_reservation_type type,
+                                         spdk_nvme_cmd_cb cb_fn,
+                                         void *cb_arg);
+
+/**
+ * Reads the reservation status (`struct spdk_nvme_reservation_status_data`
+ * and the registered controllers; the extended form when the controller
+ * uses 128-bit host identifiers) into `len` bytes at `payload`; `len`
+ * must be a non-zero multiple of 4.
+ */
+int spdk_nvme_ns_cmd_reservation_report(struct spdk_nvme_ns *ns,
+                                        struct spdk_nvme_qpair *qpair,
+                                        void *payload,
+                                        uint32_t len,
+                                        spdk_nvme_cmd_cb cb_fn,
+                                        void *cb_arg);
+
+/**
  * Creates a poll group with the application's context `ctx` (see
  * spdk_nvme_poll_group_get_ctx()). `table` (may be NULL) is checked as
  * SPDK checks it: the sequence callbacks (finish, reverse, abort) must

@@ -25,6 +25,10 @@ pub const OPC_COMPARE: u8 = 0x05;
 pub const OPC_WRITE_ZEROES: u8 = 0x08;
 pub const OPC_DATASET_MANAGEMENT: u8 = 0x09;
 pub const OPC_COPY: u8 = 0x19;
+pub const OPC_RESERVATION_REGISTER: u8 = 0x0d;
+pub const OPC_RESERVATION_REPORT: u8 = 0x0e;
+pub const OPC_RESERVATION_ACQUIRE: u8 = 0x11;
+pub const OPC_RESERVATION_RELEASE: u8 = 0x15;
 
 /// Most ranges of one Dataset Management command.
 pub const DSM_MAX_RANGES: u16 = 256;
@@ -561,16 +565,24 @@ pub unsafe fn write_zeroes(
     simple(q, cmd, cb, arg)
 }
 
-/// A DMA copy of the caller's command data (DSM and Copy ranges need not
-/// be DMA-able memory), freed with the command.
+/// A DMA copy of the caller's command data (DSM and Copy ranges,
+/// reservation data need not be DMA-able memory), freed with the command;
+/// data from the controller is copied back to `user` first.
 struct Bounce {
     buf: std::ptr::NonNull<u8>,
     cb: CmdCb,
     arg: *mut c_void,
+    /// Where data from the controller goes (NULL: data went to it).
+    user: *mut u8,
+    len: usize,
 }
 
 unsafe extern "C" fn bounce_done(arg: *mut c_void, cpl: *const Cpl) {
     let b = Box::from_raw(arg as *mut Bounce);
+    if !b.user.is_null() {
+        // As SPDK, whatever the status: the caller reads what it needs.
+        ptr::copy_nonoverlapping(b.buf.as_ptr(), b.user, b.len);
+    }
     spdk_env::memory::dma_free(b.buf);
     if let Some(cb) = b.cb {
         cb(b.arg, cpl);
@@ -579,24 +591,49 @@ unsafe extern "C" fn bounce_done(arg: *mut c_void, cpl: *const Cpl) {
 
 /// Submits `cmd` with a DMA copy of `data`.
 unsafe fn with_copy(q: *mut Qpair, cmd: Cmd, data: &[u8], cb: CmdCb, arg: *mut c_void) -> i32 {
+    bounced(q, cmd, data.as_ptr().cast_mut(), data.len(), false, cb, arg)
+}
+
+/// Submits `cmd` with `len` bytes at `user` bounced through DMA memory:
+/// copied in first, or (`to_host`) copied back on completion.
+unsafe fn bounced(
+    q: *mut Qpair,
+    cmd: Cmd,
+    user: *mut u8,
+    len: usize,
+    to_host: bool,
+    cb: CmdCb,
+    arg: *mut c_void,
+) -> i32 {
     if (*q).c.state != QpairState::Connected {
         return -libc::ENXIO;
     }
-    let Some(buf) = spdk_env::memory::dma_alloc(data.len(), 4096, -1) else {
+    let Some(buf) = spdk_env::memory::dma_alloc(len, 4096, -1) else {
         return -libc::ENOMEM;
     };
-    ptr::copy_nonoverlapping(data.as_ptr(), buf.as_ptr(), data.len());
+    if to_host {
+        ptr::write_bytes(buf.as_ptr(), 0, len);
+    } else {
+        ptr::copy_nonoverlapping(user, buf.as_ptr(), len);
+    }
     let Some(r) = (*q).alloc_request() else {
         spdk_env::memory::dma_free(buf);
         return -libc::ENOMEM;
     };
-    let b = Box::into_raw(Box::new(Bounce { buf, cb, arg }));
+    let user = if to_host { user } else { ptr::null_mut() };
+    let b = Box::into_raw(Box::new(Bounce {
+        buf,
+        cb,
+        arg,
+        user,
+        len,
+    }));
     r.cmd = cmd;
     r.payload = Payload::Contig {
         buf: buf.as_ptr(),
         md: ptr::null_mut(),
     };
-    r.payload_size = data.len() as u32;
+    r.payload_size = len as u32;
     r.cb_fn = Some(bounce_done);
     r.cb_arg = b.cast();
     let r = r as *mut Request;
@@ -650,6 +687,51 @@ pub unsafe fn copy(
     let bytes =
         std::slice::from_raw_parts(ranges.as_ptr().cast::<u8>(), std::mem::size_of_val(ranges));
     with_copy(q, cmd, bytes, cb, arg)
+}
+
+/// Reservation Register / Acquire / Release (opcodes 0Dh, 11h, 15h): the
+/// caller's CDW10 and its key data, copied.
+///
+/// # Safety
+/// As [`rw`]; `data` is readable.
+pub unsafe fn reservation(
+    ns: &Ns,
+    q: *mut Qpair,
+    opc: u8,
+    cdw10: u32,
+    data: &[u8],
+    cb: CmdCb,
+    arg: *mut c_void,
+) -> i32 {
+    let mut cmd = Cmd::new(opc, ns.id);
+    cmd.cdw10 = cdw10;
+    with_copy(q, cmd, data, cb, arg)
+}
+
+/// Reservation Report into `len` bytes (a multiple of 4) at `buf`, which
+/// need not be DMA-able; with the extended data structure when the
+/// controller uses 128-bit host identifiers, as SPDK.
+///
+/// # Safety
+/// As [`rw`]; `buf` is writable for `len` bytes until the callback.
+pub unsafe fn reservation_report(
+    ns: &Ns,
+    q: *mut Qpair,
+    buf: *mut u8,
+    len: u32,
+    cb: CmdCb,
+    arg: *mut c_void,
+) -> i32 {
+    if len == 0 || !len.is_multiple_of(4) {
+        return -libc::EINVAL;
+    }
+    let mut cmd = Cmd::new(OPC_RESERVATION_REPORT, ns.id);
+    cmd.cdw10 = len / 4 - 1;
+    // SAFETY: a namespace lives inside its controller.
+    let ctratt = { (*ns.ctrlr).cdata.ctratt };
+    let ext = ctratt.host_id_exhid_supported() != 0;
+    cmd.cdw11 = ext as u32;
+    bounced(q, cmd, buf, len as usize, true, cb, arg)
 }
 
 /// Submits the caller's command as it is (`spdk_nvme_ctrlr_cmd_io_raw`):

@@ -13,6 +13,7 @@ use std::ptr;
 use spdk_nvme::ffi::nvme::ctrlr::*;
 use spdk_nvme::ffi::nvme::ns::*;
 use spdk_nvme::ffi::nvme::ns_cmd::*;
+use spdk_nvme::ffi::nvme::ns_resv::*;
 use spdk_nvme::ffi::nvme::opts::*;
 use spdk_nvme::ffi::nvme::probe::*;
 use spdk_nvme::ffi::nvme::qpair::*;
@@ -21,6 +22,7 @@ use spdk_nvme::ffi::nvme_util::spdk_nvme_build_name;
 use spdk_nvme::model::{Model, ModelConfig, ModelNs};
 use spdk_nvme::probe;
 use spdk_nvme::spec::cmd::{Cmd, Cpl, DsmRange, SccSourceRange, Status};
+use spdk_nvme::spec::log::{ReservationAcquireData, ReservationKeyData, ReservationRegisterData};
 
 #[global_allocator]
 static GLOBAL: spdk_util::alloc_count::CountingAlloc = spdk_util::alloc_count::CountingAlloc;
@@ -720,6 +722,203 @@ fn ext_calls_with_options() {
         );
         assert_eq!(
             spdk_nvme_ns_cmd_writev_ext(ns, q, 0, 1, Some(cb), d.arg(), None, None, &mut o),
+            -libc::EINVAL
+        );
+        assert_eq!(spdk_nvme_ctrlr_free_io_qpair(q), 0);
+        spdk_nvme_detach(c);
+    }
+}
+
+#[test]
+fn reservations() {
+    let model = Model::new(ModelConfig::default());
+    let c = attach(&model);
+    unsafe {
+        let ns = spdk_nvme_ctrlr_get_ns(c, 1);
+        let f = spdk_nvme_ns_get_flags(ns);
+        assert_ne!(
+            f & spdk_nvme_ns_flags::SPDK_NVME_NS_RESERVATION_SUPPORTED as u32,
+            0
+        );
+        let q = qpair(c);
+        let mut d = Done::default();
+        // Key data and report buffers live in ordinary memory: the driver
+        // copies them through DMA memory.
+        let mut reg = ReservationRegisterData {
+            crkey: 0,
+            nrkey: 0x1111,
+        };
+        let act = |a| ResvRegisterActionArg(a);
+        assert_eq!(
+            spdk_nvme_ns_cmd_reservation_register(
+                ns,
+                q,
+                &mut reg,
+                true,
+                act(0),
+                ResvCptplArg(2),
+                Some(cb),
+                d.arg()
+            ),
+            0
+        );
+        poll_until(q, &d, 1);
+        assert!(d.last().is_success(), "{:?}", sc(&d.last()));
+        let mut report = vec![0u8; 48];
+        let rep = report.as_mut_ptr().cast();
+        assert_eq!(
+            spdk_nvme_ns_cmd_reservation_report(ns, q, rep, 48, Some(cb), d.arg()),
+            0
+        );
+        poll_until(q, &d, 2);
+        assert!(d.last().is_success());
+        assert_eq!(
+            u16::from_le_bytes([report[5], report[6]]),
+            1,
+            "one registrant"
+        );
+        assert_eq!(report[9], 1, "persist through power loss");
+        assert_eq!(
+            u64::from_le_bytes(report[40..48].try_into().unwrap()),
+            0x1111
+        );
+        // Acquire write exclusive, then a release of another type fails.
+        let mut acq = ReservationAcquireData {
+            crkey: 0x1111,
+            prkey: 0,
+        };
+        assert_eq!(
+            spdk_nvme_ns_cmd_reservation_acquire(
+                ns,
+                q,
+                &mut acq,
+                false,
+                ResvAcquireActionArg(0),
+                ResvTypeArg(1),
+                Some(cb),
+                d.arg()
+            ),
+            0
+        );
+        poll_until(q, &d, 3);
+        assert!(d.last().is_success());
+        assert_eq!(
+            spdk_nvme_ns_cmd_reservation_report(ns, q, rep, 48, Some(cb), d.arg()),
+            0
+        );
+        poll_until(q, &d, 4);
+        assert_eq!((report[4], report[26]), (1, 1), "held, by this controller");
+        let mut key = ReservationKeyData { crkey: 0x1111 };
+        let rel = ResvReleaseActionArg(0);
+        assert_eq!(
+            spdk_nvme_ns_cmd_reservation_release(
+                ns,
+                q,
+                &mut key,
+                false,
+                rel,
+                ResvTypeArg(2),
+                Some(cb),
+                d.arg()
+            ),
+            0
+        );
+        poll_until(q, &d, 5);
+        assert_eq!(sc(&d.last()), (0, 0x02));
+        assert_eq!(
+            spdk_nvme_ns_cmd_reservation_release(
+                ns,
+                q,
+                &mut key,
+                false,
+                rel,
+                ResvTypeArg(1),
+                Some(cb),
+                d.arg()
+            ),
+            0
+        );
+        poll_until(q, &d, 6);
+        assert!(d.last().is_success());
+        // A wrong current key is a reservation conflict.
+        let mut bad = ReservationRegisterData {
+            crkey: 0x2222,
+            nrkey: 0x3333,
+        };
+        assert_eq!(
+            spdk_nvme_ns_cmd_reservation_register(
+                ns,
+                q,
+                &mut bad,
+                false,
+                act(2),
+                ResvCptplArg(0),
+                Some(cb),
+                d.arg()
+            ),
+            0
+        );
+        poll_until(q, &d, 7);
+        assert_eq!(sc(&d.last()), (0, 0x83));
+        // Unregister: nobody left.
+        let mut unreg = ReservationRegisterData {
+            crkey: 0x1111,
+            nrkey: 0,
+        };
+        assert_eq!(
+            spdk_nvme_ns_cmd_reservation_register(
+                ns,
+                q,
+                &mut unreg,
+                false,
+                act(1),
+                ResvCptplArg(0),
+                Some(cb),
+                d.arg()
+            ),
+            0
+        );
+        poll_until(q, &d, 8);
+        assert!(d.last().is_success());
+        assert_eq!(
+            spdk_nvme_ns_cmd_reservation_report(ns, q, rep, 24, Some(cb), d.arg()),
+            0
+        );
+        poll_until(q, &d, 9);
+        assert_eq!(u16::from_le_bytes([report[5], report[6]]), 0);
+        // Bad input.
+        assert_eq!(
+            spdk_nvme_ns_cmd_reservation_report(ns, q, rep, 10, Some(cb), d.arg()),
+            -libc::EINVAL
+        );
+        assert_eq!(
+            spdk_nvme_ns_cmd_reservation_report(ns, q, ptr::null_mut(), 24, Some(cb), d.arg()),
+            -libc::EINVAL
+        );
+        assert_eq!(
+            spdk_nvme_ns_cmd_reservation_register(
+                ns,
+                q,
+                ptr::null_mut(),
+                false,
+                act(0),
+                ResvCptplArg(0),
+                Some(cb),
+                d.arg()
+            ),
+            -libc::EINVAL
+        );
+        assert_eq!(
+            spdk_nvme_ns_cmd_reservation_acquire(
+                ns,
+                q,
+                &mut acq,
+                false,
+                ResvAcquireActionArg(9),
+                ResvTypeArg(1),
+                Some(cb),
+                d.arg()
+            ),
             -libc::EINVAL
         );
         assert_eq!(spdk_nvme_ctrlr_free_io_qpair(q), 0);

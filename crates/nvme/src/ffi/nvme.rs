@@ -21,6 +21,7 @@ use crate::trid;
 pub mod ctrlr;
 pub mod ns;
 pub mod ns_cmd;
+pub mod ns_resv;
 pub mod opts;
 pub mod poll_group;
 pub mod probe;

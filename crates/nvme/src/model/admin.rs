@@ -108,6 +108,8 @@ impl Device {
                 ns.nsfeat = ns.nsfeat.with_optperf((n.noiob != 0) as u8);
                 // Deallocated blocks read as zeroes.
                 ns.dlfeat = ns.dlfeat.with_read_value(1);
+                // Reservations: every type, persist through power loss.
+                ns.nsrescap = crate::spec::ns::Rescap(0x7f);
                 ns.lbaf[0] = LbaFormat(0)
                     .with_ms(n.md_size as u32)
                     .with_lbads(n.block_size.trailing_zeros());
@@ -175,7 +177,8 @@ impl Device {
             .with_nvmcmps(1)
             .with_nvmdsmsv(1)
             .with_nvmwzsv(1)
-            .with_nvmcpys(1);
+            .with_nvmcpys(1)
+            .with_reservs(1);
         c.vwc = c.vwc.with_present(1);
         c.sgls = c.sgls.with_supported(self.cfg.sgl as u32);
         // Copy limits: ranges (0's based) and blocks per range / command.

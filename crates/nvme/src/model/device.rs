@@ -116,6 +116,8 @@ pub struct Device {
     /// Abort commands received.
     pub aborts: u64,
     pub(super) auto_step: bool,
+    /// Reservation state by namespace ID.
+    pub(super) resv: std::collections::BTreeMap<u32, super::resv::Resv>,
 }
 
 impl Device {
@@ -154,6 +156,7 @@ impl Device {
             commands: 0,
             aborts: 0,
             auto_step: true,
+            resv: Default::default(),
             cfg,
         };
         let cap = Cap(0)

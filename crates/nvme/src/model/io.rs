@@ -52,6 +52,10 @@ impl Device {
             }
             OPC_DATASET_MANAGEMENT => self.dsm(cmd),
             OPC_COPY => self.copy(cmd),
+            super::resv::OPC_RESERVATION_REGISTER
+            | super::resv::OPC_RESERVATION_REPORT
+            | super::resv::OPC_RESERVATION_ACQUIRE
+            | super::resv::OPC_RESERVATION_RELEASE => self.reservation(cmd),
             _ => fail(SCT_GENERIC, SC_INVALID_OPCODE),
         }
     }
