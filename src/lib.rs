@@ -19,3 +19,4 @@ pub use spdk_nvme as nvme;
 pub use spdk_rpc as rpc;
 pub use spdk_thread as thread;
 pub use spdk_util as util;
+pub use spdk_vmd as vmd;

@@ -1,0 +1,3 @@
+//! C ABI modules, one per header.
+
+pub mod vmd;
