@@ -804,6 +804,15 @@ int32_t spdk_nvme_ctrlr_get_numa_id(struct spdk_nvme_ctrlr *ctrlr);
 struct spdk_pci_device *spdk_nvme_ctrlr_get_pci_device(struct spdk_nvme_ctrlr *ctrlr);
 
 /**
+ * Changes the transport ID of a failed controller (same transport type
+ * and subsystem NQN): the next spdk_nvme_ctrlr_reset() of a fabrics
+ * controller connects to the new address. 0, -EPERM when the controller
+ * is not failed, -EINVAL for a NULL or different trid (or an address
+ * that does not resolve).
+ */
+int spdk_nvme_ctrlr_set_trid(struct spdk_nvme_ctrlr *ctrlr, struct spdk_nvme_transport_id *trid);
+
+/**
  * Whether this is a discovery controller.
  */
 bool spdk_nvme_ctrlr_is_discovery(struct spdk_nvme_ctrlr *ctrlr);

@@ -186,6 +186,35 @@ impl Ctrlr {
         self.failed
     }
 
+    /// Takes a new transport ID (`spdk_nvme_ctrlr_set_trid`): only while
+    /// failed (-EPERM otherwise), with the same transport type and
+    /// subsystem NQN (-EINVAL). A fabrics controller connects to the new
+    /// address on its next reset; a PCIe function cannot move, so its
+    /// address must stay the same.
+    pub fn set_trid(&mut self, t: &spdk_nvme_transport_id) -> Result<(), i32> {
+        if !self.failed {
+            return Err(-libc::EPERM);
+        }
+        let field = |a: &[core::ffi::c_char]| -> String {
+            let b: Vec<u8> = a
+                .iter()
+                .take_while(|&&c| c != 0)
+                .map(|&c| c as u8)
+                .collect();
+            String::from_utf8_lossy(&b).into_owned()
+        };
+        if t.trtype != self.trid.trtype || field(&t.subnqn) != field(&self.trid.subnqn) {
+            return Err(-libc::EINVAL);
+        }
+        match &mut self.t {
+            CtrlrKind::Tcp(tc) => tc.retarget(&field(&t.traddr), &field(&t.trsvcid))?,
+            _ if field(&t.traddr) != field(&self.trid.traddr) => return Err(-libc::EINVAL),
+            _ => {}
+        }
+        self.trid = *t;
+        Ok(())
+    }
+
     /// Marks the controller failed: its queue pairs stop (their commands
     /// end with an abort status) until a reset succeeds.
     pub fn fail(&mut self) {

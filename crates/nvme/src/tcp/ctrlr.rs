@@ -114,6 +114,19 @@ impl TcpCtrlr {
         &self.opts
     }
 
+    /// Points the controller at another address (failover to another
+    /// path of the same subsystem): the connections made from now on go
+    /// there. Err (nothing changed) when the address does not resolve.
+    pub fn retarget(&mut self, traddr: &str, trsvcid: &str) -> Result<(), i32> {
+        let mut o = self.opts.clone();
+        o.traddr = traddr.to_string();
+        o.trsvcid = trsvcid.to_string();
+        let mut t = TcpCtrlr::new(o)?;
+        std::mem::swap(&mut self.opts, &mut t.opts);
+        std::mem::swap(&mut self.addrs, &mut t.addrs);
+        Ok(())
+    }
+
     /// The controller ID the admin Connect returned.
     pub fn cntlid(&self) -> u16 {
         self.cntlid

@@ -239,6 +239,25 @@ pub unsafe extern "C" fn spdk_nvme_ctrlr_get_pci_device(
     }
 }
 
+/// Changes the transport ID of a failed controller (same transport type
+/// and subsystem NQN): the next spdk_nvme_ctrlr_reset() of a fabrics
+/// controller connects to the new address. 0, -EPERM when the controller
+/// is not failed, -EINVAL for a NULL or different trid (or an address
+/// that does not resolve).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_set_trid(
+    ctrlr: *mut spdk_nvme_ctrlr,
+    trid: *mut spdk_nvme_transport_id,
+) -> c_int {
+    let (Some(c), Some(t)) = (self::ctrlr(ctrlr), trid.as_ref()) else {
+        return -libc::EINVAL;
+    };
+    match c.set_trid(t) {
+        Ok(()) => 0,
+        Err(e) => e,
+    }
+}
+
 /// Whether this is a discovery controller.
 #[no_mangle]
 pub unsafe extern "C" fn spdk_nvme_ctrlr_is_discovery(ctrlr: *mut spdk_nvme_ctrlr) -> bool {
