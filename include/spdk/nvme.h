@@ -762,6 +762,24 @@ union spdk_nvme_bpinfo_register spdk_nvme_ctrlr_get_regs_bpinfo(struct spdk_nvme
 uint64_t spdk_nvme_ctrlr_get_pmrsz(struct spdk_nvme_ctrlr *ctrlr);
 
 /**
+ * Reserves the Controller Memory Buffer for data: -ENOTSUP, since this
+ * driver maps no CMB (what SPDK answers for a controller without one);
+ * -EINVAL for NULL.
+ */
+int spdk_nvme_ctrlr_reserve_cmb(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Maps the reserved Controller Memory Buffer: NULL (and `*size` 0), as
+ * this driver maps no CMB; programs then use host memory.
+ */
+void *spdk_nvme_ctrlr_map_cmb(struct spdk_nvme_ctrlr *ctrlr, size_t *size);
+
+/**
+ * Unmaps the Controller Memory Buffer: nothing is ever mapped.
+ */
+void spdk_nvme_ctrlr_unmap_cmb(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
  * Number of namespaces the controller may have (NN); valid NSIDs are
  * 1 to this, active or not.
  */

@@ -242,6 +242,11 @@ fn init_identify_and_getters() {
         assert_eq!(spdk_nvme_ctrlr_get_regs_pmrcap(c).0, 0);
         assert_eq!(spdk_nvme_ctrlr_get_regs_bpinfo(c).0, 0);
         assert_eq!(spdk_nvme_ctrlr_get_pmrsz(c), 0);
+        assert_eq!(spdk_nvme_ctrlr_reserve_cmb(c), -libc::ENOTSUP);
+        let mut cmb_size = 7usize;
+        assert!(spdk_nvme_ctrlr_map_cmb(c, &mut cmb_size).is_null());
+        assert_eq!(cmb_size, 0);
+        spdk_nvme_ctrlr_unmap_cmb(c);
         let mut name = [0 as std::ffi::c_char; 64];
         let want = format!(
             "PCIE ({}) NSID 2",

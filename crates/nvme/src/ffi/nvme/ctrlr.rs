@@ -173,6 +173,37 @@ pub unsafe extern "C" fn spdk_nvme_ctrlr_get_pmrsz(ctrlr: *mut spdk_nvme_ctrlr) 
     0
 }
 
+/// Reserves the Controller Memory Buffer for data: -ENOTSUP, since this
+/// driver maps no CMB (what SPDK answers for a controller without one);
+/// -EINVAL for NULL.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_reserve_cmb(ctrlr: *mut spdk_nvme_ctrlr) -> c_int {
+    match self::ctrlr(ctrlr) {
+        Some(_) => -libc::ENOTSUP,
+        None => -libc::EINVAL,
+    }
+}
+
+/// Maps the reserved Controller Memory Buffer: NULL (and `*size` 0), as
+/// this driver maps no CMB; programs then use host memory.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_map_cmb(
+    ctrlr: *mut spdk_nvme_ctrlr,
+    size: *mut usize,
+) -> *mut c_void {
+    let _ = ctrlr;
+    if !size.is_null() {
+        *size = 0;
+    }
+    ptr::null_mut()
+}
+
+/// Unmaps the Controller Memory Buffer: nothing is ever mapped.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_unmap_cmb(ctrlr: *mut spdk_nvme_ctrlr) {
+    let _ = ctrlr;
+}
+
 unsafe fn read_reg_or_zero(ctrlr: *mut spdk_nvme_ctrlr, offset: u32) -> u32 {
     self::ctrlr(ctrlr).map_or(0, |c| c.t.read_reg_4(offset).unwrap_or(0))
 }
