@@ -34,6 +34,7 @@ main(void)
 	CHECK(sizeof(struct spdk_nvme_ctrlr_opts) == 856);
 	CHECK(sizeof(struct spdk_nvme_ns_cmd_ext_io_opts) == 56);
 	CHECK(sizeof(struct spdk_nvme_io_qpair_opts) == 80);
+	CHECK(sizeof(struct spdk_nvme_transport_opts) == 32);
 	CHECK(sizeof(union spdk_nvme_cap_register) == 8);
 	CHECK(sizeof(union spdk_nvme_cc_register) == 4);
 	CHECK(sizeof(union spdk_nvme_csts_register) == 4);

@@ -612,6 +612,39 @@ typedef void (*spdk_nvme_attach_fail_cb)(void *cb_ctx,
                                          const struct spdk_nvme_transport_id *trid,
                                          int rc);
 
+/**
+ * Transport options; `opts_size` tells how much of it the caller knows.
+ */
+struct spdk_nvme_transport_opts {
+  /**
+   * RDMA: shared receive queue depth (kept, unused: no RDMA here).
+   */
+  uint32_t rdma_srq_size;
+  uint8_t reserved4[4];
+  /**
+   * Bytes of this structure the caller knows.
+   */
+  size_t opts_size;
+  /**
+   * RDMA: completion queue depth limit, 0 for none (kept, unused).
+   */
+  uint32_t rdma_max_cq_size;
+  /**
+   * RDMA: connection manager event timeout, ms (kept, unused).
+   */
+  uint16_t rdma_cm_event_timeout_ms;
+  /**
+   * RDMA: a UMR per I/O (kept, unused).
+   */
+  bool rdma_umr_per_io;
+  uint8_t reserved23;
+  /**
+   * TCP connect timeout, ms; 0: the driver's default (10 s, or the
+   * controller's fabrics_connect_timeout_us).
+   */
+  uint32_t tcp_connect_timeout_ms;
+};
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -1795,6 +1828,19 @@ int spdk_nvme_ctrlr_reconnect_io_qpair(struct spdk_nvme_qpair *qpair);
  * connected; UNKNOWN for NULL).
  */
 enum spdk_nvme_qp_failure_reason spdk_nvme_qpair_get_failure_reason(struct spdk_nvme_qpair *qpair);
+
+/**
+ * Fills the fields of `opts` that fit in `opts_size` bytes with the
+ * current options (nothing for NULL or a size of 0).
+ */
+void spdk_nvme_transport_get_opts(struct spdk_nvme_transport_opts *opts, size_t opts_size);
+
+/**
+ * Sets the options from the fields of `opts` that fit in its own
+ * `opts_size`. 0, or -EINVAL for NULL, a size of 0, or a TCP connect
+ * timeout above INT_MAX ms.
+ */
+int spdk_nvme_transport_set_opts(const struct spdk_nvme_transport_opts *opts, size_t opts_size);
 
 #ifdef __cplusplus
 }  // extern "C"

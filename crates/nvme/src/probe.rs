@@ -267,6 +267,10 @@ fn tcp_opts(t: &spdk_nvme_transport_id, o: &spdk_nvme_ctrlr_opts) -> TcpCtrlrOpt
         let port: u16 = cstr_field(&o.src_svcid).parse().unwrap_or(0);
         to.src = format!("{src}:{port}").parse().ok();
     }
+    let ms = crate::ffi::nvme::transport_opts::tcp_connect_timeout_ms();
+    if ms > 0 {
+        to.connect_timeout = Some(Duration::from_millis(u64::from(ms)));
+    }
     if o.fabrics_connect_timeout_us > 0 {
         to.timeout =
             Duration::from_micros(o.fabrics_connect_timeout_us).max(Duration::from_secs(1));

@@ -1718,3 +1718,48 @@ fn io_path_allocates_nothing() {
         spdk_nvme_detach(c);
     }
 }
+
+#[test]
+fn transport_options() {
+    use spdk_nvme::ffi::nvme::transport_opts::*;
+    unsafe {
+        let size = std::mem::size_of::<spdk_nvme_transport_opts>();
+        let mut o: spdk_nvme_transport_opts = std::mem::zeroed();
+        spdk_nvme_transport_get_opts(&mut o, size);
+        assert_eq!(
+            (
+                o.opts_size,
+                o.rdma_cm_event_timeout_ms,
+                o.tcp_connect_timeout_ms
+            ),
+            (32, 1000, 0)
+        );
+        o.tcp_connect_timeout_ms = 1500;
+        assert_eq!(spdk_nvme_transport_set_opts(&o, size), 0);
+        let mut back: spdk_nvme_transport_opts = std::mem::zeroed();
+        spdk_nvme_transport_get_opts(&mut back, size);
+        assert_eq!(back.tcp_connect_timeout_ms, 1500);
+        // A caller that knows only the first 8 bytes gets only those.
+        let mut small: spdk_nvme_transport_opts = std::mem::zeroed();
+        small.tcp_connect_timeout_ms = 77;
+        spdk_nvme_transport_get_opts(&mut small, 8);
+        assert_eq!(small.tcp_connect_timeout_ms, 77);
+        // Fields past the caller's own opts_size are left alone.
+        let mut part = back;
+        part.opts_size = 16;
+        part.tcp_connect_timeout_ms = 9;
+        assert_eq!(spdk_nvme_transport_set_opts(&part, size), 0);
+        spdk_nvme_transport_get_opts(&mut back, size);
+        assert_eq!(back.tcp_connect_timeout_ms, 1500);
+        let mut bad = back;
+        bad.tcp_connect_timeout_ms = u32::MAX;
+        assert_eq!(spdk_nvme_transport_set_opts(&bad, size), -libc::EINVAL);
+        assert_eq!(
+            spdk_nvme_transport_set_opts(ptr::null(), size),
+            -libc::EINVAL
+        );
+        assert_eq!(spdk_nvme_transport_set_opts(&back, 0), -libc::EINVAL);
+        back.tcp_connect_timeout_ms = 0;
+        assert_eq!(spdk_nvme_transport_set_opts(&back, size), 0);
+    }
+}

@@ -26,6 +26,7 @@ pub mod opts;
 pub mod poll_group;
 pub mod probe;
 pub mod qpair;
+pub mod transport_opts;
 
 // The string fields are spelled with literal sizes (cbindgen cannot emit
 // `SPDK_NVMF_..._MAX_LEN + 1`); they are each limit plus the terminator.

@@ -169,6 +169,8 @@ pub struct ConnParams {
     /// Send submissions on `flush`/`process_completions` only.
     pub delay_cmd_submit: bool,
     pub timeout: Duration,
+    /// The TCP connect itself.
+    pub connect_timeout: Duration,
 }
 
 /// A connected NVMe/TCP queue (after ICReq/ICResp).
@@ -329,7 +331,7 @@ impl Conn {
     /// Connects and exchanges ICReq/ICResp (blocking, bounded by
     /// `p.timeout`); the socket is nonblocking afterwards.
     pub fn connect(p: &ConnParams) -> Result<Conn, i32> {
-        let mut sock = tcp_connect(&p.addrs, p.src, p.timeout).map_err(|e| -e)?;
+        let mut sock = tcp_connect(&p.addrs, p.src, p.connect_timeout).map_err(|e| -e)?;
         let io = |e: std::io::Error| -errno_of(&e);
         if p.priority != 0 {
             let v: libc::c_int = p.priority;

@@ -46,6 +46,9 @@ pub struct TcpCtrlrOpts {
     /// Connection setup and synchronous command (Connect, Property
     /// Get/Set) timeout.
     pub timeout: Duration,
+    /// The TCP connect alone (spdk_nvme_transport_opts'
+    /// tcp_connect_timeout_ms); None: `timeout`.
+    pub connect_timeout: Option<Duration>,
     /// Admin commands are identified by CIDs below this.
     pub admin_cids: u16,
 }
@@ -72,6 +75,7 @@ impl TcpCtrlrOpts {
             hdgst: false,
             ddgst: false,
             timeout: Duration::from_secs(10),
+            connect_timeout: None,
             admin_cids: 64,
         }
     }
@@ -163,6 +167,7 @@ impl TcpCtrlr {
             in_capsule_max: self.ioccsz_bytes,
             delay_cmd_submit: delay,
             timeout: self.opts.timeout,
+            connect_timeout: self.opts.connect_timeout.unwrap_or(self.opts.timeout),
         })
         .inspect_err(|&e| {
             spdk_log::errlog!(
