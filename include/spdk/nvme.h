@@ -1762,6 +1762,12 @@ int spdk_nvme_ctrlr_cmd_io_raw_with_md(struct spdk_nvme_ctrlr *ctrlr,
 const char *spdk_nvme_cpl_get_status_string_ext(const struct spdk_nvme_status *status, uint8_t opc);
 
 /**
+ * The text of a completion status without its command's opcode (a
+ * command-specific code reads as the non-fabrics meaning).
+ */
+const char *spdk_nvme_cpl_get_status_string(const struct spdk_nvme_status *status);
+
+/**
  * The name of a completion's status code type.
  */
 const char *spdk_nvme_cpl_get_status_type_string(const struct spdk_nvme_status *status);
@@ -1777,6 +1783,12 @@ void spdk_nvme_qpair_print_command(struct spdk_nvme_qpair *qpair, struct spdk_nv
 void spdk_nvme_qpair_print_completion_ext(const struct spdk_nvme_qpair *qpair,
                                           const struct spdk_nvme_cpl *cpl,
                                           uint8_t opc);
+
+/**
+ * Logs a completion of `qpair` (notice level) without its command's
+ * opcode; a completion naming another queue is reported first.
+ */
+void spdk_nvme_qpair_print_completion(struct spdk_nvme_qpair *qpair, struct spdk_nvme_cpl *cpl);
 
 /**
  * Logs a command of queue `qid`.

@@ -1638,6 +1638,16 @@ fn bad_input_is_an_error() {
         let mut cmd = Cmd::new(0x02, 1);
         spdk_nvme_qpair_print_command(q, &mut cmd);
         spdk_nvme_qpair_print_completion_ext(q, &d.cpls[0], 2);
+        // SPDK's older entry points (no opcode), as hello_world uses them.
+        assert_eq!(
+            CStr::from_ptr(spdk_nvme_cpl_get_status_string(&st))
+                .to_str()
+                .unwrap(),
+            "LBA OUT OF RANGE"
+        );
+        let mut cpl = d.cpls[0];
+        spdk_nvme_qpair_print_completion(q, &mut cpl);
+        spdk_nvme_qpair_print_completion(ptr::null_mut(), &mut cpl);
         assert!(spdk_nvme_transport_available_by_name(c"tcp".as_ptr()));
         assert!(!spdk_nvme_transport_available_by_name(c"RDMA".as_ptr()));
         spdk_nvme_detach(c);

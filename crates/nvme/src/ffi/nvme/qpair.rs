@@ -203,6 +203,13 @@ pub unsafe extern "C" fn spdk_nvme_cpl_get_status_string_ext(
     }
 }
 
+/// The text of a completion status without its command's opcode (a
+/// command-specific code reads as the non-fabrics meaning).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_cpl_get_status_string(status: *const Status) -> *const c_char {
+    spdk_nvme_cpl_get_status_string_ext(status, 0)
+}
+
 /// The name of a completion's status code type.
 #[no_mangle]
 pub unsafe extern "C" fn spdk_nvme_cpl_get_status_type_string(
@@ -231,6 +238,22 @@ pub unsafe extern "C" fn spdk_nvme_qpair_print_completion_ext(
 ) {
     if let (Some(q), Some(c)) = ((qpair as *const Qpair).as_ref(), cpl.as_ref()) {
         print::log_completion_ext(q.id(), c, opc);
+    }
+}
+
+/// Logs a completion of `qpair` (notice level) without its command's
+/// opcode; a completion naming another queue is reported first.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_qpair_print_completion(
+    qpair: *mut spdk_nvme_qpair,
+    cpl: *mut Cpl,
+) {
+    if let (Some(q), Some(c)) = ((qpair as *const Qpair).as_ref(), cpl.as_ref()) {
+        let sqid = c.sqid;
+        if sqid != q.id() && sqid != 0 {
+            spdk_log::errlog!("qpair {}: sqid {} doesn't match qid", q.id(), sqid);
+        }
+        print::log_completion_ext(q.id(), c, 0);
     }
 }
 
