@@ -664,6 +664,19 @@ extern "C" {
 int spdk_nvme_transport_id_parse(struct spdk_nvme_transport_id *trid, const char *str);
 
 /**
+ * Parses protection information checks ("prchk:reftag|guard") into
+ * `prchk_flags` (SPDK_NVME_IO_FLAGS_PRCHK_*, ORed in). 0, or -EINVAL for
+ * NULL, a malformed string or a key other than prchk.
+ */
+int spdk_nvme_prchk_flags_parse(uint32_t *prchk_flags, const char *str);
+
+/**
+ * The text of the reference tag and guard checks in `prchk_flags`
+ * ("prchk:reftag|guard", "prchk:reftag", "prchk:guard"), NULL for none.
+ */
+const char *spdk_nvme_prchk_flags_str(uint32_t prchk_flags);
+
+/**
  * Sets `trtype` and the matching `trstring` of `trid` for one of the
  * transports the library names (PCIe, RDMA, FC, TCP, VFIOUSER, CUSTOM).
  * For another value, trtype is stored, trstring is left alone and an
@@ -862,6 +875,30 @@ struct spdk_pci_device *spdk_nvme_ctrlr_get_pci_device(struct spdk_nvme_ctrlr *c
  * that does not resolve).
  */
 int spdk_nvme_ctrlr_set_trid(struct spdk_nvme_ctrlr *ctrlr, struct spdk_nvme_transport_id *trid);
+
+/**
+ * Takes a free I/O queue ID (1 to the number of queues granted), for a
+ * queue the caller creates itself; -1 when none is left.
+ */
+int32_t spdk_nvme_ctrlr_alloc_qid(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Gives back a queue ID from spdk_nvme_ctrlr_alloc_qid().
+ */
+void spdk_nvme_ctrlr_free_qid(struct spdk_nvme_ctrlr *ctrlr, uint16_t qid);
+
+/**
+ * Whether an NVM subsystem reset can be requested: CAP.NSSRS, and PCIe
+ * only (as SPDK: the register write is synchronous).
+ */
+bool spdk_nvme_ctrlr_is_nssr_supported(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Requests an NVM subsystem reset (writes "NVMe" to NSSR). The
+ * controller then goes away and must be reset or detached. 0, -ENOTSUP
+ * without CAP.NSSRS, -EINVAL for NULL, or the register write's error.
+ */
+int spdk_nvme_ctrlr_reset_subsystem(struct spdk_nvme_ctrlr *ctrlr);
 
 /**
  * Whether this is a discovery controller.
@@ -1122,6 +1159,11 @@ uint32_t spdk_nvme_ns_get_md_size(struct spdk_nvme_ns *ns);
  * Whether metadata is interleaved with the data (extended LBA).
  */
 bool spdk_nvme_ns_supports_extended_lba(struct spdk_nvme_ns *ns);
+
+/**
+ * Whether Write Uncorrectable is supported.
+ */
+bool spdk_nvme_ns_supports_write_uncorrectable(struct spdk_nvme_ns *ns);
 
 /**
  * Whether Compare is supported.
@@ -1388,6 +1430,30 @@ int spdk_nvme_ns_cmd_write_zeroes(struct spdk_nvme_ns *ns,
                                   spdk_nvme_cmd_cb cb_fn,
                                   void *cb_arg,
                                   uint32_t io_flags);
+
+/**
+ * Verify of `lba_count` (1 to 65536) blocks from `lba`: the controller
+ * reads and checks them (protection information with the PRCHK flags
+ * of `io_flags`) and transfers nothing.
+ */
+int spdk_nvme_ns_cmd_verify(struct spdk_nvme_ns *ns,
+                            struct spdk_nvme_qpair *qpair,
+                            uint64_t lba,
+                            uint32_t lba_count,
+                            spdk_nvme_cmd_cb cb_fn,
+                            void *cb_arg,
+                            uint32_t io_flags);
+
+/**
+ * Marks `lba_count` (1 to 65536) blocks from `lba` as invalid: reads of
+ * them fail until they are written again.
+ */
+int spdk_nvme_ns_cmd_write_uncorrectable(struct spdk_nvme_ns *ns,
+                                         struct spdk_nvme_qpair *qpair,
+                                         uint64_t lba,
+                                         uint32_t lba_count,
+                                         spdk_nvme_cmd_cb cb_fn,
+                                         void *cb_arg);
 
 /**
  * Dataset Management of `num_ranges` (1 to 256) ranges with attributes
@@ -1789,6 +1855,11 @@ void spdk_nvme_qpair_print_completion_ext(const struct spdk_nvme_qpair *qpair,
  * opcode; a completion naming another queue is reported first.
  */
 void spdk_nvme_qpair_print_completion(struct spdk_nvme_qpair *qpair, struct spdk_nvme_cpl *cpl);
+
+/**
+ * Logs a completion of queue `qid` without its command's opcode.
+ */
+void spdk_nvme_print_completion(uint16_t qid, struct spdk_nvme_cpl *cpl);
 
 /**
  * Logs a command of queue `qid`.

@@ -25,6 +25,8 @@ pub const OPC_COMPARE: u8 = 0x05;
 pub const OPC_WRITE_ZEROES: u8 = 0x08;
 pub const OPC_DATASET_MANAGEMENT: u8 = 0x09;
 pub const OPC_COPY: u8 = 0x19;
+pub const OPC_WRITE_UNCORRECTABLE: u8 = 0x04;
+pub const OPC_VERIFY: u8 = 0x0c;
 pub const OPC_RESERVATION_REGISTER: u8 = 0x0d;
 pub const OPC_RESERVATION_REPORT: u8 = 0x0e;
 pub const OPC_RESERVATION_ACQUIRE: u8 = 0x11;
@@ -559,6 +561,32 @@ pub unsafe fn write_zeroes(
         return -libc::EINVAL;
     }
     let mut cmd = Cmd::new(OPC_WRITE_ZEROES, ns.id);
+    cmd.cdw10 = lba as u32;
+    cmd.cdw11 = (lba >> 32) as u32;
+    cmd.cdw12 = (count - 1) | (flags & io_flags::CDW12_MASK);
+    simple(q, cmd, cb, arg)
+}
+
+/// A command on a block range without data: Verify (with `flags`'
+/// CDW12 bits) or Write Uncorrectable. 1 to 65536 blocks.
+///
+/// # Safety
+/// As [`rw`].
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn range_only(
+    ns: &Ns,
+    q: *mut Qpair,
+    opc: u8,
+    lba: u64,
+    count: u32,
+    cb: CmdCb,
+    arg: *mut c_void,
+    flags: u32,
+) -> i32 {
+    if !io_flags_valid(flags) || count == 0 || count > 65536 {
+        return -libc::EINVAL;
+    }
+    let mut cmd = Cmd::new(opc, ns.id);
     cmd.cdw10 = lba as u32;
     cmd.cdw11 = (lba >> 32) as u32;
     cmd.cdw12 = (count - 1) | (flags & io_flags::CDW12_MASK);

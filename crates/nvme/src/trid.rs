@@ -154,6 +154,32 @@ pub fn parse(trid: &mut spdk_nvme_transport_id, mut s: &[u8]) -> Result<(), c_in
     Ok(())
 }
 
+/// `spdk_nvme_prchk_flags_parse`: ORs into `flags` the PI checks named
+/// by a `prchk:` key ("reftag" and/or "guard", any case, e.g.
+/// "prchk:reftag|guard"); any other key is an error.
+pub fn parse_prchk(flags: &mut u32, mut s: &[u8]) -> Result<(), c_int> {
+    use crate::spec::io_flags::{PRCHK_GUARD, PRCHK_REFTAG};
+    while !s.is_empty() {
+        let Some((key, val)) = next_pair(&mut s) else {
+            spdk_log::errlog!("Failed to parse prchk");
+            return Err(libc::EINVAL);
+        };
+        if !key.eq_ignore_ascii_case(b"prchk") {
+            spdk_log::errlog!("Unknown key '{}'", show(key));
+            return Err(libc::EINVAL);
+        }
+        let v = val.to_ascii_lowercase();
+        let has = |w: &[u8]| v.windows(w.len()).any(|x| x == w);
+        if has(b"reftag") {
+            *flags |= PRCHK_REFTAG;
+        }
+        if has(b"guard") {
+            *flags |= PRCHK_GUARD;
+        }
+    }
+    Ok(())
+}
+
 /// `spdk_nvme_host_id_parse`: fills hostaddr/hostsvcid from `s`.
 pub fn parse_host_id(host: &mut spdk_nvme_host_id, mut s: &[u8]) -> Result<(), c_int> {
     while !s.is_empty() {

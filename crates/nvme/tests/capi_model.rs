@@ -1773,3 +1773,90 @@ fn transport_options() {
         assert_eq!(spdk_nvme_transport_set_opts(&back, size), 0);
     }
 }
+
+#[test]
+fn verify_write_uncorrectable_and_helpers() {
+    let model = Model::new(ModelConfig::default());
+    let c = attach(&model);
+    unsafe {
+        let ns = spdk_nvme_ctrlr_get_ns(c, 1);
+        assert!(spdk_nvme_ns_supports_write_uncorrectable(ns));
+        let q = qpair(c);
+        let mut d = Done::default();
+        assert_eq!(
+            spdk_nvme_ns_cmd_verify(ns, q, 0, 64, Some(cb), d.arg(), 0),
+            0
+        );
+        poll_until(q, &d, 1);
+        assert!(d.last().is_success());
+        assert_eq!(
+            spdk_nvme_ns_cmd_write_uncorrectable(ns, q, 40, 2, Some(cb), d.arg()),
+            0
+        );
+        poll_until(q, &d, 2);
+        assert!(d.last().is_success());
+        assert_eq!(
+            spdk_nvme_ns_cmd_verify(ns, q, 0, 64, Some(cb), d.arg(), 0),
+            0
+        );
+        poll_until(q, &d, 3);
+        assert_eq!(sc(&d.last()), (2, 0x81), "unrecovered read error");
+        assert_eq!(
+            spdk_nvme_ns_cmd_verify(ns, q, 0, 65537, Some(cb), d.arg(), 0),
+            -libc::EINVAL
+        );
+        assert_eq!(
+            spdk_nvme_ns_cmd_write_uncorrectable(ns, q, 0, 0, Some(cb), d.arg()),
+            -libc::EINVAL
+        );
+        // Queue IDs for pairs the caller builds itself.
+        let qid = spdk_nvme_ctrlr_alloc_qid(c);
+        assert!(qid >= 2, "pair 1 has the first ID: {qid}");
+        spdk_nvme_ctrlr_free_qid(c, qid as u16);
+        assert_eq!(spdk_nvme_ctrlr_alloc_qid(c), qid);
+        spdk_nvme_ctrlr_free_qid(c, qid as u16);
+        // The model has no NVM subsystem reset.
+        assert!(!spdk_nvme_ctrlr_is_nssr_supported(c));
+        assert_eq!(spdk_nvme_ctrlr_reset_subsystem(c), -libc::ENOTSUP);
+        assert_eq!(spdk_nvme_ctrlr_free_io_qpair(q), 0);
+        spdk_nvme_detach(c);
+        // PI check flags.
+        use spdk_nvme::ffi::nvme::{spdk_nvme_prchk_flags_parse, spdk_nvme_prchk_flags_str};
+        let mut f = 0u32;
+        assert_eq!(
+            spdk_nvme_prchk_flags_parse(&mut f, c"prchk:reftag|guard".as_ptr()),
+            0
+        );
+        assert_eq!(f, (1 << 26) | (1 << 28));
+        assert_eq!(
+            CStr::from_ptr(spdk_nvme_prchk_flags_str(f))
+                .to_str()
+                .unwrap(),
+            "prchk:reftag|guard"
+        );
+        let mut g = 0u32;
+        assert_eq!(
+            spdk_nvme_prchk_flags_parse(&mut g, c"PRCHK:Guard".as_ptr()),
+            0
+        );
+        assert_eq!(
+            CStr::from_ptr(spdk_nvme_prchk_flags_str(g))
+                .to_str()
+                .unwrap(),
+            "prchk:guard"
+        );
+        assert!(spdk_nvme_prchk_flags_str(0).is_null());
+        assert_eq!(
+            spdk_nvme_prchk_flags_parse(&mut g, c"trtype:PCIe".as_ptr()),
+            -libc::EINVAL
+        );
+        assert_eq!(
+            spdk_nvme_prchk_flags_parse(&mut g, c"prchk".as_ptr()),
+            -libc::EINVAL
+        );
+        assert_eq!(
+            spdk_nvme_prchk_flags_parse(ptr::null_mut(), c"prchk:guard".as_ptr()),
+            -libc::EINVAL
+        );
+    }
+}

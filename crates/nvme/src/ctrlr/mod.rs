@@ -372,14 +372,17 @@ impl Ctrlr {
         spdk_nvme_io_qpair_opts::defaults(&self.opts)
     }
 
-    fn alloc_qid(&mut self) -> Option<u16> {
+    /// Takes the lowest free I/O queue ID (for `spdk_nvme_ctrlr_alloc_qid`
+    /// as for the driver's own pairs).
+    pub fn alloc_qid(&mut self) -> Option<u16> {
         let i = self.qids.iter().position(|&free| free)?;
         self.qids[i] = false;
         Some(i as u16 + 1)
     }
 
-    fn free_qid(&mut self, qid: u16) {
-        if let Some(f) = self.qids.get_mut(qid as usize - 1) {
+    /// Gives an I/O queue ID back (0 and unknown IDs are ignored).
+    pub fn free_qid(&mut self, qid: u16) {
+        if let Some(f) = self.qids.get_mut((qid as usize).wrapping_sub(1)) {
             *f = true;
         }
     }

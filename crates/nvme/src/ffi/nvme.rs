@@ -164,6 +164,39 @@ pub unsafe extern "C" fn spdk_nvme_transport_id_parse(
     }
 }
 
+/// Parses protection information checks ("prchk:reftag|guard") into
+/// `prchk_flags` (SPDK_NVME_IO_FLAGS_PRCHK_*, ORed in). 0, or -EINVAL for
+/// NULL, a malformed string or a key other than prchk.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_prchk_flags_parse(
+    prchk_flags: *mut u32,
+    str: *const c_char,
+) -> c_int {
+    if prchk_flags.is_null() || str.is_null() {
+        return -libc::EINVAL;
+    }
+    match trid::parse_prchk(&mut *prchk_flags, cbytes(str)) {
+        Ok(()) => 0,
+        Err(e) => -e,
+    }
+}
+
+/// The text of the reference tag and guard checks in `prchk_flags`
+/// ("prchk:reftag|guard", "prchk:reftag", "prchk:guard"), NULL for none.
+#[no_mangle]
+pub extern "C" fn spdk_nvme_prchk_flags_str(prchk_flags: u32) -> *const c_char {
+    use crate::spec::io_flags::{PRCHK_GUARD, PRCHK_REFTAG};
+    match (
+        prchk_flags & PRCHK_REFTAG != 0,
+        prchk_flags & PRCHK_GUARD != 0,
+    ) {
+        (true, true) => c"prchk:reftag|guard".as_ptr(),
+        (true, false) => c"prchk:reftag".as_ptr(),
+        (false, true) => c"prchk:guard".as_ptr(),
+        (false, false) => core::ptr::null(),
+    }
+}
+
 /// Sets `trtype` and the matching `trstring` of `trid` for one of the
 /// transports the library names (PCIe, RDMA, FC, TCP, VFIOUSER, CUSTOM).
 /// For another value, trtype is stored, trstring is left alone and an

@@ -178,7 +178,9 @@ impl Device {
             .with_nvmdsmsv(1)
             .with_nvmwzsv(1)
             .with_nvmcpys(1)
-            .with_reservs(1);
+            .with_reservs(1)
+            .with_nvmwusv(1)
+            .with_nvmvfys(1);
         c.vwc = c.vwc.with_present(1);
         c.sgls = c.sgls.with_supported(self.cfg.sgl as u32);
         // Copy limits: ranges (0's based) and blocks per range / command.

@@ -116,6 +116,8 @@ pub struct Device {
     /// Abort commands received.
     pub aborts: u64,
     pub(super) auto_step: bool,
+    /// Ranges made bad by Write Uncorrectable, by namespace ID.
+    pub(super) uncorrectable: std::collections::BTreeMap<u32, Vec<(u64, u64)>>,
     /// Reservation state by namespace ID.
     pub(super) resv: std::collections::BTreeMap<u32, super::resv::Resv>,
 }
@@ -157,6 +159,7 @@ impl Device {
             aborts: 0,
             auto_step: true,
             resv: Default::default(),
+            uncorrectable: Default::default(),
             cfg,
         };
         let cap = Cap(0)

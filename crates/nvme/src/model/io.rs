@@ -52,6 +52,9 @@ impl Device {
             }
             OPC_DATASET_MANAGEMENT => self.dsm(cmd),
             OPC_COPY => self.copy(cmd),
+            super::range::OPC_VERIFY | super::range::OPC_WRITE_UNCORRECTABLE => {
+                self.range_cmd(cmd, slba, nlb)
+            }
             super::resv::OPC_RESERVATION_REGISTER
             | super::resv::OPC_RESERVATION_REPORT
             | super::resv::OPC_RESERVATION_ACQUIRE

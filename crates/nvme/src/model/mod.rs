@@ -20,6 +20,7 @@ mod admin;
 mod device;
 mod dma;
 mod io;
+mod range;
 mod resv;
 mod transport;
 

@@ -289,6 +289,55 @@ pub unsafe extern "C" fn spdk_nvme_ctrlr_set_trid(
     }
 }
 
+/// Takes a free I/O queue ID (1 to the number of queues granted), for a
+/// queue the caller creates itself; -1 when none is left.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_alloc_qid(ctrlr: *mut spdk_nvme_ctrlr) -> i32 {
+    match self::ctrlr(ctrlr).and_then(|c| c.alloc_qid()) {
+        Some(q) => q as i32,
+        None => {
+            spdk_log::errlog!("No free I/O queue IDs");
+            -1
+        }
+    }
+}
+
+/// Gives back a queue ID from spdk_nvme_ctrlr_alloc_qid().
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_free_qid(ctrlr: *mut spdk_nvme_ctrlr, qid: u16) {
+    if let Some(c) = self::ctrlr(ctrlr) {
+        c.free_qid(qid);
+    }
+}
+
+/// Whether an NVM subsystem reset can be requested: CAP.NSSRS, and PCIe
+/// only (as SPDK: the register write is synchronous).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_is_nssr_supported(ctrlr: *mut spdk_nvme_ctrlr) -> bool {
+    self::ctrlr(ctrlr).is_some_and(|c| c.cap.nssrs() == 1 && matches!(c.t, CtrlrKind::Pcie(_)))
+}
+
+/// Requests an NVM subsystem reset (writes "NVMe" to NSSR). The
+/// controller then goes away and must be reset or detached. 0, -ENOTSUP
+/// without CAP.NSSRS, -EINVAL for NULL, or the register write's error.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_reset_subsystem(ctrlr: *mut spdk_nvme_ctrlr) -> c_int {
+    let Some(c) = self::ctrlr(ctrlr) else {
+        return -libc::EINVAL;
+    };
+    if c.cap.nssrs() == 0 {
+        spdk_log::warnlog!("subsystem reset is not supported");
+        return -libc::ENOTSUP;
+    }
+    spdk_log::noticelog!("resetting subsystem");
+    const REG_NSSR: u32 = 0x20;
+    const NSSR_VALUE: u32 = 0x4e56_4d65;
+    match c.t.write_reg_4(REG_NSSR, NSSR_VALUE) {
+        Ok(()) => 0,
+        Err(e) => e,
+    }
+}
+
 /// Whether this is a discovery controller.
 #[no_mangle]
 pub unsafe extern "C" fn spdk_nvme_ctrlr_is_discovery(ctrlr: *mut spdk_nvme_ctrlr) -> bool {

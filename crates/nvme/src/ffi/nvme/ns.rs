@@ -112,6 +112,12 @@ pub unsafe extern "C" fn spdk_nvme_ns_supports_extended_lba(ns: *mut spdk_nvme_n
     self::ns(ns).is_some_and(|n| n.flags & flags::EXTENDED_LBA_SUPPORTED != 0)
 }
 
+/// Whether Write Uncorrectable is supported.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_supports_write_uncorrectable(ns: *mut spdk_nvme_ns) -> bool {
+    self::ns(ns).is_some_and(|n| n.flags & flags::WRITE_UNCORRECTABLE_SUPPORTED != 0)
+}
+
 /// Whether Compare is supported.
 #[no_mangle]
 pub unsafe extern "C" fn spdk_nvme_ns_supports_compare(ns: *mut spdk_nvme_ns) -> bool {

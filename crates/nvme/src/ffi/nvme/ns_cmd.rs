@@ -643,6 +643,44 @@ pub unsafe extern "C" fn spdk_nvme_ns_cmd_write_zeroes(
     ns_cmd::write_zeroes(n, qp(qpair), lba, lba_count, cb_fn, cb_arg, io_flags)
 }
 
+/// Verify of `lba_count` (1 to 65536) blocks from `lba`: the controller
+/// reads and checks them (protection information with the PRCHK flags
+/// of `io_flags`) and transfers nothing.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_verify(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    lba: u64,
+    lba_count: u32,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+    io_flags: u32,
+) -> c_int {
+    let (Some(n), false) = (self::ns(ns), qpair.is_null()) else {
+        return -libc::EINVAL;
+    };
+    let opc = ns_cmd::OPC_VERIFY;
+    ns_cmd::range_only(n, qp(qpair), opc, lba, lba_count, cb_fn, cb_arg, io_flags)
+}
+
+/// Marks `lba_count` (1 to 65536) blocks from `lba` as invalid: reads of
+/// them fail until they are written again.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_write_uncorrectable(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    lba: u64,
+    lba_count: u32,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    let (Some(n), false) = (self::ns(ns), qpair.is_null()) else {
+        return -libc::EINVAL;
+    };
+    let opc = ns_cmd::OPC_WRITE_UNCORRECTABLE;
+    ns_cmd::range_only(n, qp(qpair), opc, lba, lba_count, cb_fn, cb_arg, 0)
+}
+
 /// Dataset Management of `num_ranges` (1 to 256) ranges with attributes
 /// `type` (`SPDK_NVME_DSM_ATTR_*`). The ranges are copied: they need not
 /// be DMA-able.

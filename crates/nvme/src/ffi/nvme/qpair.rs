@@ -257,6 +257,14 @@ pub unsafe extern "C" fn spdk_nvme_qpair_print_completion(
     }
 }
 
+/// Logs a completion of queue `qid` without its command's opcode.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_print_completion(qid: u16, cpl: *mut Cpl) {
+    if let Some(c) = cpl.as_ref() {
+        print::log_completion_ext(qid, c, 0);
+    }
+}
+
 /// Logs a command of queue `qid`.
 #[no_mangle]
 pub unsafe extern "C" fn spdk_nvme_print_command(qid: u16, cmd: *mut Cmd) {
