@@ -2015,4 +2015,19 @@ struct spdk_nvme_poll_group_stat {
 	struct spdk_nvme_transport_poll_group_stat **transport_stat;
 };
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * The controller's registers as mapped from BAR0 (PCIe), NULL for a
+ * fabrics controller (its registers are reached by Property Get/Set).
+ * (Declared here by hand: cbindgen cannot print the volatile.)
+ */
+volatile struct spdk_nvme_registers *spdk_nvme_ctrlr_get_registers(struct spdk_nvme_ctrlr *ctrlr);
+
+#ifdef __cplusplus
+}
+#endif
+
 #endif  /* SPDK_NVME_H */

@@ -220,6 +220,13 @@ fn bring_up(c: &mut PcieCtrlr, nqueues: u16, ck: &mut Checks) -> Result<(PcieQpa
     c.write_reg_4(ctrlr::REG_CC, cc.0)?;
     wait_csts(c, "CSTS.RDY = 1", |s| s.rdy() == 1)?;
     ck.check(true, "controller enabled (CC.EN=1, CSTS.RDY=1)");
+    // What spdk_nvme_ctrlr_get_registers() hands out: BAR0 as mapped.
+    // SAFETY: VS lies at offset 8 of the mapped register space.
+    let vs_mapped = unsafe { (c.registers().add(8) as *const u32).read_volatile() };
+    ck.check(
+        vs_mapped == c.read_reg_4(0x08)? && vs_mapped != 0,
+        "registers mapped (spdk_nvme_ctrlr_get_registers): VS read directly",
+    );
 
     let buf = Buf::new(4096);
     let mut id = Cmd::new(0x06, 0);

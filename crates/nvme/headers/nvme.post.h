@@ -83,3 +83,18 @@ struct spdk_nvme_poll_group_stat {
 	uint32_t num_transports;
 	struct spdk_nvme_transport_poll_group_stat **transport_stat;
 };
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * The controller's registers as mapped from BAR0 (PCIe), NULL for a
+ * fabrics controller (its registers are reached by Property Get/Set).
+ * (Declared here by hand: cbindgen cannot print the volatile.)
+ */
+volatile struct spdk_nvme_registers *spdk_nvme_ctrlr_get_registers(struct spdk_nvme_ctrlr *ctrlr);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1818,6 +1818,8 @@ fn verify_write_uncorrectable_and_helpers() {
         // The model has no NVM subsystem reset.
         assert!(!spdk_nvme_ctrlr_is_nssr_supported(c));
         assert_eq!(spdk_nvme_ctrlr_reset_subsystem(c), -libc::ENOTSUP);
+        // The model is not a PCI function: no mapped registers.
+        assert!(spdk_nvme_ctrlr_get_registers(c).is_null());
         assert_eq!(spdk_nvme_ctrlr_free_io_qpair(q), 0);
         spdk_nvme_detach(c);
         // PI check flags.

@@ -148,6 +148,11 @@ impl PcieCtrlr {
     }
 
     /// The memory page size to program into CC.MPS.
+    /// The mapped register space (BAR0), for `spdk_nvme_ctrlr_get_registers`.
+    pub fn registers(&self) -> *mut u8 {
+        self.regs.as_ptr()
+    }
+
     pub fn page_size(&self) -> u32 {
         self.page_size
     }

@@ -12,7 +12,7 @@ use crate::kind::CtrlrKind;
 use crate::qpair::Qpair;
 use crate::spec::cmd::{cdw10, cdw11, Cmd, Cpl};
 use crate::spec::ctrlr::CtrlrData;
-use crate::spec::regs::{Bpinfo, Cap, Cc, Cmbsz, Csts, Pmrcap, Vs};
+use crate::spec::regs::{Bpinfo, Cap, Cc, Cmbsz, Csts, Pmrcap, Registers, Vs};
 use spdk_env::ffi::env::pci_device::spdk_pci_device;
 
 /// What a controller supports (spdk_nvme_ctrlr_get_flags()).
@@ -163,6 +163,19 @@ pub unsafe extern "C" fn spdk_nvme_ctrlr_get_regs_pmrcap(ctrlr: *mut spdk_nvme_c
 #[no_mangle]
 pub unsafe extern "C" fn spdk_nvme_ctrlr_get_regs_bpinfo(ctrlr: *mut spdk_nvme_ctrlr) -> Bpinfo {
     Bpinfo(read_reg_or_zero(ctrlr, 0x40))
+}
+
+/// The controller's registers as mapped from BAR0 (PCIe), NULL for a
+/// fabrics controller (its registers are reached by Property Get/Set).
+/// Read them with volatile accesses of their own width.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_get_registers(
+    ctrlr: *mut spdk_nvme_ctrlr,
+) -> *mut Registers {
+    match self::ctrlr(ctrlr).map(|c| &c.t) {
+        Some(CtrlrKind::Pcie(p)) => p.registers().cast(),
+        _ => ptr::null_mut(),
+    }
 }
 
 /// Size of the Persistent Memory Region the driver has mapped: always 0,
