@@ -767,3 +767,54 @@ fn init_tolerates_a_controller_refusing_zoned_identify() {
         spdk_nvme_detach(c);
     }
 }
+
+/// The controller's options with `command_set` set.
+fn opts_with_css(css: i32) -> spdk_nvme::ffi::nvme::opts::spdk_nvme_ctrlr_opts {
+    use spdk_nvme::ffi::nvme::opts::*;
+    spdk_nvme_ctrlr_opts {
+        command_set: CcCssArg(css),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn command_set_selection() {
+    unsafe {
+        // NVM asked of a zoned controller: no zoned data at all.
+        let model = Model::new(zoned_cfg());
+        let c: *mut spdk_nvme_ctrlr = probe::attach_model(&model, Some(opts_with_css(0)))
+            .expect("attach")
+            .cast();
+        assert_eq!((*spdk_nvme_ctrlr_get_opts(c)).command_set.0, 0);
+        assert!(spdk_nvme_zns_ctrlr_get_data(c).is_null());
+        assert!(spdk_nvme_zns_ns_get_data(spdk_nvme_ctrlr_get_ns(c, 1)).is_null());
+        spdk_nvme_detach(c);
+        // All I/O command sets asked of an NVM-only controller: NVM, as
+        // SPDK falls back (the controller would refuse CC.CSS 6).
+        let model = Model::new(ModelConfig::default());
+        let c: *mut spdk_nvme_ctrlr = probe::attach_model(&model, Some(opts_with_css(6)))
+            .expect("attach")
+            .cast();
+        assert_eq!((*spdk_nvme_ctrlr_get_opts(c)).command_set.0, 0);
+        spdk_nvme_detach(c);
+        // Explicitly all I/O command sets on the zoned controller.
+        let model = Model::new(zoned_cfg());
+        let c: *mut spdk_nvme_ctrlr = probe::attach_model(&model, Some(opts_with_css(6)))
+            .expect("attach")
+            .cast();
+        assert_eq!((*spdk_nvme_ctrlr_get_opts(c)).command_set.0, 6);
+        let ns = spdk_nvme_ctrlr_get_ns(c, 1);
+        assert_eq!(spdk_nvme_zns_ns_get_num_zones(ns), ZONES);
+        // A reset fetches the zoned data again, in the same places.
+        let (nd, cd) = (
+            spdk_nvme_zns_ns_get_data(ns),
+            spdk_nvme_zns_ctrlr_get_data(c),
+        );
+        assert_eq!(spdk_nvme_ctrlr_reset(c), 0);
+        assert_eq!(spdk_nvme_zns_ns_get_data(ns), nd);
+        assert_eq!(spdk_nvme_zns_ctrlr_get_data(c), cd);
+        assert_ne!(spdk_nvme_ctrlr_get_flags(c) & (1 << 5), 0);
+        assert_eq!(spdk_nvme_zns_ctrlr_get_max_zone_append_size(c), 16384);
+        spdk_nvme_detach(c);
+    }
+}
