@@ -29,6 +29,7 @@ pub mod ffi {
     pub mod nvme;
     pub mod nvme_spec;
     pub mod nvme_util;
+    pub mod nvme_zns;
     pub mod nvmf_spec;
 }
 

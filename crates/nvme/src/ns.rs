@@ -3,7 +3,7 @@
 
 use crate::ctrlr::Ctrlr;
 use crate::spec::ctrlr::CtrlrData;
-use crate::spec::ns::NsData;
+use crate::spec::ns::{NsData, ZnsNsData};
 use crate::spec::Pod;
 
 /// `enum spdk_nvme_ns_flags`.
@@ -38,6 +38,9 @@ pub struct Ns {
     pub flags: u32,
     /// From the Namespace Identification Descriptor list (CNS 03h).
     pub ids: NsIds,
+    /// Zoned command set namespace data (Identify CNS 05h, CSI 02h) of a
+    /// zoned namespace; None otherwise.
+    pub zns: Option<Box<ZnsNsData>>,
 }
 
 /// What a Namespace Identification Descriptor list says: SPDK exposes
@@ -109,6 +112,7 @@ impl Ns {
             sectors_per_stripe: 0,
             flags: 0,
             ids: NsIds::default(),
+            zns: None,
         }
     }
 
@@ -160,8 +164,9 @@ impl Ns {
         }
     }
 
-    fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.ids = NsIds::default();
+        self.zns = None;
         self.sector_size = 0;
         self.extended_lba_size = 0;
         self.md_size = 0;
@@ -179,6 +184,16 @@ impl Ns {
     /// Bytes in the namespace.
     pub fn size(&self) -> u64 {
         self.num_sectors() * self.sector_size as u64
+    }
+
+    /// Zone size in blocks of a zoned namespace (its active LBA format's
+    /// extension), 0 otherwise.
+    pub fn zone_size_sectors(&self) -> u64 {
+        let Some(z) = self.zns.as_ref() else {
+            return 0;
+        };
+        let i = self.data.lba_format_index();
+        z.lbafe.get(i).map_or(0, |f| f.zsze)
     }
 
     /// Largest transfer of one command, bytes.

@@ -31,6 +31,12 @@ pub const OPC_RESERVATION_REGISTER: u8 = 0x0d;
 pub const OPC_RESERVATION_REPORT: u8 = 0x0e;
 pub const OPC_RESERVATION_ACQUIRE: u8 = 0x11;
 pub const OPC_RESERVATION_RELEASE: u8 = 0x15;
+pub const OPC_ZONE_MGMT_SEND: u8 = 0x79;
+pub const OPC_ZONE_MGMT_RECV: u8 = 0x7a;
+pub const OPC_ZONE_APPEND: u8 = 0x7d;
+
+/// Zone Send Action: Set Zone Descriptor Extension.
+pub const ZONE_SET_ZDE: u8 = 0x10;
 
 /// Most ranges of one Dataset Management command.
 pub const DSM_MAX_RANGES: u16 = 256;
@@ -179,7 +185,13 @@ impl Rw<'_> {
         check_sgl: bool,
     ) -> Result<(), i32> {
         let ns = self.ns;
-        let stripe = ns.sectors_per_stripe;
+        // A zone append is never split on the stripe (nor at all: see
+        // zone_append).
+        let stripe = if self.opc == OPC_ZONE_APPEND {
+            0
+        } else {
+            ns.sectors_per_stripe
+        };
         let max = ns.sectors_per_max_io;
         if stripe > 0 && (lba % stripe as u64) as u32 + count > stripe {
             return self.split(b, r, lba, count, stripe, true);
@@ -413,16 +425,7 @@ pub unsafe fn rw(
     }
     let c: &Ctrlr = &*ns.ctrlr;
     let extended = ns.flags & nsflags::EXTENDED_LBA_SUPPORTED != 0;
-    // PRACT with 8-byte PI on extended LBAs: the controller inserts/strips it.
-    let pi_stripped = a.io_flags & io_flags::PRACT != 0
-        && extended
-        && ns.flags & nsflags::DPS_PI_SUPPORTED != 0
-        && ns.md_size == 8;
-    let block = if pi_stripped {
-        ns.sector_size
-    } else {
-        ns.extended_lba_size
-    };
+    let block = host_block_size(ns, a.io_flags);
     let Some(size) = a.lba_count.checked_mul(block) else {
         return -libc::EINVAL;
     };
@@ -459,7 +462,13 @@ pub unsafe fn rw(
         tail: ptr::null_mut(),
     };
     let check_sgl = matches!(payload, Payload::Sgl { .. });
-    if let Err(e) = ctx.build(&mut b, r, a.lba, a.lba_count, check_sgl) {
+    let mut built = ctx.build(&mut b, r, a.lba, a.lba_count, check_sgl);
+    if built.is_ok() && opc == OPC_ZONE_APPEND && !b.head.is_null() {
+        // A zone append cannot be split: the controller picks where it
+        // lands. A payload that needs pieces is refused, as SPDK does.
+        built = Err(-libc::EINVAL);
+    }
+    if let Err(e) = built {
         (*q).free_unsubmitted(r, b.head);
         // A request that needs more children than the pair could ever
         // have is invalid, not a temporary shortage.
@@ -470,6 +479,134 @@ pub unsafe fn rw(
     }
     send(q, r, b.head);
     0
+}
+
+/// Bytes per block in the host buffer (SPDK's
+/// _nvme_get_host_buffer_sector_size): with PRACT and 8-byte protection
+/// information on extended LBAs the controller inserts / strips it.
+fn host_block_size(ns: &Ns, io_flags: u32) -> u32 {
+    let extended = ns.flags & nsflags::EXTENDED_LBA_SUPPORTED != 0;
+    let pi_stripped = io_flags & io_flags::PRACT != 0
+        && extended
+        && ns.flags & nsflags::DPS_PI_SUPPORTED != 0
+        && ns.md_size == 8;
+    if pi_stripped {
+        ns.sector_size
+    } else {
+        ns.extended_lba_size
+    }
+}
+
+/// Submits a Zone Append of `a.lba_count` blocks to the zone starting at
+/// `a.lba`; the completion's CDW0 (low) and CDW1 (high) hold the LBA the
+/// data was written at. Never split: -EINVAL when the controller has no
+/// zone append, the namespace is not zoned, the data is larger than the
+/// largest zone append, or the scatter list would need more than one
+/// command; otherwise as [`rw`].
+///
+/// # Safety
+/// As [`rw`].
+pub unsafe fn zone_append(
+    ns: &Ns,
+    q: *mut Qpair,
+    payload: Payload,
+    a: RwArgs,
+    cb: CmdCb,
+    arg: *mut c_void,
+) -> i32 {
+    if !io_flags_valid(a.io_flags) {
+        return -libc::EINVAL;
+    }
+    let Some(c) = ns.ctrlr.as_ref() else {
+        return -libc::EINVAL;
+    };
+    if c.flags & cflags::ZONE_APPEND_SUPPORTED == 0 || ns.zns.is_none() {
+        return -libc::EINVAL;
+    }
+    let bytes = a.lba_count as u64 * host_block_size(ns, a.io_flags) as u64;
+    if bytes > c.max_zone_append_size as u64 {
+        return -libc::EINVAL;
+    }
+    rw(ns, q, OPC_ZONE_APPEND, payload, a, cb, arg)
+}
+
+/// Zone Management Send: `action` (a Zone Send Action) on the zone
+/// starting at `slba`, or on every zone it applies to with `select_all`
+/// (then SLBA is not sent).
+///
+/// # Safety
+/// As [`rw`].
+pub unsafe fn zone_mgmt_send(
+    ns: &Ns,
+    q: *mut Qpair,
+    slba: u64,
+    select_all: bool,
+    action: u8,
+    cb: CmdCb,
+    arg: *mut c_void,
+) -> i32 {
+    let mut cmd = Cmd::new(OPC_ZONE_MGMT_SEND, ns.id);
+    if !select_all {
+        cmd.cdw10 = slba as u32;
+        cmd.cdw11 = (slba >> 32) as u32;
+    }
+    cmd.cdw13 = action as u32 | (select_all as u32) << 8;
+    simple(q, cmd, cb, arg)
+}
+
+/// Set Zone Descriptor Extension of the zone at `slba` from `data` (the
+/// caller's memory; a DMA copy is sent).
+///
+/// # Safety
+/// As [`rw`].
+pub unsafe fn set_zone_desc_ext(
+    ns: &Ns,
+    q: *mut Qpair,
+    slba: u64,
+    data: &[u8],
+    cb: CmdCb,
+    arg: *mut c_void,
+) -> i32 {
+    if data.is_empty() {
+        return -libc::EINVAL;
+    }
+    let mut cmd = Cmd::new(OPC_ZONE_MGMT_SEND, ns.id);
+    cmd.cdw10 = slba as u32;
+    cmd.cdw11 = (slba >> 32) as u32;
+    cmd.cdw13 = ZONE_SET_ZDE as u32;
+    with_copy(q, cmd, data, cb, arg)
+}
+
+/// Zone Management Receive into `out` (the caller's memory, at least 4
+/// bytes; a DMA buffer is filled and copied there): `action` (Zone
+/// Receive Action), `spec_field` (its specific field: the report's state
+/// filter) and `partial` (the report counts only the zones it holds).
+///
+/// # Safety
+/// As [`rw`]; `out` stays valid until the callback.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn zone_mgmt_recv(
+    ns: &Ns,
+    q: *mut Qpair,
+    out: &mut [u8],
+    slba: u64,
+    action: u8,
+    spec_field: u8,
+    partial: bool,
+    cb: CmdCb,
+    arg: *mut c_void,
+) -> i32 {
+    let len = out.len();
+    if len < 4 || len > u32::MAX as usize {
+        return -libc::EINVAL;
+    }
+    let mut cmd = Cmd::new(OPC_ZONE_MGMT_RECV, ns.id);
+    cmd.cdw10 = slba as u32;
+    cmd.cdw11 = (slba >> 32) as u32;
+    // Dwords, 0's based.
+    cmd.cdw12 = (len / 4) as u32 - 1;
+    cmd.cdw13 = action as u32 | (spec_field as u32) << 8 | (partial as u32) << 16;
+    bounced(q, cmd, out.as_mut_ptr(), len, true, cb, arg)
 }
 
 fn sub_payload_without_md(p: &Payload) -> Payload {

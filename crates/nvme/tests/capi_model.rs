@@ -163,6 +163,7 @@ fn init_identify_and_getters() {
                 block_size: 4096,
                 md_size: 8,
                 noiob: 64,
+                zoned: None,
             },
         ],
         ..Default::default()

@@ -2,8 +2,11 @@
 //! queue, read VS and CAP, disable (wait for RDY 0, first for RDY 1 if
 //! the controller was mid-enable), enable (wait for RDY 1), identify the
 //! controller, configure and send asynchronous event requests, set the
-//! keep alive timeout, set the number of queues, list the active
-//! namespaces and identify each. Register waits time out after CAP.TO,
+//! keep alive timeout, with all I/O command sets enabled the zoned
+//! command set's controller data and its commands supported log, set the
+//! number of queues, list the active namespaces and identify each (with
+//! its identification descriptors and, for a zoned namespace, its zoned
+//! command set data). Register waits time out after CAP.TO,
 //! admin commands after the admin timeout.
 //!
 //! [`Ctrlr::process_init`] advances as far as it can without waiting and
@@ -16,9 +19,9 @@ use crate::kind::QpairKind;
 use crate::ns::{Ns, NsIds};
 use crate::qpair::{PairOpts, Qpair};
 use crate::spec::cmd::{Cmd, Cpl};
-use crate::spec::ctrlr::CtrlrData;
+use crate::spec::ctrlr::{CtrlrData, ZnsCtrlrData};
 use crate::spec::feat::{FeatAsyncEventConfiguration, FeatNumberOfQueues};
-use crate::spec::ns::NsData;
+use crate::spec::ns::{NsData, ZnsNsData};
 use crate::spec::regs::{Cap, Cc, Csts, Vs};
 use crate::spec::Pod;
 
@@ -32,6 +35,20 @@ const CNS_NS: u8 = 0x00;
 const CNS_CTRLR: u8 = 0x01;
 const CNS_ACTIVE_NS_LIST: u8 = 0x02;
 const CNS_NS_ID_DESCS: u8 = 0x03;
+const CNS_NS_IOCS: u8 = 0x05;
+const CNS_CTRLR_IOCS: u8 = 0x06;
+const LOG_COMMAND_EFFECTS: u32 = 0x05;
+/// Command Set Identifier of the zoned namespace command set.
+pub(crate) const CSI_ZNS: u8 = 2;
+/// CAP.CSS bit: I/O command sets other than NVM (identify them by CSI).
+const CAP_CSS_IOCS: u64 = 1 << 6;
+/// CC.CSS values.
+const CC_CSS_NVM: i32 = 0;
+const CC_CSS_IOCS: i32 = 6;
+/// Generic status codes a namespace that went away answers with.
+const SC_INVALID_FIELD: u16 = 0x02;
+const SC_INVALID_NAMESPACE_OR_FORMAT: u16 = 0x0b;
+const OPC_ZONE_APPEND: usize = 0x7d;
 
 /// Initialization states (`enum nvme_ctrlr_state`, waits folded in).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,6 +67,13 @@ pub enum State {
     WaitForConfigureAer,
     SetKeepAliveTimeout,
     WaitForKeepAliveTimeout,
+    /// All I/O command sets enabled: the zoned command set's controller
+    /// data (Identify CNS 06h, CSI 02h), then its Commands Supported and
+    /// Effects log (zone append support).
+    IdentifyIocsZns,
+    WaitForIdentifyIocsZns,
+    GetZnsCmdEffectsLog,
+    WaitForGetZnsCmdEffectsLog,
     SetNumQueues,
     WaitForSetNumQueues,
     IdentifyActiveNs,
@@ -59,6 +83,9 @@ pub enum State {
     /// NVMe 1.3+: each namespace's identification descriptors (UUID, CSI).
     IdentifyIdDescs,
     WaitForIdentifyIdDescs,
+    /// A zoned namespace's command set data (Identify CNS 05h, CSI 02h).
+    IdentifyNsIocs,
+    WaitForIdentifyNsIocs,
     /// PCIe: shadow doorbells (Doorbell Buffer Config) when offered.
     SetDbBufCfg,
     Ready,
@@ -335,6 +362,60 @@ impl Ctrlr {
                 }
                 self.after_keep_alive();
             }
+            State::IdentifyIocsZns => {
+                if !self.multi_iocs_enabled() {
+                    self.cdata_zns = None;
+                    self.set_state(State::SetNumQueues, None);
+                    return Ok(Step::Next);
+                }
+                let mut cmd = Cmd::new(0x06, 0);
+                cmd.cdw10 = CNS_CTRLR_IOCS as u32;
+                cmd.cdw11 = (CSI_ZNS as u32) << 24;
+                self.init_cmd(cmd, true, State::WaitForIdentifyIocsZns)?;
+            }
+            State::WaitForIdentifyIocsZns => {
+                let Some(cpl) = self.take_init_cpl() else {
+                    return Ok(Step::Wait);
+                };
+                if cpl.is_error() {
+                    // As SPDK: no zoned command set data, go on.
+                    spdk_log::noticelog!("no zoned command set controller data");
+                    self.cdata_zns = None;
+                    self.set_state(State::SetNumQueues, None);
+                    return Ok(Step::Next);
+                }
+                self.zns_ctrlr_from_buf();
+                self.set_state(State::GetZnsCmdEffectsLog, None);
+            }
+            State::GetZnsCmdEffectsLog => {
+                // 4 KiB: 256 admin and 256 I/O command entries, reserved.
+                let mut cmd = Cmd::new(0x02, 0);
+                cmd.cdw10 = LOG_COMMAND_EFFECTS | (1023 << 16);
+                cmd.cdw14 = (CSI_ZNS as u32) << 24;
+                self.init_cmd(cmd, true, State::WaitForGetZnsCmdEffectsLog)?;
+            }
+            State::WaitForGetZnsCmdEffectsLog => {
+                let Some(cpl) = self.take_init_cpl() else {
+                    return Ok(Step::Wait);
+                };
+                if cpl.is_success() {
+                    // I/O command entries follow the 256 admin ones; bit 0
+                    // of an entry: command supported.
+                    let b = self.buf.bytes();
+                    let at = 1024 + 4 * OPC_ZONE_APPEND;
+                    if b[at] & 1 != 0 {
+                        self.flags |= flags::ZONE_APPEND_SUPPORTED;
+                    }
+                } else {
+                    // SPDK fails the controller here; a controller that
+                    // cannot list its zoned commands still does I/O, so
+                    // it only goes without zone append.
+                    spdk_log::warnlog!(
+                        "zoned command set effects log refused: zone append not used"
+                    );
+                }
+                self.set_state(State::SetNumQueues, None);
+            }
             State::SetNumQueues => {
                 let n = self.opts.num_io_queues.clamp(1, 65535) - 1;
                 let mut cmd = Cmd::new(0x09, 0);
@@ -423,6 +504,42 @@ impl Ctrlr {
                 } else {
                     spdk_log::warnlog!("no namespace ID descriptors for namespace {}", nsid);
                 }
+                if self.wants_ns_zns_data(nsid) {
+                    self.set_state(State::IdentifyNsIocs, None);
+                    return Ok(Step::Next);
+                }
+                self.drop_ns_zns_data(nsid);
+                self.init_ns_pos += 1;
+                self.set_state(State::IdentifyNs, None);
+            }
+            State::IdentifyNsIocs => {
+                let nsid = self.active_ns[self.init_ns_pos];
+                let mut cmd = Cmd::new(0x06, nsid);
+                cmd.cdw10 = CNS_NS_IOCS as u32;
+                cmd.cdw11 = (CSI_ZNS as u32) << 24;
+                self.init_cmd(cmd, true, State::WaitForIdentifyNsIocs)?;
+            }
+            State::WaitForIdentifyNsIocs => {
+                let Some(cpl) = self.take_init_cpl() else {
+                    return Ok(Step::Wait);
+                };
+                let nsid = self.active_ns[self.init_ns_pos];
+                if cpl.is_success() {
+                    self.ns_zns_from_buf(nsid);
+                } else if ns_went_away(&cpl) {
+                    // As SPDK: the namespace is gone (inactive), the
+                    // controller goes on.
+                    spdk_log::warnlog!(
+                        "zoned namespace data of namespace {} refused: namespace inactive",
+                        nsid
+                    );
+                    self.deactivate_ns(nsid);
+                    self.active_ns.remove(self.init_ns_pos);
+                    self.set_state(State::IdentifyNs, None);
+                    return Ok(Step::Next);
+                } else {
+                    return Err(-libc::EIO);
+                }
                 self.init_ns_pos += 1;
                 self.set_state(State::IdentifyNs, None);
             }
@@ -455,7 +572,71 @@ impl Ctrlr {
         if self.is_discovery() {
             self.set_state(State::Ready, None);
         } else {
-            self.set_state(State::SetNumQueues, None);
+            self.set_state(State::IdentifyIocsZns, None);
+        }
+    }
+
+    /// Whether the controller runs with all I/O command sets enabled
+    /// (CAP.CSS offers them and CC.CSS chose them), as SPDK's
+    /// nvme_ctrlr_multi_iocs_enabled.
+    pub fn multi_iocs_enabled(&self) -> bool {
+        self.cap.css() & CAP_CSS_IOCS != 0 && self.opts.command_set.0 == CC_CSS_IOCS
+    }
+
+    /// Takes zoned controller data from the buffer: the zone append
+    /// limit is 2^ZASL minimum pages (0: the largest transfer), at most
+    /// the largest transfer.
+    fn zns_ctrlr_from_buf(&mut self) {
+        let Some(d) = ZnsCtrlrData::read_from(self.buf.bytes()) else {
+            return;
+        };
+        match self.cdata_zns.as_mut() {
+            Some(b) => **b = d,
+            None => self.cdata_zns = Some(Box::new(d)),
+        }
+        self.max_zone_append_size = if d.zasl != 0 {
+            let m = (self.min_page_size as u64) << d.zasl.min(32);
+            (self.max_xfer_size as u64).min(m) as u32
+        } else {
+            self.max_xfer_size
+        };
+    }
+
+    /// Whether namespace `nsid` (just identified) needs its zoned data.
+    fn wants_ns_zns_data(&self, nsid: u32) -> bool {
+        self.multi_iocs_enabled()
+            && self
+                .ns
+                .get(&nsid)
+                .is_some_and(|n| n.active && n.ids.csi == CSI_ZNS)
+    }
+
+    fn drop_ns_zns_data(&mut self, nsid: u32) {
+        if let Some(ns) = self.ns.get_mut(&nsid) {
+            ns.zns = None;
+        }
+    }
+
+    fn ns_zns_from_buf(&mut self, nsid: u32) {
+        let Some(d) = ZnsNsData::read_from(self.buf.bytes()) else {
+            return;
+        };
+        if let Some(ns) = self.ns.get_mut(&nsid) {
+            // The same allocation when refreshed: pointers the caller got
+            // from spdk_nvme_zns_ns_get_data stay valid.
+            match ns.zns.as_mut() {
+                Some(b) => **b = d,
+                None => ns.zns = Some(Box::new(d)),
+            }
+        }
+    }
+
+    /// Makes namespace `nsid` inactive (identify data zeroed).
+    fn deactivate_ns(&mut self, nsid: u32) {
+        let cdata = *self.cdata;
+        let zero = NsData::zeroed();
+        if let Some(ns) = self.ns.get_mut(&nsid) {
+            ns.update(&zero, &cdata, 0);
         }
     }
 
@@ -464,18 +645,33 @@ impl Ctrlr {
             return Err(-libc::ENXIO);
         };
         self.t.enable(&mut admin.t)?;
-        // CC.CSS: the NVM command set, or "all I/O command sets" when
-        // asked (SPDK's default picks from CAP.CSS).
-        let css = match self.opts.command_set.0 {
-            0 => 0,
-            6 | 8 if self.cap.css() & (1 << 6) != 0 => 6,
-            8 => 0,
-            v @ (6 | 7) => v as u32,
-            v => {
-                spdk_log::errlog!("unsupported command set {}", v);
-                return Err(-libc::EINVAL);
-            }
-        };
+        // CC.CSS as SPDK chooses it: a controller offering no command
+        // set is taken to offer NVM; the default (or any value CC.CSS
+        // cannot hold) becomes "all I/O command sets" when CAP.CSS offers
+        // it, else NVM; a set the controller does not offer falls back
+        // to NVM. The choice is kept in the options, as SPDK does.
+        if self.cap.css() == 0 {
+            spdk_log::noticelog!("controller reports no command sets: assuming NVM");
+            self.cap = self.cap.with_css(1);
+        }
+        let mut cs = self.opts.command_set.0;
+        if !(0..8).contains(&cs) {
+            cs = if self.cap.css() & CAP_CSS_IOCS != 0 {
+                CC_CSS_IOCS
+            } else {
+                CC_CSS_NVM
+            };
+        }
+        if self.cap.css() & (1 << cs) == 0 {
+            spdk_log::noticelog!(
+                "command set {} not offered (CAP.CSS 0x{:x}): NVM",
+                cs,
+                self.cap.css()
+            );
+            cs = CC_CSS_NVM;
+        }
+        self.opts.command_set.0 = cs;
+        let css = cs as u32;
         let ams = self.opts.arb_mechanism.0 as u32;
         if ams != 0 && self.cap.ams() & (1 << (ams - 1)) == 0 {
             spdk_log::errlog!(
@@ -575,9 +771,10 @@ impl Ctrlr {
         ns.update(&data, &cdata, max);
     }
 
-    /// Namespace Identification Descriptor lists exist from NVMe 1.3.
+    /// Namespace Identification Descriptor lists exist from NVMe 1.3,
+    /// and with other I/O command sets (which they name).
     fn wants_id_descs(&self) -> bool {
-        (self.vs.mjr(), self.vs.mnr()) >= (1, 3)
+        (self.vs.mjr(), self.vs.mnr()) >= (1, 3) || self.cap.css() & CAP_CSS_IOCS != 0
     }
 
     fn id_descs_from_buf(&mut self, nsid: u32) {
@@ -631,6 +828,22 @@ impl Ctrlr {
                         self.id_descs_from_buf(nsid);
                     }
                 }
+                if self.wants_ns_zns_data(nsid) {
+                    let mut cmd = Cmd::new(0x06, nsid);
+                    cmd.cdw10 = CNS_NS_IOCS as u32;
+                    cmd.cdw11 = (CSI_ZNS as u32) << 24;
+                    let cpl = self.admin_sync(cmd, buf, 4096)?;
+                    if cpl.is_success() {
+                        self.ns_zns_from_buf(nsid);
+                    } else if ns_went_away(&cpl) {
+                        self.deactivate_ns(nsid);
+                        self.active_ns.retain(|&n| n != nsid);
+                    } else {
+                        return Err(-libc::EIO);
+                    }
+                } else {
+                    self.drop_ns_zns_data(nsid);
+                }
             }
         }
         self.deactivate_missing();
@@ -666,6 +879,16 @@ impl Ctrlr {
         self.pending_events.clear();
         self.set_state(State::ConnectAdminq, None);
     }
+}
+
+/// Whether an identify of a namespace failed because the namespace is
+/// not there (any more): Invalid Field or Invalid Namespace or Format.
+fn ns_went_away(cpl: &Cpl) -> bool {
+    cpl.status.sct() == 0
+        && matches!(
+            cpl.status.sc(),
+            SC_INVALID_FIELD | SC_INVALID_NAMESPACE_OR_FORMAT
+        )
 }
 
 /// The transport of the admin pair (tests of transports).

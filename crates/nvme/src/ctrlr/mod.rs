@@ -19,7 +19,7 @@ use crate::kind::{CtrlrKind, QpairKind};
 use crate::ns::Ns;
 use crate::qpair::{FailureReason, PairOpts, Qpair, QpairState};
 use crate::spec::cmd::Cpl;
-use crate::spec::ctrlr::CtrlrData;
+use crate::spec::ctrlr::{CtrlrData, ZnsCtrlrData};
 use crate::spec::regs::{Cap, Vs};
 use crate::spec::Pod;
 use crate::transport::QpairOpts;
@@ -38,6 +38,7 @@ pub mod flags {
     pub const WRR_SUPPORTED: u64 = 1 << 2;
     pub const COMPARE_AND_WRITE_SUPPORTED: u64 = 1 << 3;
     pub const SGL_REQUIRES_DWORD_ALIGNMENT: u64 = 1 << 4;
+    pub const ZONE_APPEND_SUPPORTED: u64 = 1 << 5;
     pub const DIRECTIVES_SUPPORTED: u64 = 1 << 6;
     pub const MPTR_SGL_SUPPORTED: u64 = 1 << 7;
 }
@@ -82,6 +83,11 @@ pub struct Ctrlr {
     pub cap: Cap,
     pub vs: Vs,
     pub cdata: Box<CtrlrData>,
+    /// Zoned command set controller data (Identify CNS 06h, CSI 02h);
+    /// None when not fetched or refused.
+    pub cdata_zns: Option<Box<ZnsCtrlrData>>,
+    /// Largest Zone Append, bytes (ZASL, else the largest transfer).
+    pub max_zone_append_size: u32,
     pub page_size: u32,
     pub min_page_size: u32,
     pub max_xfer_size: u32,
@@ -145,6 +151,8 @@ impl Ctrlr {
             cap: Cap(0),
             vs: Vs(0),
             cdata: Box::new(CtrlrData::zeroed()),
+            cdata_zns: None,
+            max_zone_append_size: 0,
             page_size: 4096,
             min_page_size: 4096,
             max_xfer_size: 0,

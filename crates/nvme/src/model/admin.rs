@@ -2,9 +2,9 @@
 
 use super::device::*;
 use crate::spec::cmd::{cdw10, cdw11, Cmd};
-use crate::spec::ctrlr::CtrlrData;
+use crate::spec::ctrlr::{CtrlrData, ZnsCtrlrData};
 use crate::spec::feat::FeatNumberOfQueues;
-use crate::spec::ns::{LbaFormat, NsData};
+use crate::spec::ns::{LbaFormat, NsData, ZnsNsData};
 use crate::spec::Pod;
 
 const OPC_DELETE_IO_SQ: u8 = 0x00;
@@ -137,7 +137,42 @@ impl Device {
                 page[19] = cmd.nsid as u8;
                 page[20] = 4;
                 page[21] = 1;
-                page[24] = 0;
+                let zoned = self.disks[cmd.nsid as usize - 1].cfg.zoned.is_some();
+                page[24] = if zoned { 2 } else { 0 };
+            }
+            // I/O command set specific namespace / controller data.
+            5 | 6 => {
+                let csi = cmd.cdw11 >> 24;
+                if self.cfg.refuse_zns_identify || !self.iocs() {
+                    return fail(SCT_GENERIC, SC_INVALID_FIELD);
+                }
+                if cns == 5 {
+                    let Some(d) = self.disks.get((cmd.nsid as usize).wrapping_sub(1)) else {
+                        return fail(SCT_GENERIC, SC_INVALID_NAMESPACE);
+                    };
+                    match (csi, d.cfg.zoned) {
+                        (0, _) => {}
+                        (2, Some(z)) => {
+                            let mut zd = ZnsNsData::zeroed();
+                            zd.mor = z.max_open.wrapping_sub(1);
+                            zd.mar = z.max_active.wrapping_sub(1);
+                            zd.lbafe[0].zsze = z.zone_size;
+                            zd.lbafe[0].zdes = zd.lbafe[0].zdes.with_zdes(z.zdes as u64);
+                            page.copy_from_slice(zd.as_bytes());
+                        }
+                        _ => return fail(SCT_GENERIC, SC_INVALID_FIELD),
+                    }
+                } else {
+                    match csi {
+                        0 => {}
+                        2 => {
+                            let mut zc = ZnsCtrlrData::zeroed();
+                            zc.zasl = self.cfg.zasl;
+                            page.copy_from_slice(zc.as_bytes());
+                        }
+                        _ => return fail(SCT_GENERIC, SC_INVALID_FIELD),
+                    }
+                }
             }
             2 => {
                 let mut i = 0;
@@ -324,6 +359,33 @@ impl Device {
             // report beyond zeroes (a healthy, cool device: 300 K).
             0x01 | 0x03 => {}
             0x02 => page[1..3].copy_from_slice(&300u16.to_le_bytes()),
+            // Commands Supported and Effects of the command set CSI:
+            // the admin commands, then NVM's I/O commands and, for the
+            // zoned set, its own (bit 0: supported).
+            0x05 => {
+                let csi = cmd.cdw14 >> 24;
+                page.resize(4096.max(len), 0);
+                let admin: &[u8] = &[
+                    0x00, 0x01, 0x02, 0x04, 0x05, 0x06, 0x08, 0x09, 0x0a, 0x0c, 0x18,
+                ];
+                let mut io: Vec<u8> = vec![0x00, 0x01, 0x02, 0x05, 0x08, 0x09, 0x19];
+                match csi {
+                    0 => {}
+                    2 if self.iocs() => {
+                        io.extend_from_slice(&[0x79, 0x7a]);
+                        if self.cfg.zone_append {
+                            io.push(0x7d);
+                        }
+                    }
+                    _ => return fail(SCT_GENERIC, SC_INVALID_FIELD),
+                }
+                for &o in admin {
+                    page[4 * o as usize] = 1;
+                }
+                for &o in &io {
+                    page[1024 + 4 * o as usize] = 1;
+                }
+            }
             0x04 => {
                 for (i, nsid) in self.changed_ns.iter().take(1024).enumerate() {
                     if (i + 1) * 4 <= page.len() {

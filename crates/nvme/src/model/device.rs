@@ -81,6 +81,10 @@ pub(super) struct Disk {
     pub cfg: super::ModelNs,
     pub data: Vec<u8>,
     pub md: Vec<u8>,
+    /// Zones of a zoned namespace (empty otherwise).
+    pub zones: Vec<super::zns::Zone>,
+    /// Zone descriptor extensions, ZDES * 64 bytes per zone.
+    pub zde: Vec<u8>,
 }
 
 /// The model controller.
@@ -120,6 +124,8 @@ pub struct Device {
     pub(super) uncorrectable: std::collections::BTreeMap<u32, Vec<(u64, u64)>>,
     /// Reservation state by namespace ID.
     pub(super) resv: std::collections::BTreeMap<u32, super::resv::Resv>,
+    /// CDW1 of the next completion posted (Zone Append's LBA, high half).
+    pub(super) cdw1_next: u32,
 }
 
 impl Device {
@@ -137,6 +143,18 @@ impl Device {
                     vec![0; (n.blocks * n.block_size as u64) as usize]
                 },
                 md: vec![0; (n.blocks * n.md_size as u64) as usize],
+                zones: n.zoned.map_or(Vec::new(), |z| {
+                    (0..n.blocks / z.zone_size.max(1))
+                        .map(|i| super::zns::Zone {
+                            state: super::zns::ZS_EMPTY,
+                            wp: i * z.zone_size,
+                            zdev: false,
+                        })
+                        .collect()
+                }),
+                zde: n.zoned.map_or(Vec::new(), |z| {
+                    vec![0; (n.blocks / z.zone_size.max(1)) as usize * z.zdes as usize * 64]
+                }),
             })
             .collect();
         let mut d = Device {
@@ -160,19 +178,28 @@ impl Device {
             auto_step: true,
             resv: Default::default(),
             uncorrectable: Default::default(),
+            cdw1_next: 0,
             cfg,
         };
+        // Zoned namespaces need the I/O command sets beyond NVM.
+        let iocs = d.iocs();
         let cap = Cap(0)
             .with_mqes(d.cfg.mqes as u64)
             .with_cqr(1)
             .with_to(d.cfg.cap_to as u64)
-            .with_css(1)
+            .with_css(if iocs { 1 | (1 << 6) } else { 1 })
             .with_mpsmin(0)
             .with_mpsmax(4);
         d.set_reg_8(REG_CAP, cap.0);
         d.set_reg(REG_VS, Vs(0).with_mjr(1).with_mnr(4).0);
         d.features[FEAT_KEEP_ALIVE_TIMER] = d.cfg.kato_ms;
         d
+    }
+
+    /// Whether the controller offers all I/O command sets (it has a
+    /// zoned namespace).
+    pub(super) fn iocs(&self) -> bool {
+        self.cfg.namespaces.iter().any(|n| n.zoned.is_some())
     }
 
     /// The register memory (for the host's doorbell pointers).
@@ -247,7 +274,7 @@ impl Device {
             && asq & 0xfff == 0
             && acq & 0xfff == 0
             && cc.mps() == 0
-            && cc.css() == 0
+            && (cc.css() == 0 || (cc.css() == 6 && self.iocs()))
             && self.reachable(asq, (aqa.asqs() as u64 + 1) * 64)
             && self.reachable(acq, (aqa.acqs() as u64 + 1) * 16);
         if !ok {
@@ -436,7 +463,7 @@ impl Device {
         }
         let c = Cpl {
             cdw0,
-            cdw1: 0,
+            cdw1: std::mem::take(&mut self.cdw1_next),
             sqhd,
             sqid,
             cid,

@@ -24,6 +24,11 @@ impl Device {
             return fail(SCT_GENERIC, SC_INVALID_NAMESPACE);
         };
         let ns = disk.cfg;
+        if ns.zoned.is_some() {
+            if let Some(out) = self.zoned_io(cmd.nsid as usize - 1, cmd) {
+                return out;
+            }
+        }
         let bs = ns.block_size as u64;
         let slba = (cmd.cdw11 as u64) << 32 | cmd.cdw10 as u64;
         let nlb = (cmd.cdw12 & 0xffff) as u64 + 1;
@@ -63,7 +68,7 @@ impl Device {
         }
     }
 
-    fn rw(&mut self, cmd: &Cmd, slba: u64, nlb: u64) -> Outcome {
+    pub(super) fn rw(&mut self, cmd: &Cmd, slba: u64, nlb: u64) -> Outcome {
         let i = cmd.nsid as usize - 1;
         let (bs, ms) = (
             self.disks[i].cfg.block_size as usize,
@@ -128,7 +133,7 @@ impl Device {
         }
     }
 
-    fn zero(&mut self, nsid: u32, slba: u64, nlb: u64) {
+    pub(super) fn zero(&mut self, nsid: u32, slba: u64, nlb: u64) {
         let d = &mut self.disks[nsid as usize - 1];
         let bs = d.cfg.block_size as usize;
         let ms = d.cfg.md_size as usize;

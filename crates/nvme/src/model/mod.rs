@@ -23,6 +23,7 @@ mod io;
 mod range;
 mod resv;
 mod transport;
+mod zns;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -30,6 +31,44 @@ use std::sync::Once;
 
 pub use device::Device;
 pub use transport::{ModelCtrlr, ModelQpair};
+pub use zns::{ZS_CLOSED, ZS_EMPTY, ZS_EOPEN, ZS_FULL, ZS_IOPEN, ZS_OFFLINE, ZS_READ_ONLY};
+
+/// A zoned namespace's geometry and limits.
+#[derive(Clone, Copy, Debug)]
+pub struct ModelZoned {
+    /// Zone size, blocks.
+    pub zone_size: u64,
+    /// Writable blocks of a zone (0: the zone size).
+    pub zone_capacity: u64,
+    /// Most open zones (0: no limit).
+    pub max_open: u32,
+    /// Most active (open or closed) zones (0: no limit).
+    pub max_active: u32,
+    /// Zone descriptor extension size, 64-byte units (0: none).
+    pub zdes: u8,
+}
+
+impl ModelZoned {
+    pub(crate) fn zone_cap(&self) -> u64 {
+        if self.zone_capacity == 0 {
+            self.zone_size
+        } else {
+            self.zone_capacity.min(self.zone_size)
+        }
+    }
+}
+
+impl Default for ModelZoned {
+    fn default() -> Self {
+        ModelZoned {
+            zone_size: 256,
+            zone_capacity: 0,
+            max_open: 0,
+            max_active: 0,
+            zdes: 0,
+        }
+    }
+}
 
 /// A namespace of the model.
 #[derive(Clone, Copy, Debug)]
@@ -41,6 +80,9 @@ pub struct ModelNs {
     pub md_size: u16,
     /// Optimal I/O boundary, in blocks (0: none).
     pub noiob: u16,
+    /// A zoned namespace (Command Set Identifier 2) with these zones;
+    /// the controller then offers all I/O command sets in CAP.CSS.
+    pub zoned: Option<ModelZoned>,
 }
 
 impl Default for ModelNs {
@@ -50,6 +92,7 @@ impl Default for ModelNs {
             block_size: 512,
             md_size: 0,
             noiob: 0,
+            zoned: None,
         }
     }
 }
@@ -84,6 +127,14 @@ pub struct ModelConfig {
     pub max_xfer: u32,
     /// How long the host side waits for its own admin commands.
     pub internal_timeout_us: u64,
+    /// Zone Append Size Limit (zoned controller data), 4 KiB pages as a
+    /// power of two (0: MDTS).
+    pub zasl: u8,
+    /// Zone Append supported (in the zoned commands supported log).
+    pub zone_append: bool,
+    /// Refuse Identify CNS 05h and 06h (zoned command set data) with
+    /// Invalid Field.
+    pub refuse_zns_identify: bool,
 }
 
 impl Default for ModelConfig {
@@ -103,6 +154,9 @@ impl Default for ModelConfig {
             shadow_doorbells: false,
             max_xfer: 4 << 20,
             internal_timeout_us: 2_000_000,
+            zasl: 0,
+            zone_append: true,
+            refuse_zns_identify: false,
         }
     }
 }
