@@ -115,6 +115,8 @@ pub struct Device {
     pub commands: u64,
     /// Abort commands received.
     pub aborts: u64,
+    /// Admin commands answered Invalid Opcode, as received.
+    pub unknown_admin: Vec<Cmd>,
     pub(super) auto_step: bool,
     /// Reservation state by namespace ID.
     pub(super) resv: std::collections::BTreeMap<u32, super::resv::Resv>,
@@ -155,6 +157,7 @@ impl Device {
             keep_alives: 0,
             commands: 0,
             aborts: 0,
+            unknown_admin: Vec::new(),
             auto_step: true,
             resv: Default::default(),
             cfg,
