@@ -8,6 +8,8 @@
 #include "spdk/init.h"
 #include "spdk/log.h"
 #include "spdk/nvme.h"
+#include "spdk/nvme_intel.h"
+#include "spdk/nvme_ocssd_spec.h"
 #include "spdk/nvme_spec.h"
 #include "spdk/nvmf_spec.h"
 #include "spdk/scsi_spec.h"
@@ -35,6 +37,21 @@ main(void)
 	CHECK(sizeof(struct spdk_nvme_ns_cmd_ext_io_opts) == 56);
 	CHECK(sizeof(struct spdk_nvme_io_qpair_opts) == 80);
 	CHECK(sizeof(struct spdk_nvme_transport_opts) == 32);
+	CHECK(sizeof(struct spdk_nvme_intel_log_page_directory) == 512);
+	CHECK(sizeof(struct spdk_nvme_intel_rw_latency_page) == 380);
+	CHECK(sizeof(struct spdk_nvme_intel_temperature_page) == 112);
+	CHECK(sizeof(struct spdk_nvme_intel_smart_information_page) == 156);
+	CHECK(sizeof(union spdk_nvme_intel_feat_power_governor) == 4);
+	CHECK(sizeof(union spdk_nvme_intel_feat_smbus_address) == 4);
+	CHECK(sizeof(union spdk_nvme_intel_feat_led_pattern) == 4);
+	CHECK(sizeof(union spdk_nvme_intel_feat_reset_timed_workload_counters) == 4);
+	CHECK(sizeof(union spdk_nvme_intel_feat_latency_tracking) == 4);
+	CHECK(sizeof(struct spdk_nvme_intel_marketing_description_page) == 4096);
+	CHECK(sizeof(struct spdk_ocssd_dev_lba_fmt) == 8);
+	CHECK(sizeof(struct spdk_ocssd_geometry_data) == 4096);
+	CHECK(sizeof(struct spdk_ocssd_chunk_information_entry) == 32);
+	CHECK(sizeof(struct spdk_ocssd_chunk_notification_entry) == 64);
+	CHECK(sizeof(struct spdk_ocssd_vector_cpl) == 16);
 	CHECK(sizeof(union spdk_nvme_cap_register) == 8);
 	CHECK(sizeof(union spdk_nvme_cc_register) == 4);
 	CHECK(sizeof(union spdk_nvme_csts_register) == 4);

@@ -13,6 +13,7 @@ pub mod kind;
 pub mod model;
 pub mod ns;
 pub mod ns_cmd;
+pub mod ocssd;
 pub mod pcie;
 pub mod poll_group;
 pub mod print;
@@ -27,6 +28,7 @@ pub mod trid;
 #[allow(non_camel_case_types, clippy::missing_safety_doc)]
 pub mod ffi {
     pub mod nvme;
+    pub mod nvme_ocssd;
     pub mod nvme_spec;
     pub mod nvme_util;
     pub mod nvme_zns;

@@ -79,7 +79,10 @@ impl Device {
                 self.dbbuf = Some((shadow, ei));
                 OK
             }
-            _ => fail(SCT_GENERIC, SC_INVALID_OPCODE),
+            _ => {
+                self.unknown_admin.push(*cmd);
+                fail(SCT_GENERIC, SC_INVALID_OPCODE)
+            }
         }
     }
 

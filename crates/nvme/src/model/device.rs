@@ -119,6 +119,8 @@ pub struct Device {
     pub commands: u64,
     /// Abort commands received.
     pub aborts: u64,
+    /// Admin commands answered Invalid Opcode, as received.
+    pub unknown_admin: Vec<Cmd>,
     pub(super) auto_step: bool,
     /// Ranges made bad by Write Uncorrectable, by namespace ID.
     pub(super) uncorrectable: std::collections::BTreeMap<u32, Vec<(u64, u64)>>,
@@ -175,6 +177,7 @@ impl Device {
             keep_alives: 0,
             commands: 0,
             aborts: 0,
+            unknown_admin: Vec::new(),
             auto_step: true,
             resv: Default::default(),
             uncorrectable: Default::default(),
