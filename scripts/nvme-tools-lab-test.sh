@@ -6,7 +6,9 @@
 #   spdk_nvme_identify on the NVM subsystem and on the discovery controller,
 #   spdk_nvme_perf (randread, randrw -M 50 with -LL, two cores, write),
 #   c-examples/hello_nvme (write "Hello world!", read it back),
-# checking their output; then bad transport IDs. Bounded in time; skips
+# checking their output (and, with SPDK_EXAMPLES set, SPDK's own example
+# programs built against this library: see below); then bad transport
+# IDs. Bounded in time; skips
 # (exit 0) when the lab cannot run here. The guest's emulated network is
 # slow (TCG): the perf figures printed are no measure of the driver.
 # usage: nvme-tools-lab-test.sh [STAGE]   (STAGE: a `make stage` install
@@ -163,6 +165,22 @@ expect perf-write "$W/perf-write.out" "$total"
 HELLO_NVME_TRID="$TRID" timeout -k 10 300 "$ROOT/scripts/hello-nvme-test.sh" "$STAGE" "$HELLO" >"$W/hello.out" 2>&1
 rc=$?
 [ $rc = 0 ] && ok || { bad "hello_nvme (exit $rc)"; cat "$W/hello.out"; }
+
+# SPDK_EXAMPLES=dir: SPDK's own example programs (hello_world, abort,
+# reconnect from an SPDK checkout), compiled against our headers and
+# linked with our libspdk by the user, run unchanged against the target.
+if [ -n "${SPDK_EXAMPLES:-}" ]; then
+	if [ -x "$SPDK_EXAMPLES/hello_world" ]; then
+		run spdk-hello_world 120 "$SPDK_EXAMPLES/hello_world" -r "$TRID"
+		[ $rc = 0 ] && grep -q "Hello world!" "$W/spdk-hello_world.out" && ok ||
+			{ bad "SPDK's hello_world (exit $rc)"; cat "$W/spdk-hello_world.out"; }
+	fi
+	if [ -x "$SPDK_EXAMPLES/abort" ]; then
+		run spdk-abort 120 "$SPDK_EXAMPLES/abort" -q 16 -o 4096 -w randread -t 1 -r "$TRID"
+		[ $rc = 0 ] && grep -q "abort submitted" "$W/spdk-abort.out" && ok ||
+			{ bad "SPDK's abort (exit $rc)"; cat "$W/spdk-abort.out"; }
+	fi
+fi
 
 # A subsystem the target does not have, and a port nobody listens on.
 run perf-nqn 60 "$PERF" -q 1 -o 4096 -w read -t 1 -r "${TRID/$NQN/nqn.2024-01.io.spdk:none}"
