@@ -104,16 +104,27 @@ pub unsafe extern "C" fn submit_request(ch: *mut spdk_io_channel, io: *mut spdk_
                 Some(abort_done),
             );
         }
+        16 => {
+            // An I/O the base finished but this channel still holds is
+            // aborted here (as SPDK's delay module); others are the base's.
+            let victim = (*io).u.abort.bio_to_abort;
+            if take_held(c, victim) {
+                spdk_bdev_io_complete(victim, IoStatusArg(-7));
+                spdk_bdev_io_complete(io, IoStatusArg(1));
+            } else {
+                assoc::forward::<Delay>(ch, io);
+            }
+        }
         _ => assoc::forward::<Delay>(ch, io),
     }
 }
 
 /// The base finished: complete now, or queue until the latency passed.
 pub(crate) unsafe extern "C" fn child_done(child: *mut spdk_bdev_io, ok: bool, arg: *mut c_void) {
-    spdk_bdev_free_io(child);
     let io = arg.cast::<spdk_bdev_io>();
     let d = dio(io);
-    (*d).status = if ok { 1 } else { -1 };
+    (*d).status = spdk_bdev_split::base_io::child_status(io, child, ok);
+    spdk_bdev_free_io(child);
     let kind = (*d).kind as usize;
     if kind >= 4 {
         spdk_bdev_io_complete(io, IoStatusArg((*d).status));
@@ -163,6 +174,36 @@ unsafe extern "C" fn poll(arg: *mut c_void) -> c_int {
         n += release(q, now);
     }
     (n > 0) as c_int
+}
+
+/// Unlinks `victim` from the channel's held I/Os; false when it is not
+/// held here.
+unsafe fn take_held(c: *mut DelayChannel, victim: *mut spdk_bdev_io) -> bool {
+    if victim.is_null() {
+        return false;
+    }
+    let target = dio(victim);
+    for q in (*c).queues.iter_mut() {
+        let mut prev: *mut DelayIo = ptr::null_mut();
+        let mut d = q.head;
+        while !d.is_null() {
+            if d == target {
+                let next = (*d).next;
+                if prev.is_null() {
+                    q.head = next;
+                } else {
+                    (*prev).next = next;
+                }
+                if q.tail == d {
+                    q.tail = prev;
+                }
+                return true;
+            }
+            prev = d;
+            d = (*d).next;
+        }
+    }
+    false
 }
 
 /// Completes every held I/O of a channel as aborted.

@@ -140,6 +140,58 @@ fn passthru_end_to_end() {
         assert_eq!((*b2).blockcnt, 128);
         o2.close();
 
+        // Aborts go down to a base that can abort (null): the passthru
+        // read is found on the base by its callback argument, and its
+        // aborted status comes back up.
+        let nopts = ::spdk_bdev::null::NullOpts {
+            name: "Null0".into(),
+            num_blocks: 64,
+            block_size: 512,
+            ..Default::default()
+        };
+        ::spdk_bdev::null::create(&nopts).expect("null base");
+        pt::create("Null0", "ptn", None).expect("passthru on null");
+        assert!(
+            spdk_bdev_io_type_supported(bdev("ptn"), IoTypeArg(16)),
+            "abort forwarded"
+        );
+        assert!(
+            !spdk_bdev_io_type_supported(bdev("ptn"), IoTypeArg(7)),
+            "null has no NVMe I/O"
+        );
+        let mut on = Open::new("ptn", true).expect("open ptn");
+        let mut rd = Box::new(Cpl {
+            done: false,
+            ok: true,
+            out: vec![],
+        });
+        let mut rbuf = vec![0u8; 512];
+        let rarg: *mut std::ffi::c_void = (&mut *rd as *mut Cpl).cast();
+        let rc = spdk_bdev_read_blocks(
+            on.desc,
+            on.ch,
+            rbuf.as_mut_ptr().cast(),
+            0,
+            1,
+            Some(cpl_cb),
+            rarg,
+        );
+        assert_eq!(rc, 0);
+        let ab = run_io(&env, 0, |cb, arg| {
+            spdk_bdev_abort(on.desc, on.ch, rarg, cb, arg)
+        });
+        assert_eq!(ab, Ok((true, vec![])), "abort succeeded");
+        env.poll_until(|| rd.done);
+        assert!(!rd.ok, "the read ended aborted");
+        on.close();
+        assert_eq!(delete_sync(&env, |cb, arg| pt::delete("ptn", cb, arg)), 0);
+        assert_eq!(
+            delete_sync(&env, |cb, arg| {
+                ::spdk_bdev::null::delete(b"Null0", cb, arg).expect("delete Null0")
+            }),
+            0
+        );
+
         assert_eq!(delete_sync(&env, |cb, arg| pt::delete("pt2", cb, arg)), 0);
         assert_eq!(malloc_delete(&env, "Mal0"), 0);
         assert_eq!(malloc_delete(&env, "Mal1"), 0);

@@ -445,7 +445,8 @@ pub unsafe extern "C" fn io_type_supported<M: AssocModule>(
     t: spdk_bdev_io_type,
 ) -> bool {
     let node = ctx.cast::<Node<M>>();
-    base_io::forwardable(t) && spdk_bdev_io_type_supported((*node).base_bdev, IoTypeArg(t as c_int))
+    base_io::forwardable_whole(t)
+        && spdk_bdev_io_type_supported((*node).base_bdev, IoTypeArg(t as c_int))
 }
 
 /// The node an I/O was submitted to.
