@@ -808,6 +808,15 @@ union spdk_nvme_bpinfo_register spdk_nvme_ctrlr_get_regs_bpinfo(struct spdk_nvme
 uint64_t spdk_nvme_ctrlr_get_pmrsz(struct spdk_nvme_ctrlr *ctrlr);
 
 /**
+ * The memory domains the controller's transport can take data from:
+ * none (0), since PCIe and TCP move host memory only (SPDK's PCIe says
+ * the same); `domains` is left alone.
+ */
+int spdk_nvme_ctrlr_get_memory_domains(const struct spdk_nvme_ctrlr *ctrlr,
+                                       struct spdk_memory_domain **domains,
+                                       int array_size);
+
+/**
  * Reserves the Controller Memory Buffer for data: -ENOTSUP, since this
  * driver maps no CMB (what SPDK answers for a controller without one);
  * -EINVAL for NULL.
@@ -1099,6 +1108,32 @@ void spdk_nvme_ctrlr_fail(struct spdk_nvme_ctrlr *ctrlr);
  * Whether the controller is failed.
  */
 bool spdk_nvme_ctrlr_is_failed(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * The name of digest `id` ("sha256"...), NULL for an unknown one.
+ */
+const char *spdk_nvme_dhchap_get_digest_name(int id);
+
+/**
+ * The id of the digest called `name` (exact spelling), -EINVAL if none.
+ */
+int spdk_nvme_dhchap_get_digest_id(const char *name);
+
+/**
+ * The length in bytes of digest `id`, 0 for an unknown one.
+ */
+uint8_t spdk_nvme_dhchap_get_digest_length(int id);
+
+/**
+ * The name of Diffie-Hellman group `id` ("null", "ffdhe2048"...), NULL
+ * for an unknown one.
+ */
+const char *spdk_nvme_dhchap_get_dhgroup_name(int id);
+
+/**
+ * The id of the Diffie-Hellman group called `name`, -EINVAL if none.
+ */
+int spdk_nvme_dhchap_get_dhgroup_id(const char *name);
 
 /**
  * Identify namespace data (zeroes for an inactive namespace).
@@ -1454,6 +1489,34 @@ int spdk_nvme_ns_cmd_write_uncorrectable(struct spdk_nvme_ns *ns,
                                          uint32_t lba_count,
                                          spdk_nvme_cmd_cb cb_fn,
                                          void *cb_arg);
+
+/**
+ * I/O Management Receive: management operation `mo` (with specific
+ * field `mos`) returns `len` bytes (a non-zero multiple of 4) into
+ * `payload`, which need not be DMA-able (e.g. Flexible Data Placement's
+ * reclaim unit handle status).
+ */
+int spdk_nvme_ns_cmd_io_mgmt_recv(struct spdk_nvme_ns *ns,
+                                  struct spdk_nvme_qpair *qpair,
+                                  void *payload,
+                                  uint32_t len,
+                                  uint8_t mo,
+                                  uint16_t mos,
+                                  spdk_nvme_cmd_cb cb_fn,
+                                  void *cb_arg);
+
+/**
+ * I/O Management Send of management operation `mo` (specific field
+ * `mos`) with `len` bytes of `payload` (copied; may be 0 bytes).
+ */
+int spdk_nvme_ns_cmd_io_mgmt_send(struct spdk_nvme_ns *ns,
+                                  struct spdk_nvme_qpair *qpair,
+                                  void *payload,
+                                  uint32_t len,
+                                  uint8_t mo,
+                                  uint16_t mos,
+                                  spdk_nvme_cmd_cb cb_fn,
+                                  void *cb_arg);
 
 /**
  * Dataset Management of `num_ranges` (1 to 256) ranges with attributes
@@ -1822,6 +1885,21 @@ int spdk_nvme_ctrlr_cmd_io_raw_with_md(struct spdk_nvme_ctrlr *ctrlr,
                                        void *cb_arg);
 
 /**
+ * As spdk_nvme_ctrlr_cmd_io_raw_with_md(), with the data in a scatter
+ * list walked through `reset_sgl_fn`/`next_sge_fn` (called with
+ * `cb_arg`). -EINVAL when a callback is missing.
+ */
+int spdk_nvme_ctrlr_cmd_iov_raw_with_md(struct spdk_nvme_ctrlr *ctrlr,
+                                        struct spdk_nvme_qpair *qpair,
+                                        struct spdk_nvme_cmd *cmd,
+                                        uint32_t len,
+                                        void *md_buf,
+                                        spdk_nvme_cmd_cb cb_fn,
+                                        void *cb_arg,
+                                        spdk_nvme_req_reset_sgl_cb reset_sgl_fn,
+                                        spdk_nvme_req_next_sge_cb next_sge_fn);
+
+/**
  * The name of a completion status of a command with opcode `opc`
  * (fabrics command specific codes differ).
  */
@@ -1855,6 +1933,13 @@ void spdk_nvme_qpair_print_completion_ext(const struct spdk_nvme_qpair *qpair,
  * opcode; a completion naming another queue is reported first.
  */
 void spdk_nvme_qpair_print_completion(struct spdk_nvme_qpair *qpair, struct spdk_nvme_cpl *cpl);
+
+/**
+ * Whether the completions the driver makes up for aborted commands (queue
+ * deleted, controller reset or failed, abort of a queued command) carry
+ * the Do Not Retry bit. Off by default.
+ */
+void spdk_nvme_qpair_set_abort_dnr(struct spdk_nvme_qpair *qpair, bool dnr);
 
 /**
  * Logs a completion of queue `qid` without its command's opcode.

@@ -27,6 +27,8 @@ pub const OPC_DATASET_MANAGEMENT: u8 = 0x09;
 pub const OPC_COPY: u8 = 0x19;
 pub const OPC_WRITE_UNCORRECTABLE: u8 = 0x04;
 pub const OPC_VERIFY: u8 = 0x0c;
+pub const OPC_IO_MGMT_RECV: u8 = 0x12;
+pub const OPC_IO_MGMT_SEND: u8 = 0x1d;
 pub const OPC_RESERVATION_REGISTER: u8 = 0x0d;
 pub const OPC_RESERVATION_REPORT: u8 = 0x0e;
 pub const OPC_RESERVATION_ACQUIRE: u8 = 0x11;
@@ -854,6 +856,46 @@ pub unsafe fn copy(
     with_copy(q, cmd, bytes, cb, arg)
 }
 
+/// I/O Management Receive (`to_host`, `len` a non-zero multiple of 4) or
+/// Send of management operation `mo` with its specific field `mos`; the
+/// caller's buffer need not be DMA-able (copied through DMA memory).
+///
+/// # Safety
+/// As [`rw`]; `buf` holds `len` bytes until the callback.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn io_mgmt(
+    ns: &Ns,
+    q: *mut Qpair,
+    buf: *mut u8,
+    len: u32,
+    mo: u8,
+    mos: u16,
+    to_host: bool,
+    cb: CmdCb,
+    arg: *mut c_void,
+) -> i32 {
+    let opc = if to_host {
+        OPC_IO_MGMT_RECV
+    } else {
+        OPC_IO_MGMT_SEND
+    };
+    let mut cmd = Cmd::new(opc, ns.id);
+    cmd.cdw10 = mo as u32 | (mos as u32) << 16;
+    if to_host {
+        if len == 0 || !len.is_multiple_of(4) {
+            return -libc::EINVAL;
+        }
+        cmd.cdw11 = len / 4 - 1;
+    }
+    if len == 0 {
+        return simple(q, cmd, cb, arg);
+    }
+    if buf.is_null() {
+        return -libc::EINVAL;
+    }
+    bounced(q, cmd, buf, len as usize, to_host, cb, arg)
+}
+
 /// Reservation Register / Acquire / Release (opcodes 0Dh, 11h, 15h): the
 /// caller's CDW10 and its key data, copied.
 ///
@@ -915,6 +957,28 @@ pub unsafe fn raw(
     cb: CmdCb,
     arg: *mut c_void,
 ) -> i32 {
+    let payload = if len != 0 || md_len != 0 {
+        Payload::Contig { buf, md }
+    } else {
+        Payload::None
+    };
+    raw_payload(q, cmd, payload, len, md_len, cb, arg)
+}
+
+/// [`raw`] with any payload (a scatter list walked through the caller's
+/// callbacks for `spdk_nvme_ctrlr_cmd_iov_raw_with_md`).
+///
+/// # Safety
+/// As [`raw`].
+pub unsafe fn raw_payload(
+    q: *mut Qpair,
+    cmd: &Cmd,
+    payload: Payload,
+    len: u32,
+    md_len: u32,
+    cb: CmdCb,
+    arg: *mut c_void,
+) -> i32 {
     if (*q).c.state != QpairState::Connected {
         return -libc::ENXIO;
     }
@@ -922,9 +986,7 @@ pub unsafe fn raw(
         return -libc::ENOMEM;
     };
     r.cmd = *cmd;
-    if len != 0 || md_len != 0 {
-        r.payload = Payload::Contig { buf, md };
-    }
+    r.payload = payload;
     r.payload_size = len;
     r.md_size = md_len;
     r.cb_fn = cb;

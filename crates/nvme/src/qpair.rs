@@ -192,6 +192,9 @@ pub struct QpairCore {
     pub(crate) group: *mut PollGroup,
     /// Why the pair is disconnected.
     pub failure_reason: FailureReason,
+    /// Completions the driver makes up for aborted commands carry DNR
+    /// (`spdk_nvme_qpair_set_abort_dnr`).
+    pub abort_dnr: bool,
     /// The reason before the last connection attempt (restored when the
     /// attempt fails).
     pub(crate) last_failure_reason: FailureReason,
@@ -245,6 +248,7 @@ impl Qpair {
                 next_timeout_check: 0,
                 group: ptr::null_mut(),
                 failure_reason: FailureReason::None,
+                abort_dnr: false,
                 last_failure_reason: FailureReason::None,
                 parked: false,
                 stats: PairStats::default(),
@@ -644,7 +648,7 @@ impl Qpair {
             (*q).c.trackers[cid] = ptr::null_mut();
             (*q).push_cid(cid as u16);
             (*q).c.outstanding -= 1;
-            let c = error_cpl((*q).c.id, cid as u16, sc, false);
+            let c = error_cpl((*q).c.id, cid as u16, sc, (*q).c.abort_dnr);
             Self::complete(q, r, &c);
         }
         if only_aer {
@@ -656,7 +660,7 @@ impl Qpair {
             if r.is_null() {
                 break;
             }
-            let c = error_cpl((*q).c.id, 0, sc, false);
+            let c = error_cpl((*q).c.id, 0, sc, (*q).c.abort_dnr);
             Self::complete(q, r, &c);
         }
     }
@@ -750,7 +754,7 @@ impl Qpair {
             if r.is_null() {
                 break;
             }
-            let c = error_cpl((*q).c.id, 0, 0x07, false);
+            let c = error_cpl((*q).c.id, 0, 0x07, (*q).c.abort_dnr);
             Self::complete(q, r, &c);
             n += 1;
         }

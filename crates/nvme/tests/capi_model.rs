@@ -1863,3 +1863,170 @@ fn verify_write_uncorrectable_and_helpers() {
         );
     }
 }
+
+#[test]
+fn aborted_commands_carry_dnr_when_asked() {
+    let model = Model::new(ModelConfig::default());
+    let c = attach(&model);
+    unsafe {
+        let ns = spdk_nvme_ctrlr_get_ns(c, 1);
+        let q = qpair(c);
+        spdk_nvme_qpair_set_abort_dnr(q, true);
+        model.with(|m| m.hold_io = true);
+        let b = Buf::new(4096);
+        let mut d = Done::default();
+        assert_eq!(
+            spdk_nvme_ns_cmd_read(ns, q, b.vp(), 0, 1, Some(cb), d.arg(), 0),
+            0
+        );
+        spdk_nvme_qpair_process_completions(q, 0);
+        assert_eq!(spdk_nvme_ctrlr_reset(c), 0);
+        assert_eq!(d.n, 1);
+        let st = d.last().status;
+        assert_eq!((sc(&d.last()), st.dnr()), ((0, 0x08), 1));
+        // Off again: a plain abort status.
+        spdk_nvme_qpair_set_abort_dnr(q, false);
+        assert_eq!(
+            spdk_nvme_ns_cmd_read(ns, q, b.vp(), 0, 1, Some(cb), d.arg(), 0),
+            0
+        );
+        spdk_nvme_qpair_process_completions(q, 0);
+        assert_eq!(spdk_nvme_ctrlr_reset(c), 0);
+        assert_eq!(d.n, 2);
+        assert_eq!(d.last().status.dnr(), 0);
+        model.with(|m| m.hold_io = false);
+        spdk_nvme_qpair_set_abort_dnr(ptr::null_mut(), true);
+        assert_eq!(spdk_nvme_ctrlr_get_memory_domains(c, ptr::null_mut(), 0), 0);
+        assert_eq!(spdk_nvme_ctrlr_free_io_qpair(q), 0);
+        spdk_nvme_detach(c);
+    }
+}
+
+#[test]
+fn io_management_and_raw_scatter_lists() {
+    let model = Model::new(ModelConfig::default());
+    let c = attach(&model);
+    unsafe {
+        let ns = spdk_nvme_ctrlr_get_ns(c, 1);
+        let q = qpair(c);
+        let mut d = Done::default();
+        // Reclaim unit handle status into ordinary memory (copied back).
+        let mut ruhs = vec![0xffu8; 64];
+        let rc = spdk_nvme_ns_cmd_io_mgmt_recv(
+            ns,
+            q,
+            ruhs.as_mut_ptr().cast(),
+            64,
+            1,
+            0,
+            Some(cb),
+            d.arg(),
+        );
+        assert_eq!(rc, 0);
+        poll_until(q, &d, 1);
+        assert!(d.last().is_success());
+        assert!(ruhs.iter().all(|&b| b == 0), "no handles");
+        let mut upd = [0u8; 4];
+        let rc = spdk_nvme_ns_cmd_io_mgmt_send(
+            ns,
+            q,
+            upd.as_mut_ptr().cast(),
+            4,
+            1,
+            0,
+            Some(cb),
+            d.arg(),
+        );
+        assert_eq!(rc, 0);
+        poll_until(q, &d, 2);
+        assert!(d.last().is_success());
+        let rc = spdk_nvme_ns_cmd_io_mgmt_recv(
+            ns,
+            q,
+            ruhs.as_mut_ptr().cast(),
+            64,
+            9,
+            0,
+            Some(cb),
+            d.arg(),
+        );
+        assert_eq!(rc, 0);
+        poll_until(q, &d, 3);
+        assert_eq!(
+            sc(&d.last()),
+            (0, 0x02),
+            "the controller's status comes back"
+        );
+        assert_eq!(
+            spdk_nvme_ns_cmd_io_mgmt_recv(
+                ns,
+                q,
+                ruhs.as_mut_ptr().cast(),
+                6,
+                1,
+                0,
+                Some(cb),
+                d.arg()
+            ),
+            -libc::EINVAL
+        );
+        // A raw read whose data lands in a scatter list.
+        write_read_check(ns, q, 300, 4, 512, 0);
+        let want = Buf::new(2048);
+        let mut dd = Done::default();
+        assert_eq!(
+            spdk_nvme_ns_cmd_read(ns, q, want.vp(), 300, 4, Some(cb), dd.arg(), 0),
+            0
+        );
+        poll_until(q, &dd, 1);
+        let a = Buf::new(4096);
+        let b = Buf::new(4096);
+        let mut sg = Sgl {
+            // PRP-compatible (a raw command is never split): the first
+            // piece ends on a page boundary, the second starts on one.
+            elems: vec![(a.p.add(3072), 1024), (b.p, 1024)],
+            i: 0,
+            off: 0,
+        };
+        static mut RAW_DONE: usize = 0;
+        unsafe extern "C" fn raw_cb(_a: *mut c_void, cpl: *const Cpl) {
+            assert!((*cpl).is_success(), "{:?}", *cpl);
+            RAW_DONE += 1;
+        }
+        let mut cmd = Cmd::new(0x02, 1);
+        cmd.cdw10 = 300;
+        cmd.cdw12 = 3;
+        let arg = (&mut sg as *mut Sgl).cast();
+        let rc = spdk_nvme_ctrlr_cmd_iov_raw_with_md(
+            c,
+            q,
+            &mut cmd,
+            2048,
+            ptr::null_mut(),
+            Some(raw_cb),
+            arg,
+            Some(sgl_reset),
+            Some(sgl_next),
+        );
+        assert_eq!(rc, 0);
+        while RAW_DONE == 0 {
+            spdk_nvme_qpair_process_completions(q, 0);
+        }
+        assert_eq!(&a.bytes()[3072..], &want.bytes()[..1024]);
+        assert_eq!(&b.bytes()[..1024], &want.bytes()[1024..]);
+        let rc = spdk_nvme_ctrlr_cmd_iov_raw_with_md(
+            c,
+            q,
+            &mut cmd,
+            2048,
+            ptr::null_mut(),
+            Some(raw_cb),
+            arg,
+            None,
+            Some(sgl_next),
+        );
+        assert_eq!(rc, -libc::EINVAL);
+        assert_eq!(spdk_nvme_ctrlr_free_io_qpair(q), 0);
+        spdk_nvme_detach(c);
+    }
+}

@@ -57,6 +57,7 @@ impl Device {
             }
             OPC_DATASET_MANAGEMENT => self.dsm(cmd),
             OPC_COPY => self.copy(cmd),
+            super::range::OPC_IO_MGMT_RECV | super::range::OPC_IO_MGMT_SEND => self.io_mgmt(cmd),
             super::range::OPC_VERIFY | super::range::OPC_WRITE_UNCORRECTABLE => {
                 self.range_cmd(cmd, slba, nlb)
             }

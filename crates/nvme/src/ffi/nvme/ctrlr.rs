@@ -186,6 +186,19 @@ pub unsafe extern "C" fn spdk_nvme_ctrlr_get_pmrsz(ctrlr: *mut spdk_nvme_ctrlr) 
     0
 }
 
+/// The memory domains the controller's transport can take data from:
+/// none (0), since PCIe and TCP move host memory only (SPDK's PCIe says
+/// the same); `domains` is left alone.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_get_memory_domains(
+    ctrlr: *const spdk_nvme_ctrlr,
+    domains: *mut *mut super::ns_cmd::spdk_memory_domain,
+    array_size: c_int,
+) -> c_int {
+    let _ = (ctrlr, domains, array_size);
+    0
+}
+
 /// Reserves the Controller Memory Buffer for data: -ENOTSUP, since this
 /// driver maps no CMB (what SPDK answers for a controller without one);
 /// -EINVAL for NULL.

@@ -681,6 +681,66 @@ pub unsafe extern "C" fn spdk_nvme_ns_cmd_write_uncorrectable(
     ns_cmd::range_only(n, qp(qpair), opc, lba, lba_count, cb_fn, cb_arg, 0)
 }
 
+/// I/O Management Receive: management operation `mo` (with specific
+/// field `mos`) returns `len` bytes (a non-zero multiple of 4) into
+/// `payload`, which need not be DMA-able (e.g. Flexible Data Placement's
+/// reclaim unit handle status).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_io_mgmt_recv(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    payload: *mut c_void,
+    len: u32,
+    mo: u8,
+    mos: u16,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    let (Some(n), false) = (self::ns(ns), qpair.is_null()) else {
+        return -libc::EINVAL;
+    };
+    ns_cmd::io_mgmt(
+        n,
+        qp(qpair),
+        payload.cast(),
+        len,
+        mo,
+        mos,
+        true,
+        cb_fn,
+        cb_arg,
+    )
+}
+
+/// I/O Management Send of management operation `mo` (specific field
+/// `mos`) with `len` bytes of `payload` (copied; may be 0 bytes).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_cmd_io_mgmt_send(
+    ns: *mut spdk_nvme_ns,
+    qpair: *mut spdk_nvme_qpair,
+    payload: *mut c_void,
+    len: u32,
+    mo: u8,
+    mos: u16,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+) -> c_int {
+    let (Some(n), false) = (self::ns(ns), qpair.is_null()) else {
+        return -libc::EINVAL;
+    };
+    ns_cmd::io_mgmt(
+        n,
+        qp(qpair),
+        payload.cast(),
+        len,
+        mo,
+        mos,
+        false,
+        cb_fn,
+        cb_arg,
+    )
+}
+
 /// Dataset Management of `num_ranges` (1 to 256) ranges with attributes
 /// `type` (`SPDK_NVME_DSM_ATTR_*`). The ranges are copied: they need not
 /// be DMA-able.

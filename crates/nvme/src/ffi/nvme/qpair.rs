@@ -190,6 +190,47 @@ pub unsafe extern "C" fn spdk_nvme_ctrlr_cmd_io_raw_with_md(
     )
 }
 
+/// As spdk_nvme_ctrlr_cmd_io_raw_with_md(), with the data in a scatter
+/// list walked through `reset_sgl_fn`/`next_sge_fn` (called with
+/// `cb_arg`). -EINVAL when a callback is missing.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_cmd_iov_raw_with_md(
+    ctrlr: *mut spdk_nvme_ctrlr,
+    qpair: *mut spdk_nvme_qpair,
+    cmd: *mut Cmd,
+    len: u32,
+    md_buf: *mut c_void,
+    cb_fn: spdk_nvme_cmd_cb,
+    cb_arg: *mut c_void,
+    reset_sgl_fn: super::ns_cmd::spdk_nvme_req_reset_sgl_cb,
+    next_sge_fn: super::ns_cmd::spdk_nvme_req_next_sge_cb,
+) -> c_int {
+    let Some(c) = self::ctrlr(ctrlr) else {
+        return -libc::EINVAL;
+    };
+    let q = qp(qpair);
+    if cmd.is_null() || q.is_null() || !c.owns_qpair(q) {
+        return -libc::EINVAL;
+    }
+    if reset_sgl_fn.is_none() || next_sge_fn.is_none() {
+        return -libc::EINVAL;
+    }
+    let cmd = *cmd;
+    let mut md_len = 0;
+    if !md_buf.is_null() {
+        let Some(ns) = c.get_ns(cmd.nsid) else {
+            return -libc::EINVAL;
+        };
+        let ns = &*ns;
+        if ns.md_size == 0 || ns.sector_size == 0 {
+            return -libc::EINVAL;
+        }
+        md_len = len / ns.sector_size * ns.md_size;
+    }
+    let payload = ns_cmd::sgl_payload(reset_sgl_fn, next_sge_fn, cb_arg, md_buf);
+    ns_cmd::raw_payload(q, &cmd, payload, len, md_len, cb_fn, cb_arg)
+}
+
 /// The name of a completion status of a command with opcode `opc`
 /// (fabrics command specific codes differ).
 #[no_mangle]
@@ -254,6 +295,16 @@ pub unsafe extern "C" fn spdk_nvme_qpair_print_completion(
             spdk_log::errlog!("qpair {}: sqid {} doesn't match qid", q.id(), sqid);
         }
         print::log_completion_ext(q.id(), c, 0);
+    }
+}
+
+/// Whether the completions the driver makes up for aborted commands (queue
+/// deleted, controller reset or failed, abort of a queued command) carry
+/// the Do Not Retry bit. Off by default.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_qpair_set_abort_dnr(qpair: *mut spdk_nvme_qpair, dnr: bool) {
+    if let Some(q) = qp(qpair).as_mut() {
+        q.c.abort_dnr = dnr;
     }
 }
 
