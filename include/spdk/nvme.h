@@ -1942,6 +1942,29 @@ void spdk_nvme_qpair_print_completion(struct spdk_nvme_qpair *qpair, struct spdk
 void spdk_nvme_qpair_set_abort_dnr(struct spdk_nvme_qpair *qpair, bool dnr);
 
 /**
+ * Injects errors for commands of opcode `opc` on `qpair` (NULL: the admin
+ * queue), `err_count` times: with `do_not_submit` they never reach the
+ * controller and complete with status `sct`/`sc` after `timeout_in_us`;
+ * otherwise they are sent and their completion gets that status. A rule
+ * for the same opcode is replaced. 0, or -EINVAL.
+ */
+int spdk_nvme_qpair_add_cmd_error_injection(struct spdk_nvme_ctrlr *ctrlr,
+                                            struct spdk_nvme_qpair *qpair,
+                                            uint8_t opc,
+                                            bool do_not_submit,
+                                            uint64_t timeout_in_us,
+                                            uint32_t err_count,
+                                            uint8_t sct,
+                                            uint8_t sc);
+
+/**
+ * Removes the error injection rule for `opc` of `qpair` (NULL: admin).
+ */
+void spdk_nvme_qpair_remove_cmd_error_injection(struct spdk_nvme_ctrlr *ctrlr,
+                                                struct spdk_nvme_qpair *qpair,
+                                                uint8_t opc);
+
+/**
  * Logs a completion of queue `qid` without its command's opcode.
  */
 void spdk_nvme_print_completion(uint16_t qid, struct spdk_nvme_cpl *cpl);

@@ -9,6 +9,7 @@
 //! The C ABI is in [`ffi`]. See doc/nvme-driver.md.
 
 pub mod ctrlr;
+pub mod err_inject;
 pub mod kind;
 pub mod model;
 pub mod ns;

@@ -195,6 +195,9 @@ pub struct QpairCore {
     /// Completions the driver makes up for aborted commands carry DNR
     /// (`spdk_nvme_qpair_set_abort_dnr`).
     pub abort_dnr: bool,
+    /// Error injection rules and the requests they hold (err_inject.rs).
+    pub(crate) err_cmds: Vec<crate::err_inject::ErrCmd>,
+    pub(crate) err_reqs: Vec<crate::err_inject::Held>,
     /// The reason before the last connection attempt (restored when the
     /// attempt fails).
     pub(crate) last_failure_reason: FailureReason,
@@ -249,6 +252,8 @@ impl Qpair {
                 group: ptr::null_mut(),
                 failure_reason: FailureReason::None,
                 abort_dnr: false,
+                err_cmds: Vec::new(),
+                err_reqs: Vec::new(),
                 last_failure_reason: FailureReason::None,
                 parked: false,
                 stats: PairStats::default(),
@@ -319,6 +324,11 @@ impl Qpair {
 
     /// Requests queued, outstanding or waiting to be failed: everything
     /// the caller still expects a callback for, split children counted.
+    /// Requests the pair was built with.
+    pub fn pool_size(&self) -> usize {
+        self.c.pool.len()
+    }
+
     pub fn requests_in_use(&self) -> u32 {
         self.c.pool.len() as u32 - self.c.free_count
     }
@@ -420,6 +430,9 @@ impl Qpair {
     /// `r` came from this pair's pool and is filled in.
     #[inline]
     pub unsafe fn submit_leaf(&mut self, r: *mut Request) {
+        if !self.c.err_cmds.is_empty() && self.inject_at_submit(r) {
+            return;
+        }
         if !self.c.queued.is_empty() {
             self.c.queued.push_back(r);
             return;
@@ -545,6 +558,9 @@ impl Qpair {
         if !(*q).c.failed.is_empty() {
             n += Self::complete_failed(q);
         }
+        if !(*q).c.err_reqs.is_empty() {
+            n += Self::complete_held(q, false);
+        }
         (*q).t.flush();
         if (*q).c.timeout_ticks != 0 {
             Self::check_timeouts(q);
@@ -576,6 +592,12 @@ impl Qpair {
         (*q).c.trackers[cid] = ptr::null_mut();
         (*q).push_cid(cpl.cid);
         (*q).c.outstanding -= 1;
+        if !(*q).c.err_cmds.is_empty() {
+            let mut c = *cpl;
+            (*q).inject_at_completion(r, &mut c);
+            Self::complete(q, r, &c);
+            return;
+        }
         Self::complete(q, r, cpl);
     }
 
@@ -655,6 +677,9 @@ impl Qpair {
             return;
         }
         Self::complete_failed(q);
+        if !(*q).c.err_reqs.is_empty() {
+            Self::complete_held(q, true);
+        }
         loop {
             let r = (*q).c.queued.pop_front();
             if r.is_null() {

@@ -2030,3 +2030,105 @@ fn io_management_and_raw_scatter_lists() {
         spdk_nvme_detach(c);
     }
 }
+
+#[test]
+fn command_error_injection() {
+    let model = Model::new(ModelConfig::default());
+    let c = attach(&model);
+    unsafe {
+        let ns = spdk_nvme_ctrlr_get_ns(c, 1);
+        let q = qpair(c);
+        let b = Buf::new(4096);
+        let mut d = Done::default();
+        // Two reads held back and failed with Internal Error (6), 0 us.
+        assert_eq!(
+            spdk_nvme_qpair_add_cmd_error_injection(c, q, 0x02, true, 0, 2, 0, 0x06),
+            0
+        );
+        let before = model.with(|m| m.commands);
+        for i in 0..3 {
+            assert_eq!(
+                spdk_nvme_ns_cmd_read(ns, q, b.vp(), i, 1, Some(cb), d.arg(), 0),
+                0
+            );
+        }
+        poll_until(q, &d, 3);
+        let errs: Vec<_> = d.cpls.iter().map(sc).collect();
+        assert_eq!(errs.iter().filter(|&&s| s == (0, 0x06)).count(), 2);
+        assert_eq!(errs.iter().filter(|&&s| s == (0, 0)).count(), 1);
+        assert_eq!(
+            model.with(|m| m.commands) - before,
+            1,
+            "only the third reached the device"
+        );
+        // Sent, but the completion says Compare Failure (media, 0x85).
+        assert_eq!(
+            spdk_nvme_qpair_add_cmd_error_injection(c, q, 0x01, false, 0, 1, 2, 0x85),
+            0
+        );
+        assert_eq!(
+            spdk_nvme_ns_cmd_write(ns, q, b.vp(), 0, 1, Some(cb), d.arg(), 0),
+            0
+        );
+        poll_until(q, &d, 4);
+        assert_eq!(sc(&d.last()), (2, 0x85));
+        assert_eq!(
+            spdk_nvme_ns_cmd_write(ns, q, b.vp(), 0, 1, Some(cb), d.arg(), 0),
+            0
+        );
+        poll_until(q, &d, 5);
+        assert!(d.last().is_success(), "count used up");
+        // Removed: reads go through again.
+        assert_eq!(
+            spdk_nvme_qpair_add_cmd_error_injection(c, q, 0x02, true, 0, 5, 0, 0x06),
+            0
+        );
+        spdk_nvme_qpair_remove_cmd_error_injection(c, q, 0x02);
+        assert_eq!(
+            spdk_nvme_ns_cmd_read(ns, q, b.vp(), 0, 1, Some(cb), d.arg(), 0),
+            0
+        );
+        poll_until(q, &d, 6);
+        assert!(d.last().is_success());
+        // Held requests go away with the pair (completed as aborted).
+        assert_eq!(
+            spdk_nvme_qpair_add_cmd_error_injection(c, q, 0x02, true, 60_000_000, 1, 0, 0x06),
+            0
+        );
+        assert_eq!(
+            spdk_nvme_ns_cmd_read(ns, q, b.vp(), 0, 1, Some(cb), d.arg(), 0),
+            0
+        );
+        spdk_nvme_qpair_process_completions(q, 0);
+        assert_eq!(d.n, 6, "held for a minute");
+        assert_eq!(spdk_nvme_ctrlr_free_io_qpair(q), 0);
+        assert_eq!(d.n, 7);
+        // Admin queue (NULL pair): Get Features fails without reaching it.
+        assert_eq!(
+            spdk_nvme_qpair_add_cmd_error_injection(c, ptr::null_mut(), 0x0a, true, 0, 1, 0, 0x02),
+            0
+        );
+        let mut a = Done::default();
+        let rc = spdk_nvme_ctrlr_cmd_get_feature(c, 7, 0, ptr::null_mut(), 0, Some(cb), a.arg());
+        assert_eq!(rc, 0);
+        while a.n == 0 {
+            spdk_nvme_ctrlr_process_admin_completions(c);
+        }
+        assert_eq!(sc(&a.last()), (0, 0x02));
+        spdk_nvme_qpair_remove_cmd_error_injection(c, ptr::null_mut(), 0x0a);
+        assert_eq!(
+            spdk_nvme_qpair_add_cmd_error_injection(
+                ptr::null_mut(),
+                ptr::null_mut(),
+                2,
+                true,
+                0,
+                1,
+                0,
+                6
+            ),
+            -libc::EINVAL
+        );
+        spdk_nvme_detach(c);
+    }
+}

@@ -308,6 +308,63 @@ pub unsafe extern "C" fn spdk_nvme_qpair_set_abort_dnr(qpair: *mut spdk_nvme_qpa
     }
 }
 
+/// The pair a rule applies to: `qpair`, or the admin pair for NULL.
+unsafe fn rule_pair(
+    ctrlr: *mut spdk_nvme_ctrlr,
+    qpair: *mut spdk_nvme_qpair,
+) -> Option<*mut Qpair> {
+    let c = self::ctrlr(ctrlr)?;
+    if qpair.is_null() {
+        return c.admin_ptr();
+    }
+    let q = qp(qpair);
+    c.owns_qpair(q).then_some(q)
+}
+
+/// Injects errors for commands of opcode `opc` on `qpair` (NULL: the admin
+/// queue), `err_count` times: with `do_not_submit` they never reach the
+/// controller and complete with status `sct`/`sc` after `timeout_in_us`;
+/// otherwise they are sent and their completion gets that status. A rule
+/// for the same opcode is replaced. 0, or -EINVAL.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_qpair_add_cmd_error_injection(
+    ctrlr: *mut spdk_nvme_ctrlr,
+    qpair: *mut spdk_nvme_qpair,
+    opc: u8,
+    do_not_submit: bool,
+    timeout_in_us: u64,
+    err_count: u32,
+    sct: u8,
+    sc: u8,
+) -> c_int {
+    let Some(q) = rule_pair(ctrlr, qpair) else {
+        return -libc::EINVAL;
+    };
+    let hz = spdk_env::ticks::ticks_hz() as u128;
+    let timeout_ticks = (timeout_in_us as u128 * hz / 1_000_000).min(u64::MAX as u128) as u64;
+    (*q).add_error_injection(crate::err_inject::ErrCmd {
+        opc,
+        do_not_submit,
+        timeout_ticks,
+        err_count,
+        sct,
+        sc,
+    });
+    0
+}
+
+/// Removes the error injection rule for `opc` of `qpair` (NULL: admin).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_qpair_remove_cmd_error_injection(
+    ctrlr: *mut spdk_nvme_ctrlr,
+    qpair: *mut spdk_nvme_qpair,
+    opc: u8,
+) {
+    if let Some(q) = rule_pair(ctrlr, qpair) {
+        (*q).remove_error_injection(opc);
+    }
+}
+
 /// Logs a completion of queue `qid` without its command's opcode.
 #[no_mangle]
 pub unsafe extern "C" fn spdk_nvme_print_completion(qid: u16, cpl: *mut Cpl) {
