@@ -102,13 +102,17 @@ impl Qpair {
         let now = spdk_env::ticks();
         let mut n = 0;
         let mut i = 0;
-        while i < (&(*q).c.err_reqs).len() {
-            let h = (&(*q).c.err_reqs)[i];
-            if !all && h.due > now {
-                i += 1;
-                continue;
-            }
-            (&mut (*q).c.err_reqs).swap_remove(i);
+        loop {
+            let h = {
+                let held = &mut (*q).c.err_reqs;
+                let Some(&h) = held.get(i) else { break };
+                if !all && h.due > now {
+                    i += 1;
+                    continue;
+                }
+                held.swap_remove(i);
+                h
+            };
             let cpl = Cpl {
                 sqid: (*q).c.id,
                 status: h.status,
