@@ -2111,7 +2111,7 @@ fn command_error_injection() {
         let mut a = Done::default();
         let rc = spdk_nvme_ctrlr_cmd_get_feature(c, 7, 0, ptr::null_mut(), 0, Some(cb), a.arg());
         assert_eq!(rc, 0);
-        while a.n == 0 {
+        while ptr::read_volatile(&a.n) == 0 {
             spdk_nvme_ctrlr_process_admin_completions(c);
         }
         assert_eq!(sc(&a.last()), (0, 0x02));
