@@ -817,6 +817,13 @@ int spdk_nvme_ctrlr_get_memory_domains(const struct spdk_nvme_ctrlr *ctrlr,
                                        int array_size);
 
 /**
+ * Stops reading the Changed Namespace List log page on namespace
+ * attribute events (the application reads it itself; SPDK's NVMe-oF
+ * target passes it on). The namespaces are still identified again.
+ */
+void spdk_nvme_ctrlr_disable_read_changed_ns_list_log_page(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
  * Reserves the Controller Memory Buffer for data: -ENOTSUP, since this
  * driver maps no CMB (what SPDK answers for a controller without one);
  * -EINVAL for NULL.

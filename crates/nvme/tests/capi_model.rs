@@ -1897,6 +1897,15 @@ fn aborted_commands_carry_dnr_when_asked() {
         model.with(|m| m.hold_io = false);
         spdk_nvme_qpair_set_abort_dnr(ptr::null_mut(), true);
         assert_eq!(spdk_nvme_ctrlr_get_memory_domains(c, ptr::null_mut(), 0), 0);
+        assert_eq!(
+            (*spdk_nvme_ctrlr_get_opts(c)).disable_read_changed_ns_list_log_page as u8,
+            0
+        );
+        spdk_nvme_ctrlr_disable_read_changed_ns_list_log_page(c);
+        assert_eq!(
+            (*spdk_nvme_ctrlr_get_opts(c)).disable_read_changed_ns_list_log_page as u8,
+            1
+        );
         assert_eq!(spdk_nvme_ctrlr_free_io_qpair(q), 0);
         spdk_nvme_detach(c);
     }

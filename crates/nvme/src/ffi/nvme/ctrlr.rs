@@ -199,6 +199,18 @@ pub unsafe extern "C" fn spdk_nvme_ctrlr_get_memory_domains(
     0
 }
 
+/// Stops reading the Changed Namespace List log page on namespace
+/// attribute events (the application reads it itself; SPDK's NVMe-oF
+/// target passes it on). The namespaces are still identified again.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_disable_read_changed_ns_list_log_page(
+    ctrlr: *mut spdk_nvme_ctrlr,
+) {
+    if let Some(c) = self::ctrlr(ctrlr) {
+        c.opts.disable_read_changed_ns_list_log_page = 1;
+    }
+}
+
 /// Reserves the Controller Memory Buffer for data: -ENOTSUP, since this
 /// driver maps no CMB (what SPDK answers for a controller without one);
 /// -EINVAL for NULL.
