@@ -1,5 +1,6 @@
 //! SPDK's util library: strings, math helpers, checksums, UUIDs, bit arrays
-//! and CPU sets (string.h, util.h, crc*.h, uuid.h, bit_array.h, cpuset.h),
+//! CPU sets and Zipf random numbers (string.h, util.h, crc*.h, uuid.h,
+//! bit_array.h, cpuset.h, zipf.h),
 //! plus the header-only parts (likely.h, assert.h, queue.h, stdinc.h,
 //! version.h, endian.h).
 
@@ -10,6 +11,7 @@ pub mod crc;
 pub mod histogram;
 pub mod string;
 pub mod uuid;
+pub mod zipf;
 
 pub mod ffi {
     pub mod bit_array;
@@ -21,4 +23,5 @@ pub mod ffi {
     pub mod string;
     pub mod util;
     pub mod uuid;
+    pub mod zipf;
 }
