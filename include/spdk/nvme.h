@@ -1100,6 +1100,36 @@ int spdk_nvme_ctrlr_cmd_abort_ext(struct spdk_nvme_ctrlr *ctrlr,
 int spdk_nvme_ctrlr_reset(struct spdk_nvme_ctrlr *ctrlr);
 
 /**
+ * First step of a reset in steps: stops the I/O queue pairs (their
+ * commands complete as aborted), disables a PCIe controller (waiting up
+ * to CAP.TO), drops the admin queue (its commands and asynchronous event
+ * requests complete as aborted); spdk_nvme_ctrlr_process_admin_completions
+ * then returns -ENXIO. Keep alive stops; a failed controller is no longer
+ * failed. 0, -EBUSY when a reset is already running, -EINVAL for NULL.
+ * (The I/O queue pairs are stopped here, as spdk_nvme_ctrlr_reset does;
+ * SPDK leaves that to the application.)
+ */
+int spdk_nvme_ctrlr_disconnect(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Second step of a reset in steps: initialization starts over (connect
+ * the admin queue, enable, identify, ...); poll it with
+ * spdk_nvme_ctrlr_reconnect_poll_async. Disconnects first when
+ * spdk_nvme_ctrlr_disconnect was not called.
+ */
+void spdk_nvme_ctrlr_reconnect_async(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Last step of a reset in steps, called until it returns something else
+ * than -EAGAIN: advances initialization without waiting. 0 when the
+ * controller is enabled again and the I/O queue pairs have new queues
+ * (their handles stay valid); a negative errno when it did not come back
+ * (the controller is then failed; SPDK returns -1 there). 0 also when no
+ * reset is running and the controller is ready. -EINVAL for NULL.
+ */
+int spdk_nvme_ctrlr_reconnect_poll_async(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
  * Marks the controller failed: commands complete as aborted, polling its
  * queue pairs returns -ENXIO until a successful reset.
  */
