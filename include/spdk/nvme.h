@@ -524,6 +524,16 @@ typedef void (*spdk_nvme_timeout_cb)(void *cb_arg,
 typedef void (*spdk_nvme_cmd_cb)(void *ctx, const struct spdk_nvme_cpl *cpl);
 
 /**
+ * `spdk_nvme_discovery_cb`: (cb_arg, rc, cpl, log_page). `rc` 0 means
+ * `cpl` is valid; `log_page` is the whole page on success (NULL
+ * otherwise), the application frees it with free().
+ */
+typedef void (*spdk_nvme_discovery_cb)(void *cb_arg,
+                                       int rc,
+                                       const struct spdk_nvme_cpl *cpl,
+                                       struct spdk_nvmf_discovery_log_page *log_page);
+
+/**
  * Extended I/O options (`struct spdk_nvme_ns_cmd_ext_io_opts`): the
  * caller sets `size` to the bytes it filled in; later fields count as 0.
  */
@@ -1106,6 +1116,36 @@ int spdk_nvme_ctrlr_cmd_abort_ext(struct spdk_nvme_ctrlr *ctrlr,
 int spdk_nvme_ctrlr_reset(struct spdk_nvme_ctrlr *ctrlr);
 
 /**
+ * First step of a reset in steps: stops the I/O queue pairs (their
+ * commands complete as aborted), disables a PCIe controller (waiting up
+ * to CAP.TO), drops the admin queue (its commands and asynchronous event
+ * requests complete as aborted); spdk_nvme_ctrlr_process_admin_completions
+ * then returns -ENXIO. Keep alive stops; a failed controller is no longer
+ * failed. 0, -EBUSY when a reset is already running, -EINVAL for NULL.
+ * (The I/O queue pairs are stopped here, as spdk_nvme_ctrlr_reset does;
+ * SPDK leaves that to the application.)
+ */
+int spdk_nvme_ctrlr_disconnect(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Second step of a reset in steps: initialization starts over (connect
+ * the admin queue, enable, identify, ...); poll it with
+ * spdk_nvme_ctrlr_reconnect_poll_async. Disconnects first when
+ * spdk_nvme_ctrlr_disconnect was not called.
+ */
+void spdk_nvme_ctrlr_reconnect_async(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Last step of a reset in steps, called until it returns something else
+ * than -EAGAIN: advances initialization without waiting. 0 when the
+ * controller is enabled again and the I/O queue pairs have new queues
+ * (their handles stay valid); a negative errno when it did not come back
+ * (the controller is then failed; SPDK returns -1 there). 0 also when no
+ * reset is running and the controller is ready. -EINVAL for NULL.
+ */
+int spdk_nvme_ctrlr_reconnect_poll_async(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
  * Marks the controller failed: commands complete as aborted, polling its
  * queue pairs returns -ENXIO until a successful reset.
  */
@@ -1141,6 +1181,24 @@ const char *spdk_nvme_dhchap_get_dhgroup_name(int id);
  * The id of the Diffie-Hellman group called `name`, -EINVAL if none.
  */
 int spdk_nvme_dhchap_get_dhgroup_id(const char *name);
+
+/**
+ * Reads the whole discovery log page of a (fabrics) discovery
+ * controller, as SPDK: the 1 KiB header, then header and all records
+ * in one Get Log Page, then the generation counter again; when it
+ * changed, the read starts over. `cb_fn` then gets rc 0 with the last
+ * completion and the page (malloc memory the application frees with
+ * free()), rc 0 with an error completion and NULL when a command failed
+ * (a controller that is no discovery controller answers so), or a
+ * negative errno (-EINVAL for an unknown record format, -ENOMEM) with
+ * NULL completion and page. The completions come from
+ * spdk_nvme_ctrlr_process_admin_completions. Returns 0, or -EINVAL /
+ * -ENOMEM / -ENXIO when the first command could not be sent (no
+ * callback then).
+ */
+int spdk_nvme_ctrlr_get_discovery_log_page(struct spdk_nvme_ctrlr *ctrlr,
+                                           spdk_nvme_discovery_cb cb_fn,
+                                           void *cb_arg);
 
 /**
  * Identify namespace data (zeroes for an inactive namespace).
@@ -1191,6 +1249,22 @@ uint64_t spdk_nvme_ns_get_size(struct spdk_nvme_ns *ns);
  * Protection information type (`enum spdk_nvme_pi_type`, 0: none).
  */
 enum spdk_nvme_pi_type spdk_nvme_ns_get_pi_type(struct spdk_nvme_ns *ns);
+
+/**
+ * Protection information format (`enum spdk_nvme_pi_format`): with
+ * protection information enabled, the PIF of the active LBA format's
+ * extended format when the NVM command set namespace data was read
+ * (controllers with CTRATT.ELBAS, all I/O command sets enabled), else 16b
+ * guard (0), SPDK's default.
+ */
+enum spdk_nvme_pi_format spdk_nvme_ns_get_pi_format(struct spdk_nvme_ns *ns);
+
+/**
+ * The NVM command set specific identify namespace data (Identify CNS
+ * 05h, CSI 00h), or NULL when it was not read: SPDK reads it only with
+ * all I/O command sets enabled and CTRATT.ELBAS set.
+ */
+const struct spdk_nvme_nvm_ns_data *spdk_nvme_nvm_ns_get_data(struct spdk_nvme_ns *ns);
 
 /**
  * Metadata bytes per block.
@@ -1257,6 +1331,19 @@ uint32_t spdk_nvme_ns_get_format_index(const struct spdk_nvme_ns_data *nsdata);
  * The LBA format index the namespace uses.
  */
 uint32_t spdk_nvme_ns_get_active_format_index(const struct spdk_nvme_ns *ns);
+
+/**
+ * The ANA group ID of the namespace, from the ANA log page (0 when the
+ * controller does not report ANA or the page was not read).
+ */
+uint32_t spdk_nvme_ns_get_ana_group_id(const struct spdk_nvme_ns *ns);
+
+/**
+ * The ANA state of the namespace (`enum spdk_nvme_ana_state`), from the
+ * ANA log page read at initialization and on each ANA change notice;
+ * optimized until read, as in SPDK.
+ */
+enum spdk_nvme_ana_state spdk_nvme_ns_get_ana_state(const struct spdk_nvme_ns *ns);
 
 /**
  * spdk_nvme_ns_cmd_read() with extended options (`opts` may be NULL).

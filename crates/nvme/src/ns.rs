@@ -3,7 +3,7 @@
 
 use crate::ctrlr::Ctrlr;
 use crate::spec::ctrlr::CtrlrData;
-use crate::spec::ns::{NsData, ZnsNsData};
+use crate::spec::ns::{NsData, NvmNsData, ZnsNsData};
 use crate::spec::Pod;
 
 /// `enum spdk_nvme_ns_flags`.
@@ -41,7 +41,20 @@ pub struct Ns {
     /// Zoned command set namespace data (Identify CNS 05h, CSI 02h) of a
     /// zoned namespace; None otherwise.
     pub zns: Option<Box<ZnsNsData>>,
+    /// NVM command set namespace data (Identify CNS 05h, CSI 00h), read
+    /// as SPDK does only with all I/O command sets enabled and CTRATT.ELBAS
+    /// set; None otherwise.
+    pub nvm: Option<Box<NvmNsData>>,
+    /// `enum spdk_nvme_pi_format` of the protection information.
+    pub pi_format: u32,
+    /// ANA group of the namespace (ANA log page), 0 until read.
+    pub ana_group_id: u32,
+    /// `enum spdk_nvme_ana_state` (ANA log page); optimized until read.
+    pub ana_state: u32,
 }
+
+/// `SPDK_NVME_ANA_OPTIMIZED_STATE`.
+pub const ANA_OPTIMIZED_STATE: u32 = 1;
 
 /// What a Namespace Identification Descriptor list says: SPDK exposes
 /// the UUID and the command set (`spdk_nvme_ns_get_uuid`, `_get_csi`).
@@ -113,6 +126,10 @@ impl Ns {
             flags: 0,
             ids: NsIds::default(),
             zns: None,
+            nvm: None,
+            pi_format: 0,
+            ana_group_id: 0,
+            ana_state: ANA_OPTIMIZED_STATE,
         }
     }
 
@@ -162,11 +179,31 @@ impl Ns {
             self.flags |= flags::DPS_PI_SUPPORTED;
             self.pi_type = data.dps.pit() as u32;
         }
+        self.derive_pi_format(cdata);
+    }
+
+    /// The protection information format, as SPDK derives it: with PI
+    /// enabled, the PIF of the active format's extended LBA format when
+    /// the NVM command set data was read and CTRATT.ELBAS says it is
+    /// valid, else 16b guard. (Without PI: 16b guard, SPDK's default.)
+    pub(crate) fn derive_pi_format(&mut self, cdata: &CtrlrData) {
+        self.pi_format = 0;
+        if self.flags & flags::DPS_PI_SUPPORTED == 0 {
+            return;
+        }
+        if let Some(nvm) = self.nvm.as_ref() {
+            if cdata.ctratt.elbas() != 0 {
+                let i = self.data.lba_format_index();
+                self.pi_format = nvm.elbaf.get(i).map_or(0, |e| e.pif());
+            }
+        }
     }
 
     pub(crate) fn clear(&mut self) {
         self.ids = NsIds::default();
         self.zns = None;
+        self.nvm = None;
+        self.pi_format = 0;
         self.sector_size = 0;
         self.extended_lba_size = 0;
         self.md_size = 0;

@@ -1,7 +1,8 @@
 //! Asynchronous events: the driver keeps Asynchronous Event Request
 //! commands outstanding; each event is handed to the application's
 //! callback (after the driver updated its namespaces for a namespace
-//! attribute notice) and the request is sent again.
+//! attribute notice, or their ANA groups and states for an ANA change
+//! notice) and the request is sent again.
 
 use std::ffi::c_void;
 use std::ptr;
@@ -18,6 +19,7 @@ const SC_ABORTED_SQ_DELETION: u16 = 0x08;
 const SC_ASYNC_EVENT_REQUEST_LIMIT_EXCEEDED: u16 = 0x05;
 const EVENT_TYPE_NOTICE: u32 = 2;
 const NOTICE_NS_ATTR_CHANGED: u32 = 0;
+const NOTICE_ANA_CHANGE: u32 = 3;
 const LOG_CHANGED_NS_LIST: u8 = 0x04;
 
 unsafe extern "C" fn aer_done(arg: *mut c_void, cpl: *const Cpl) {
@@ -80,6 +82,19 @@ impl Ctrlr {
                 }
                 if let Err(e) = self.refresh_namespaces() {
                     spdk_log::errlog!("updating namespaces after a change failed: {}", e);
+                }
+            }
+            if ev.async_event_type() == EVENT_TYPE_NOTICE
+                && ev.async_event_info() == NOTICE_ANA_CHANGE
+                && !self.opts.disable_read_ana_log_page
+            {
+                // As SPDK: read the log page again (it clears the event)
+                // and take the new groups and states.
+                // A failed read leaves the states and, as in SPDK, the
+                // event goes unreported.
+                if let Err(e) = self.update_ana_log_page() {
+                    spdk_log::errlog!("reading the ANA log page after a change failed: {}", e);
+                    continue;
                 }
             }
             if let Some(cb) = self.aer_cb {

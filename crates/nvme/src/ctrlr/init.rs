@@ -5,8 +5,9 @@
 //! keep alive timeout, with all I/O command sets enabled the zoned
 //! command set's controller data and its commands supported log, set the
 //! number of queues, list the active namespaces and identify each (with
-//! its identification descriptors and, for a zoned namespace, its zoned
-//! command set data). Register waits time out after CAP.TO,
+//! its identification descriptors and its I/O command set specific data:
+//! zoned, or NVM with CTRATT.ELBAS), read the ANA log page when the
+//! controller reports ANA. Register waits time out after CAP.TO,
 //! admin commands after the admin timeout.
 //!
 //! [`Ctrlr::process_init`] advances as far as it can without waiting and
@@ -21,7 +22,7 @@ use crate::qpair::{PairOpts, Qpair};
 use crate::spec::cmd::{Cmd, Cpl};
 use crate::spec::ctrlr::{CtrlrData, ZnsCtrlrData};
 use crate::spec::feat::{FeatAsyncEventConfiguration, FeatNumberOfQueues};
-use crate::spec::ns::{NsData, ZnsNsData};
+use crate::spec::ns::{NsData, NvmNsData, ZnsNsData};
 use crate::spec::regs::{Cap, Cc, Csts, Vs};
 use crate::spec::Pod;
 
@@ -40,6 +41,8 @@ const CNS_CTRLR_IOCS: u8 = 0x06;
 const LOG_COMMAND_EFFECTS: u32 = 0x05;
 /// Command Set Identifier of the zoned namespace command set.
 pub(crate) const CSI_ZNS: u8 = 2;
+/// Command Set Identifier of the NVM command set.
+pub(crate) const CSI_NVM: u8 = 0;
 /// CAP.CSS bit: I/O command sets other than NVM (identify them by CSI).
 const CAP_CSS_IOCS: u64 = 1 << 6;
 /// CC.CSS values.
@@ -83,9 +86,14 @@ pub enum State {
     /// NVMe 1.3+: each namespace's identification descriptors (UUID, CSI).
     IdentifyIdDescs,
     WaitForIdentifyIdDescs,
-    /// A zoned namespace's command set data (Identify CNS 05h, CSI 02h).
+    /// A namespace's I/O command set specific data (Identify CNS 05h):
+    /// zoned (CSI 02h), or NVM (CSI 00h) when CTRATT.ELBAS is set.
     IdentifyNsIocs,
     WaitForIdentifyNsIocs,
+    /// With ANA reporting (CMIC.ANARS) and unless the options say not
+    /// to: the ANA log page, for each namespace's ANA group and state.
+    GetAnaLogPage,
+    WaitForGetAnaLogPage,
     /// PCIe: shadow doorbells (Doorbell Buffer Config) when offered.
     SetDbBufCfg,
     Ready,
@@ -463,7 +471,7 @@ impl Ctrlr {
             State::IdentifyNs => {
                 let Some(&nsid) = self.active_ns.get(self.init_ns_pos) else {
                     self.deactivate_missing();
-                    self.set_state(State::SetDbBufCfg, None);
+                    self.set_state(State::GetAnaLogPage, None);
                     return Ok(Step::Next);
                 };
                 let mut cmd = Cmd::new(0x06, nsid);
@@ -504,19 +512,20 @@ impl Ctrlr {
                 } else {
                     spdk_log::warnlog!("no namespace ID descriptors for namespace {}", nsid);
                 }
-                if self.wants_ns_zns_data(nsid) {
+                if self.wants_ns_iocs_data(nsid).is_some() {
                     self.set_state(State::IdentifyNsIocs, None);
                     return Ok(Step::Next);
                 }
-                self.drop_ns_zns_data(nsid);
+                self.drop_ns_iocs_data(nsid, None);
                 self.init_ns_pos += 1;
                 self.set_state(State::IdentifyNs, None);
             }
             State::IdentifyNsIocs => {
                 let nsid = self.active_ns[self.init_ns_pos];
+                let csi = self.wants_ns_iocs_data(nsid).unwrap_or(CSI_ZNS);
                 let mut cmd = Cmd::new(0x06, nsid);
                 cmd.cdw10 = CNS_NS_IOCS as u32;
-                cmd.cdw11 = (CSI_ZNS as u32) << 24;
+                cmd.cdw11 = (csi as u32) << 24;
                 self.init_cmd(cmd, true, State::WaitForIdentifyNsIocs)?;
             }
             State::WaitForIdentifyNsIocs => {
@@ -525,12 +534,12 @@ impl Ctrlr {
                 };
                 let nsid = self.active_ns[self.init_ns_pos];
                 if cpl.is_success() {
-                    self.ns_zns_from_buf(nsid);
+                    self.ns_iocs_from_buf(nsid);
                 } else if ns_went_away(&cpl) {
                     // As SPDK: the namespace is gone (inactive), the
                     // controller goes on.
                     spdk_log::warnlog!(
-                        "zoned namespace data of namespace {} refused: namespace inactive",
+                        "command set data of namespace {} refused: namespace inactive",
                         nsid
                     );
                     self.deactivate_ns(nsid);
@@ -542,6 +551,35 @@ impl Ctrlr {
                 }
                 self.init_ns_pos += 1;
                 self.set_state(State::IdentifyNs, None);
+            }
+            State::GetAnaLogPage => {
+                if self.cdata.cmic.anars() == 0 || self.opts.disable_read_ana_log_page {
+                    self.set_state(State::SetDbBufCfg, None);
+                    return Ok(Step::Next);
+                }
+                let (buf, len) = self.ana_log_buf()?;
+                self.init_cpl = None;
+                let me = self as *mut Ctrlr as *mut c_void;
+                let rc =
+                    self.admin_submit(super::ana::ana_log_cmd(len), buf, len, Some(init_done), me);
+                if rc != 0 {
+                    return Err(rc);
+                }
+                let t = self.admin_timeout();
+                self.set_state(State::WaitForGetAnaLogPage, Some(t));
+            }
+            State::WaitForGetAnaLogPage => {
+                let Some(cpl) = self.take_init_cpl() else {
+                    return Ok(Step::Wait);
+                };
+                if cpl.is_success() {
+                    self.parse_ana_log();
+                } else {
+                    // As SPDK: the states stay as they were, the
+                    // controller goes on.
+                    spdk_log::errlog!("reading the ANA log page failed");
+                }
+                self.set_state(State::SetDbBufCfg, None);
             }
             State::SetDbBufCfg => {
                 // SPDK's SET_DB_BUF_CFG: a refusal leaves MMIO doorbells.
@@ -602,31 +640,63 @@ impl Ctrlr {
         };
     }
 
-    /// Whether namespace `nsid` (just identified) needs its zoned data.
-    fn wants_ns_zns_data(&self, nsid: u32) -> bool {
-        self.multi_iocs_enabled()
-            && self
-                .ns
-                .get(&nsid)
-                .is_some_and(|n| n.active && n.ids.csi == CSI_ZNS)
-    }
-
-    fn drop_ns_zns_data(&mut self, nsid: u32) {
-        if let Some(ns) = self.ns.get_mut(&nsid) {
-            ns.zns = None;
+    /// The command set whose specific data namespace `nsid` (just
+    /// identified) needs, as SPDK's nvme_ns_has_supported_iocs_specific_data:
+    /// with all I/O command sets enabled, a zoned namespace always, an NVM
+    /// namespace when CTRATT.ELBAS is set.
+    fn wants_ns_iocs_data(&self, nsid: u32) -> Option<u8> {
+        if !self.multi_iocs_enabled() {
+            return None;
+        }
+        let ns = self.ns.get(&nsid).filter(|n| n.active)?;
+        match ns.ids.csi {
+            CSI_ZNS => Some(CSI_ZNS),
+            CSI_NVM if self.cdata.ctratt.elbas() != 0 => Some(CSI_NVM),
+            _ => None,
         }
     }
 
-    fn ns_zns_from_buf(&mut self, nsid: u32) {
-        let Some(d) = ZnsNsData::read_from(self.buf.bytes()) else {
-            return;
+    /// Drops the command set data namespace `nsid` has but does not get
+    /// (all of it when `keep` is None).
+    fn drop_ns_iocs_data(&mut self, nsid: u32, keep: Option<u8>) {
+        let cdata = *self.cdata;
+        if let Some(ns) = self.ns.get_mut(&nsid) {
+            if keep != Some(CSI_ZNS) {
+                ns.zns = None;
+            }
+            if keep != Some(CSI_NVM) && ns.nvm.take().is_some() {
+                ns.derive_pi_format(&cdata);
+            }
+        }
+    }
+
+    /// Takes the command set data of namespace `nsid` from the buffer.
+    fn ns_iocs_from_buf(&mut self, nsid: u32) {
+        let csi = self.wants_ns_iocs_data(nsid);
+        self.drop_ns_iocs_data(nsid, csi);
+        let cdata = *self.cdata;
+        let bytes = self.buf.bytes();
+        let (zd, nd) = match csi {
+            Some(CSI_ZNS) => (ZnsNsData::read_from(bytes), None),
+            Some(CSI_NVM) => (None, NvmNsData::read_from(bytes)),
+            _ => (None, None),
         };
         if let Some(ns) = self.ns.get_mut(&nsid) {
             // The same allocation when refreshed: pointers the caller got
-            // from spdk_nvme_zns_ns_get_data stay valid.
-            match ns.zns.as_mut() {
-                Some(b) => **b = d,
-                None => ns.zns = Some(Box::new(d)),
+            // from spdk_nvme_zns_ns_get_data / spdk_nvme_nvm_ns_get_data
+            // stay valid.
+            if let Some(d) = zd {
+                match ns.zns.as_mut() {
+                    Some(b) => **b = d,
+                    None => ns.zns = Some(Box::new(d)),
+                }
+            }
+            if let Some(d) = nd {
+                match ns.nvm.as_mut() {
+                    Some(b) => **b = d,
+                    None => ns.nvm = Some(Box::new(d)),
+                }
+                ns.derive_pi_format(&cdata);
             }
         }
     }
@@ -828,13 +898,13 @@ impl Ctrlr {
                         self.id_descs_from_buf(nsid);
                     }
                 }
-                if self.wants_ns_zns_data(nsid) {
+                if let Some(csi) = self.wants_ns_iocs_data(nsid) {
                     let mut cmd = Cmd::new(0x06, nsid);
                     cmd.cdw10 = CNS_NS_IOCS as u32;
-                    cmd.cdw11 = (CSI_ZNS as u32) << 24;
+                    cmd.cdw11 = (csi as u32) << 24;
                     let cpl = self.admin_sync(cmd, buf, 4096)?;
                     if cpl.is_success() {
-                        self.ns_zns_from_buf(nsid);
+                        self.ns_iocs_from_buf(nsid);
                     } else if ns_went_away(&cpl) {
                         self.deactivate_ns(nsid);
                         self.active_ns.retain(|&n| n != nsid);
@@ -842,7 +912,7 @@ impl Ctrlr {
                         return Err(-libc::EIO);
                     }
                 } else {
-                    self.drop_ns_zns_data(nsid);
+                    self.drop_ns_iocs_data(nsid, None);
                 }
             }
         }

@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod aer;
+pub mod ana;
 pub mod init;
 pub mod reset;
 
@@ -94,6 +95,8 @@ pub struct Ctrlr {
     pub max_sges: u16,
     pub flags: u64,
     pub(crate) buf: DmaPage,
+    /// The ANA log page as last read (None before).
+    pub(crate) ana_log: Option<ana::AnaBuf>,
     /// Namespaces by ID (boxed: `struct spdk_nvme_ns *` points at them).
     pub(crate) ns: BTreeMap<u32, Box<Ns>>,
     /// Active namespace IDs, ascending.
@@ -159,6 +162,7 @@ impl Ctrlr {
             max_sges: 1,
             flags: 0,
             buf: DmaPage::new()?,
+            ana_log: None,
             ns: BTreeMap::new(),
             active_ns: Vec::new(),
             qids: Vec::new(),

@@ -60,6 +60,76 @@ impl Ctrlr {
         }
     }
 
+    /// First step of a reset in steps (`spdk_nvme_ctrlr_disconnect`): the
+    /// controller is marked resetting (and no longer failed), keep alive
+    /// stops, the I/O queue pairs stop (their commands complete as
+    /// aborted, SQ deletion), a PCIe controller is disabled (CC.EN 0,
+    /// waiting up to CAP.TO for RDY to follow), and the admin queue pair
+    /// goes (its commands, the AERs too, complete as aborted): polling the
+    /// admin queue then returns -ENXIO. -EBUSY during a reset.
+    pub fn disconnect(&mut self) -> i32 {
+        if self.resetting {
+            return -libc::EBUSY;
+        }
+        self.resetting = true;
+        self.failed = false;
+        spdk_log::noticelog!("resetting controller");
+        for &q in &self.io_qpairs.clone() {
+            // SAFETY: io_qpairs are live pairs of this controller.
+            unsafe {
+                if (*q).c.state == QpairState::Connected || !(*q).c.parked {
+                    (*q).c.failure_reason = FailureReason::Local;
+                }
+                (*q).c.state = QpairState::Disconnected;
+                Qpair::abort_all(q, SC_ABORTED_SQ_DELETION, false);
+            }
+        }
+        if !self.t.is_fabrics() {
+            self.disable_and_wait();
+        }
+        self.restart_init();
+        0
+    }
+
+    /// Second step (`spdk_nvme_ctrlr_reconnect_async`): initialization
+    /// starts over from connecting the admin queue. Without a disconnect
+    /// before, it disconnects first (SPDK requires one).
+    pub fn reconnect_async(&mut self) {
+        if !self.resetting {
+            self.disconnect();
+        }
+        self.restart_init();
+    }
+
+    /// Third step, polled (`spdk_nvme_ctrlr_reconnect_poll_async`): runs
+    /// initialization as far as it goes without waiting; -EAGAIN until it
+    /// is done. Then the I/O queue pairs get new queues with their IDs and
+    /// 0 is returned; when initialization or a queue fails, the controller
+    /// is failed and the error returned. Either way the reset is over.
+    pub fn reconnect_poll_async(&mut self) -> i32 {
+        if !self.resetting && self.state == State::Ready {
+            // No reset running: the controller is enabled.
+            return 0;
+        }
+        let rc = match self.process_init() {
+            Ok(false) => return -libc::EAGAIN,
+            Ok(true) => self.reconnect_io_qpairs(),
+            Err(e) => Err(e),
+        };
+        self.resetting = false;
+        match rc {
+            Ok(()) => {
+                self.failed = false;
+                0
+            }
+            Err(e) => {
+                spdk_log::errlog!("controller reinitialization failed: {}", e);
+                self.fail();
+                e
+            }
+        }
+    }
+
     /// Clears CC.EN and waits (up to CAP.TO) for CSTS.RDY to follow; a
     /// controller that cannot be read is left to initialization.
     fn disable_and_wait(&mut self) {

@@ -20,6 +20,7 @@ use crate::trid;
 
 pub mod ctrlr;
 pub mod dhchap;
+pub mod discovery;
 pub mod ns;
 pub mod ns_cmd;
 pub mod ns_resv;

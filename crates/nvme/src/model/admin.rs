@@ -4,7 +4,7 @@ use super::device::*;
 use crate::spec::cmd::{cdw10, cdw11, Cmd};
 use crate::spec::ctrlr::{CtrlrData, ZnsCtrlrData};
 use crate::spec::feat::FeatNumberOfQueues;
-use crate::spec::ns::{LbaFormat, NsData, ZnsNsData};
+use crate::spec::ns::{LbaFormat, NsData, NvmNsData, ZnsNsData};
 use crate::spec::Pod;
 
 const OPC_DELETE_IO_SQ: u8 = 0x00;
@@ -116,6 +116,13 @@ impl Device {
                 ns.lbaf[0] = LbaFormat(0)
                     .with_ms(n.md_size as u32)
                     .with_lbads(n.block_size.trailing_zeros());
+                let i = cmd.nsid as usize - 1;
+                if let Some(&g) = self.cfg.ana_groups.get(i) {
+                    ns.anagrpid = g;
+                }
+                if let Some(&(pit, _)) = self.cfg.ns_pi.get(i) {
+                    ns.dps = ns.dps.with_pit(pit);
+                }
                 ns.nguid[15] = cmd.nsid as u8;
                 ns.eui64 = 0x5350_444b_0000_0000 | cmd.nsid as u64;
                 page.copy_from_slice(ns.as_bytes());
@@ -154,7 +161,16 @@ impl Device {
                         return fail(SCT_GENERIC, SC_INVALID_NAMESPACE);
                     };
                     match (csi, d.cfg.zoned) {
-                        (0, _) => {}
+                        (0, _) => {
+                            // NVM command set data: the PI format of
+                            // LBA format 0 (valid with CTRATT.ELBAS).
+                            let pi = self.cfg.ns_pi.get(cmd.nsid as usize - 1);
+                            if let (true, Some(&(_, pif))) = (self.cfg.elbas, pi) {
+                                let mut nd = NvmNsData::zeroed();
+                                nd.elbaf[0] = nd.elbaf[0].with_pif(pif as u32);
+                                page.copy_from_slice(nd.as_bytes());
+                            }
+                        }
                         (2, Some(z)) => {
                             let mut zd = ZnsNsData::zeroed();
                             zd.mor = z.max_open.wrapping_sub(1);
@@ -225,6 +241,17 @@ impl Device {
         c.ocfs = c.ocfs.with_copy_format0(1);
         let nqn = b"nqn.2019-08.io.spdk-rs:model";
         c.subnqn[..nqn.len()].copy_from_slice(nqn);
+        c.ctratt = c.ctratt.with_elbas(self.cfg.elbas as u32);
+        if !self.cfg.ana_groups.is_empty() {
+            c.cmic = c.cmic.with_anars(1);
+            c.oaes = c.oaes.with_ana_change_notices(1);
+            c.anatt = 10;
+            // Optimized, non-optimized, inaccessible, persistent loss,
+            // change reported.
+            c.anacap = crate::spec::ctrlr::Anacap(0x1f);
+            c.anagrpmax = self.ana_states.keys().max().copied().unwrap_or(0);
+            c.nanagrpid = self.ana_states.len() as u32;
+        }
         c
     }
 
@@ -388,6 +415,13 @@ impl Device {
                 for &o in &io {
                     page[1024 + 4 * o as usize] = 1;
                 }
+            }
+            0x0c if !self.cfg.ana_groups.is_empty() => {
+                let log = self.ana_log();
+                if page.len() < log.len() {
+                    page.resize(log.len(), 0);
+                }
+                page[..log.len()].copy_from_slice(&log);
             }
             0x04 => {
                 for (i, nsid) in self.changed_ns.iter().take(1024).enumerate() {

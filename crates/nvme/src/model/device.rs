@@ -128,6 +128,12 @@ pub struct Device {
     pub(super) resv: std::collections::BTreeMap<u32, super::resv::Resv>,
     /// CDW1 of the next completion posted (Zone Append's LBA, high half).
     pub(super) cdw1_next: u32,
+    /// ANA state of each ANA group (`spdk_nvme_ana_state`).
+    pub(super) ana_states: std::collections::BTreeMap<u32, u8>,
+    /// ANA log page change count.
+    pub(super) ana_change_count: u64,
+    /// ANA log page reads.
+    pub ana_log_reads: u64,
 }
 
 impl Device {
@@ -182,6 +188,9 @@ impl Device {
             resv: Default::default(),
             uncorrectable: Default::default(),
             cdw1_next: 0,
+            ana_states: cfg.ana_groups.iter().map(|&g| (g, 1)).collect(),
+            ana_change_count: 0,
+            ana_log_reads: 0,
             cfg,
         };
         // Zoned namespaces need the I/O command sets beyond NVM.
@@ -202,7 +211,7 @@ impl Device {
     /// Whether the controller offers all I/O command sets (it has a
     /// zoned namespace).
     pub(super) fn iocs(&self) -> bool {
-        self.cfg.namespaces.iter().any(|n| n.zoned.is_some())
+        self.cfg.elbas || self.cfg.namespaces.iter().any(|n| n.zoned.is_some())
     }
 
     /// The register memory (for the host's doorbell pointers).
@@ -526,6 +535,39 @@ impl Device {
         self.changed_ns.push(nsid);
         // Notice type, NS attribute changed (info 0), log page 4.
         self.raise_event(2 | (4 << 16));
+    }
+
+    /// Sets the state (`spdk_nvme_ana_state`) of ANA group `group` and
+    /// raises the ANA change notice (log page 0Ch).
+    pub fn set_ana_state(&mut self, group: u32, state: u8) {
+        self.ana_states.insert(group, state & 0xf);
+        self.ana_change_count += 1;
+        // Notice type, ANA change (info 3), log page 0Ch.
+        self.raise_event(2 | (3 << 8) | (0x0c << 16));
+    }
+
+    /// The ANA log page: header, then a descriptor per group (ascending
+    /// group ID) with the NSIDs of its namespaces.
+    pub(super) fn ana_log(&mut self) -> Vec<u8> {
+        self.ana_log_reads += 1;
+        let mut page = vec![0u8; 16];
+        page[0..8].copy_from_slice(&self.ana_change_count.to_le_bytes());
+        page[8..10].copy_from_slice(&(self.ana_states.len() as u16).to_le_bytes());
+        for (&g, &state) in &self.ana_states {
+            let ids: Vec<u32> = (1..=self.disks.len() as u32)
+                .filter(|&n| self.cfg.ana_groups.get(n as usize - 1) == Some(&g))
+                .collect();
+            let mut d = [0u8; 32];
+            d[0..4].copy_from_slice(&g.to_le_bytes());
+            d[4..8].copy_from_slice(&(ids.len() as u32).to_le_bytes());
+            d[8..16].copy_from_slice(&self.ana_change_count.to_le_bytes());
+            d[16] = state;
+            page.extend_from_slice(&d);
+            for id in ids {
+                page.extend_from_slice(&id.to_le_bytes());
+            }
+        }
+        page
     }
 
     pub(super) fn deliver_events(&mut self) {

@@ -135,6 +135,19 @@ pub struct ModelConfig {
     /// Refuse Identify CNS 05h and 06h (zoned command set data) with
     /// Invalid Field.
     pub refuse_zns_identify: bool,
+    /// Asymmetric Namespace Access: the ANA group ID of each namespace
+    /// (index NSID - 1; non-zero). Non-empty: the controller reports ANA
+    /// (CMIC.ANARS, ANA change notices, the ANA log page); every group
+    /// starts optimized ([`Device::set_ana_state`] changes one).
+    pub ana_groups: Vec<u32>,
+    /// CTRATT.ELBAS (extended LBA formats); the controller then offers
+    /// all I/O command sets, and Identify CNS 05h CSI 00h reports the
+    /// protection information format of [`ModelConfig::ns_pi`].
+    pub elbas: bool,
+    /// Protection information of each namespace (index NSID - 1):
+    /// (DPS.PIT, ELBAF.PIF) of its LBA format; none when missing.
+    /// Identify data only: I/O does not check or generate PI.
+    pub ns_pi: Vec<(u8, u8)>,
 }
 
 impl Default for ModelConfig {
@@ -157,6 +170,9 @@ impl Default for ModelConfig {
             zasl: 0,
             zone_append: true,
             refuse_zns_identify: false,
+            ana_groups: Vec::new(),
+            elbas: false,
+            ns_pi: Vec::new(),
         }
     }
 }

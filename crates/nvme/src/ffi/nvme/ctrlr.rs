@@ -770,6 +770,49 @@ pub unsafe extern "C" fn spdk_nvme_ctrlr_reset(ctrlr: *mut spdk_nvme_ctrlr) -> c
     }
 }
 
+/// First step of a reset in steps: stops the I/O queue pairs (their
+/// commands complete as aborted), disables a PCIe controller (waiting up
+/// to CAP.TO), drops the admin queue (its commands and asynchronous event
+/// requests complete as aborted); spdk_nvme_ctrlr_process_admin_completions
+/// then returns -ENXIO. Keep alive stops; a failed controller is no longer
+/// failed. 0, -EBUSY when a reset is already running, -EINVAL for NULL.
+/// (The I/O queue pairs are stopped here, as spdk_nvme_ctrlr_reset does;
+/// SPDK leaves that to the application.)
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_disconnect(ctrlr: *mut spdk_nvme_ctrlr) -> c_int {
+    match self::ctrlr(ctrlr) {
+        Some(c) => c.disconnect(),
+        None => -libc::EINVAL,
+    }
+}
+
+/// Second step of a reset in steps: initialization starts over (connect
+/// the admin queue, enable, identify, ...); poll it with
+/// spdk_nvme_ctrlr_reconnect_poll_async. Disconnects first when
+/// spdk_nvme_ctrlr_disconnect was not called.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_reconnect_async(ctrlr: *mut spdk_nvme_ctrlr) {
+    if let Some(c) = self::ctrlr(ctrlr) {
+        c.reconnect_async();
+    }
+}
+
+/// Last step of a reset in steps, called until it returns something else
+/// than -EAGAIN: advances initialization without waiting. 0 when the
+/// controller is enabled again and the I/O queue pairs have new queues
+/// (their handles stay valid); a negative errno when it did not come back
+/// (the controller is then failed; SPDK returns -1 there). 0 also when no
+/// reset is running and the controller is ready. -EINVAL for NULL.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_reconnect_poll_async(
+    ctrlr: *mut spdk_nvme_ctrlr,
+) -> c_int {
+    match self::ctrlr(ctrlr) {
+        Some(c) => c.reconnect_poll_async(),
+        None => -libc::EINVAL,
+    }
+}
+
 /// Marks the controller failed: commands complete as aborted, polling its
 /// queue pairs returns -ENXIO until a successful reset.
 #[no_mangle]

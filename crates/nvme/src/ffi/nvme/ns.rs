@@ -5,7 +5,7 @@ use core::ptr;
 
 use super::ctrlr::spdk_nvme_ctrlr;
 use crate::ns::{flags, Ns};
-use crate::spec::ns::NsData;
+use crate::spec::ns::{NsData, NvmNsData};
 use spdk_util::ffi::uuid::spdk_uuid;
 
 /// What a namespace supports (spdk_nvme_ns_get_flags()).
@@ -100,6 +100,26 @@ pub unsafe extern "C" fn spdk_nvme_ns_get_pi_type(ns: *mut spdk_nvme_ns) -> PiTy
     PiTypeRet(self::ns(ns).map_or(0, |n| n.pi_type as i32))
 }
 
+/// Protection information format (`enum spdk_nvme_pi_format`): with
+/// protection information enabled, the PIF of the active LBA format's
+/// extended format when the NVM command set namespace data was read
+/// (controllers with CTRATT.ELBAS, all I/O command sets enabled), else 16b
+/// guard (0), SPDK's default.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_get_pi_format(ns: *mut spdk_nvme_ns) -> PiFormatRet {
+    PiFormatRet(self::ns(ns).map_or(0, |n| n.pi_format as i32))
+}
+
+/// The NVM command set specific identify namespace data (Identify CNS
+/// 05h, CSI 00h), or NULL when it was not read: SPDK reads it only with
+/// all I/O command sets enabled and CTRATT.ELBAS set.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_nvm_ns_get_data(ns: *mut spdk_nvme_ns) -> *const NvmNsData {
+    self::ns(ns)
+        .and_then(|n| n.nvm.as_deref())
+        .map_or(ptr::null(), |d| d as *const NvmNsData)
+}
+
 /// Metadata bytes per block.
 #[no_mangle]
 pub unsafe extern "C" fn spdk_nvme_ns_get_md_size(ns: *mut spdk_nvme_ns) -> u32 {
@@ -185,6 +205,33 @@ pub unsafe extern "C" fn spdk_nvme_ns_get_format_index(nsdata: *const NsData) ->
 pub unsafe extern "C" fn spdk_nvme_ns_get_active_format_index(ns: *const spdk_nvme_ns) -> u32 {
     self::ns(ns).map_or(0, |n| n.data.lba_format_index() as u32)
 }
+
+/// The ANA group ID of the namespace, from the ANA log page (0 when the
+/// controller does not report ANA or the page was not read).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_get_ana_group_id(ns: *const spdk_nvme_ns) -> u32 {
+    self::ns(ns).map_or(0, |n| n.ana_group_id)
+}
+
+/// The ANA state of the namespace (`enum spdk_nvme_ana_state`), from the
+/// ANA log page read at initialization and on each ANA change notice;
+/// optimized until read, as in SPDK.
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ns_get_ana_state(ns: *const spdk_nvme_ns) -> AnaStateRet {
+    AnaStateRet(self::ns(ns).map_or(0, |n| n.ana_state as i32))
+}
+
+/// `enum spdk_nvme_pi_format` returned by value.
+#[doc(hidden)]
+#[repr(transparent)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PiFormatRet(pub i32);
+
+/// `enum spdk_nvme_ana_state` returned by value.
+#[doc(hidden)]
+#[repr(transparent)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AnaStateRet(pub i32);
 
 /// `enum spdk_nvme_pi_type` returned by value.
 #[doc(hidden)]
