@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod aer;
 pub mod init;
+pub mod mgmt;
 pub mod reset;
 
 use std::collections::BTreeMap;

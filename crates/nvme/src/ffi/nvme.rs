@@ -19,6 +19,7 @@ use super::nvmf_spec::{
 use crate::trid;
 
 pub mod ctrlr;
+pub mod ctrlr_mgmt;
 pub mod ns;
 pub mod ns_cmd;
 pub mod ns_resv;
