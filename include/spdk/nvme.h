@@ -1157,6 +1157,210 @@ void spdk_nvme_ctrlr_fail(struct spdk_nvme_ctrlr *ctrlr);
 bool spdk_nvme_ctrlr_is_failed(struct spdk_nvme_ctrlr *ctrlr);
 
 /**
+ * Attaches namespace `nsid` to the controllers listed in `payload`
+ * (Namespace Attachment), waiting for it; the controller's namespaces
+ * are then listed and identified again. 0; -EINVAL for a NULL argument
+ * or NSID 0; -EIO when the controller refused (an error status);
+ * -ECANCELED when no completion came; -ENXIO when the namespaces could
+ * not be listed again; -ENOMEM.
+ */
+int spdk_nvme_ctrlr_attach_ns(struct spdk_nvme_ctrlr *ctrlr,
+                              uint32_t nsid,
+                              struct spdk_nvme_ctrlr_list *payload);
+
+/**
+ * Detaches namespace `nsid` from the controllers listed in `payload`,
+ * waiting for it; the namespaces are then listed again (a detached one
+ * becomes inactive). Return values as spdk_nvme_ctrlr_attach_ns().
+ */
+int spdk_nvme_ctrlr_detach_ns(struct spdk_nvme_ctrlr *ctrlr,
+                              uint32_t nsid,
+                              struct spdk_nvme_ctrlr_list *payload);
+
+/**
+ * Creates a namespace (Namespace Management) with the host-settable
+ * fields of `payload` (size, capacity, formatted LBA size, protection,
+ * sharing), waiting for it. Returns its NSID (>= 1; it is not attached
+ * to any controller yet), or 0 when it could not be created.
+ */
+uint32_t spdk_nvme_ctrlr_create_ns(struct spdk_nvme_ctrlr *ctrlr,
+                                   struct spdk_nvme_ns_data *payload);
+
+/**
+ * Deletes namespace `nsid` (SPDK_NVME_GLOBAL_NS_TAG: all of them),
+ * waiting for it; the namespaces are then listed again. Return values as
+ * spdk_nvme_ctrlr_attach_ns().
+ */
+int spdk_nvme_ctrlr_delete_ns(struct spdk_nvme_ctrlr *ctrlr, uint32_t nsid);
+
+/**
+ * Low-level formats namespace `nsid` (SPDK_NVME_GLOBAL_NS_TAG: all
+ * namespaces) as `format` says (LBA format, metadata, protection, secure
+ * erase), waiting for it, then resets the controller so that the
+ * namespaces are identified again. 0; -EINVAL for NULL; -EIO when the
+ * controller refused; -ECANCELED when no completion came; or the
+ * reset's error.
+ */
+int spdk_nvme_ctrlr_format(struct spdk_nvme_ctrlr *ctrlr,
+                           uint32_t nsid,
+                           struct spdk_nvme_format *format);
+
+/**
+ * Downloads a firmware image of `size` bytes (Firmware Image Download,
+ * in pieces of the minimum memory page size) and commits it to firmware
+ * slot `slot` (0: the controller chooses) with `commit_action`, which
+ * must be SPDK_NVME_FW_COMMIT_REPLACE_IMG or
+ * SPDK_NVME_FW_COMMIT_REPLACE_AND_ENABLE_IMG; then resets the
+ * controller. `completion_status` receives the status of the commit
+ * (zeroed when it was not sent). A commit answering that an NVM
+ * subsystem reset is needed still counts as done (the controller is
+ * reset); one asking for a conventional reset returns -EIO. 0; -1 for a
+ * size not a multiple of 4 or another commit action; -EINVAL for NULL
+ * arguments or a slot above 7; -EIO when the controller refused a
+ * command; -ECANCELED when one got no completion; -ENOMEM; or the
+ * reset's error.
+ */
+int spdk_nvme_ctrlr_update_firmware(struct spdk_nvme_ctrlr *ctrlr,
+                                    void *payload,
+                                    uint32_t size,
+                                    int slot,
+                                    enum spdk_nvme_fw_commit_action commit_action,
+                                    struct spdk_nvme_status *completion_status);
+
+/**
+ * Sends Security Receive: protocol `secp`, protocol specific field
+ * `spsp`, NVMe security specific field `nssf`; up to `payload_size`
+ * bytes come back into `payload` (any memory: copied back before `cb_fn`
+ * runs). Poll with spdk_nvme_ctrlr_process_admin_completions(). 0;
+ * -EINVAL for NULL arguments; -ENOMEM; -ENXIO.
+ */
+int spdk_nvme_ctrlr_cmd_security_receive(struct spdk_nvme_ctrlr *ctrlr,
+                                         uint8_t secp,
+                                         uint16_t spsp,
+                                         uint8_t nssf,
+                                         void *payload,
+                                         uint32_t payload_size,
+                                         spdk_nvme_cmd_cb cb_fn,
+                                         void *cb_arg);
+
+/**
+ * Sends Security Send with `payload_size` bytes of `payload` (any
+ * memory: copied first). Return values as
+ * spdk_nvme_ctrlr_cmd_security_receive().
+ */
+int spdk_nvme_ctrlr_cmd_security_send(struct spdk_nvme_ctrlr *ctrlr,
+                                      uint8_t secp,
+                                      uint16_t spsp,
+                                      uint8_t nssf,
+                                      void *payload,
+                                      uint32_t payload_size,
+                                      spdk_nvme_cmd_cb cb_fn,
+                                      void *cb_arg);
+
+/**
+ * Security Receive (see spdk_nvme_ctrlr_cmd_security_receive()),
+ * waiting for it. 0; -EINVAL for NULL arguments or a size above 4 GiB;
+ * -EIO when the controller refused; -ECANCELED when no completion came;
+ * -ENOMEM; -ENXIO.
+ */
+int spdk_nvme_ctrlr_security_receive(struct spdk_nvme_ctrlr *ctrlr,
+                                     uint8_t secp,
+                                     uint16_t spsp,
+                                     uint8_t nssf,
+                                     void *payload,
+                                     size_t size);
+
+/**
+ * Security Send (see spdk_nvme_ctrlr_cmd_security_send()), waiting for
+ * it. Return values as spdk_nvme_ctrlr_security_receive().
+ */
+int spdk_nvme_ctrlr_security_send(struct spdk_nvme_ctrlr *ctrlr,
+                                  uint8_t secp,
+                                  uint16_t spsp,
+                                  uint8_t nssf,
+                                  void *payload,
+                                  size_t size);
+
+/**
+ * Sends Directive Receive for namespace `nsid`: operation `doper` of
+ * directive type `dtype` with directive specific field `dspec`, `cdw12`
+ * and `cdw13` as given; up to `payload_size` bytes (a multiple of 4)
+ * come back into `payload` (any memory: copied back before `cb_fn`
+ * runs). Poll with spdk_nvme_ctrlr_process_admin_completions(). 0;
+ * -EINVAL for NULL arguments or fields beyond their width; -ENOMEM;
+ * -ENXIO.
+ */
+int spdk_nvme_ctrlr_cmd_directive_receive(struct spdk_nvme_ctrlr *ctrlr,
+                                          uint32_t nsid,
+                                          uint32_t doper,
+                                          uint32_t dtype,
+                                          uint32_t dspec,
+                                          void *payload,
+                                          uint32_t payload_size,
+                                          uint32_t cdw12,
+                                          uint32_t cdw13,
+                                          spdk_nvme_cmd_cb cb_fn,
+                                          void *cb_arg);
+
+/**
+ * Sends Directive Send with `payload_size` bytes of `payload` (any
+ * memory: copied first; none for operations without data). Return
+ * values as spdk_nvme_ctrlr_cmd_directive_receive().
+ */
+int spdk_nvme_ctrlr_cmd_directive_send(struct spdk_nvme_ctrlr *ctrlr,
+                                       uint32_t nsid,
+                                       uint32_t doper,
+                                       uint32_t dtype,
+                                       uint32_t dspec,
+                                       void *payload,
+                                       uint32_t payload_size,
+                                       uint32_t cdw12,
+                                       uint32_t cdw13,
+                                       spdk_nvme_cmd_cb cb_fn,
+                                       void *cb_arg);
+
+/**
+ * Starts reading `bprsz` 4 KiB units from offset `bprof` (4 KiB units)
+ * of boot partition `bpid` into `payload`, which must be DMA-able and
+ * contiguous for the whole size; poll with
+ * spdk_nvme_ctrlr_read_boot_partition_poll(). 0; -ENOTSUP when the
+ * controller has no boot partitions; -EALREADY while a read runs;
+ * -EFAULT for a buffer the controller cannot reach; -EINVAL for NULL or
+ * values beyond their register fields (size 1 to 1023 units, offset
+ * below 2^20 units, partition 0 or 1); -EIO when a register cannot be
+ * accessed.
+ */
+int spdk_nvme_ctrlr_read_boot_partition_start(struct spdk_nvme_ctrlr *ctrlr,
+                                              void *payload,
+                                              uint32_t bprsz,
+                                              uint32_t bprof,
+                                              uint32_t bpid);
+
+/**
+ * The state of the boot partition read: 0 when the data is in the
+ * buffer; -EAGAIN while it runs (call again); -EIO when it failed or
+ * BPINFO cannot be read; -EINVAL when no read was started.
+ */
+int spdk_nvme_ctrlr_read_boot_partition_poll(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
+ * Writes `size` bytes of `payload` (any memory, valid until `cb_fn`
+ * runs) to boot partition `bpid`: Firmware Image Download in pieces,
+ * then Firmware Commit replacing the partition, then one activating it.
+ * `cb_fn` gets the activation's completion, or the first error. Poll
+ * with spdk_nvme_ctrlr_process_admin_completions(). 0 when started;
+ * -ENOTSUP when the controller has no boot partitions; -EINVAL for NULL,
+ * a size of 0 or not a multiple of 4, or a partition other than 0 and 1;
+ * -ENOMEM; -ENXIO.
+ */
+int spdk_nvme_ctrlr_write_boot_partition(struct spdk_nvme_ctrlr *ctrlr,
+                                         void *payload,
+                                         uint32_t size,
+                                         uint32_t bpid,
+                                         spdk_nvme_cmd_cb cb_fn,
+                                         void *cb_arg);
+
+/**
  * The name of digest `id` ("sha256"...), NULL for an unknown one.
  */
 const char *spdk_nvme_dhchap_get_digest_name(int id);

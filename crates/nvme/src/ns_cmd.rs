@@ -763,7 +763,7 @@ unsafe fn with_copy(q: *mut Qpair, cmd: Cmd, data: &[u8], cb: CmdCb, arg: *mut c
 
 /// Submits `cmd` with `len` bytes at `user` bounced through DMA memory:
 /// copied in first, or (`to_host`) copied back on completion.
-unsafe fn bounced(
+pub(crate) unsafe fn bounced(
     q: *mut Qpair,
     cmd: Cmd,
     user: *mut u8,

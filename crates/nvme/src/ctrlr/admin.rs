@@ -8,13 +8,24 @@ use std::ptr;
 use super::{ms_to_ticks, Ctrlr};
 use crate::qpair::{Qpair, QpairState};
 use crate::request::{CmdCb, Payload};
-use crate::spec::cmd::{cdw10, cdw11, Cmd, Cpl};
+use crate::spec::cmd::{cdw10, cdw11, Cmd, Cpl, Status};
 
 pub const OPC_GET_LOG_PAGE: u8 = 0x02;
 pub const OPC_IDENTIFY: u8 = 0x06;
 pub const OPC_ABORT: u8 = 0x08;
 pub const OPC_SET_FEATURES: u8 = 0x09;
 pub const OPC_GET_FEATURES: u8 = 0x0a;
+
+/// Why a synchronous wait did not get its completion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SyncError {
+    /// The command could not be submitted (its errno).
+    Submit(i32),
+    /// Polling the admin queue failed (its errno).
+    Poll(i32),
+    /// The admin timeout passed.
+    Timeout,
+}
 
 /// A synchronous wait's state; left to the callback when the waiter gives
 /// up, which then frees it.
@@ -91,9 +102,26 @@ impl Ctrlr {
     /// up to the admin timeout. For the driver's own commands, outside
     /// completion callbacks.
     pub fn admin_sync(&mut self, cmd: Cmd, buf: *mut u8, len: u32) -> Result<Cpl, i32> {
+        self.wait_sync(|c, cb, arg| c.admin_submit(cmd, buf, len, cb, arg))
+            .map_err(|e| match e {
+                SyncError::Submit(rc) | SyncError::Poll(rc) => rc,
+                SyncError::Timeout => -libc::ETIMEDOUT,
+            })
+    }
+
+    /// Submits a command with `submit` (given the callback and argument
+    /// to use) and polls the admin queue until it completes, up to the
+    /// admin timeout. Only completions are processed meanwhile: events
+    /// and keep alive wait for spdk_nvme_ctrlr_process_admin_completions,
+    /// as in SPDK's synchronous waits. A command given up on is left to
+    /// its callback, which then frees the wait's state.
+    pub(crate) fn wait_sync(
+        &mut self,
+        submit: impl FnOnce(&mut Ctrlr, CmdCb, *mut c_void) -> i32,
+    ) -> Result<Cpl, SyncError> {
         if let Some(q) = self.adminq.as_ref() {
             if q.c.in_completion_context() {
-                return Err(-libc::EAGAIN);
+                return Err(SyncError::Submit(-libc::EAGAIN));
             }
         }
         let s = Box::into_raw(Box::new(Sync {
@@ -101,16 +129,20 @@ impl Ctrlr {
             abandoned: false,
             cpl: Cpl::default(),
         }));
-        let rc = self.admin_submit(cmd, buf, len, Some(sync_done), s.cast());
+        let rc = submit(self, Some(sync_done), s.cast());
         if rc != 0 {
             // SAFETY: not handed to any callback.
             drop(unsafe { Box::from_raw(s) });
-            return Err(rc);
+            return Err(SyncError::Submit(rc));
         }
         let timeout = ms_to_ticks(self.opts.admin_timeout_ms.max(1) as u64);
         let deadline = spdk_env::ticks().saturating_add(timeout);
         loop {
-            let rc = self.process_admin_completions();
+            let rc = match self.admin_ptr() {
+                // SAFETY: the admin pair lives as long as the controller.
+                Some(q) => unsafe { Qpair::process_completions(q, 0) },
+                None => -libc::ENXIO,
+            };
             // SAFETY: s lives until done (freed here) or abandoned (freed
             // by the callback).
             unsafe {
@@ -121,9 +153,43 @@ impl Ctrlr {
                 }
                 if rc < 0 || spdk_env::ticks() > deadline {
                     (*s).abandoned = true;
-                    return Err(if rc < 0 { rc } else { -libc::ETIMEDOUT });
+                    return Err(if rc < 0 {
+                        SyncError::Poll(rc)
+                    } else {
+                        SyncError::Timeout
+                    });
                 }
             }
+        }
+    }
+
+    /// SPDK's synchronous admin command (`nvme_wait_for_adminq_completion`
+    /// around one command): 0 on success; -EIO when it completed with an
+    /// error; -ECANCELED when polling failed or the admin timeout passed;
+    /// the submission's own error (-ENOMEM, -ENXIO, ...) as it is. The
+    /// completion's status goes to `status` (aborted, SQ deletion, when
+    /// polling failed; zero on a timeout).
+    pub(crate) fn run_sync(
+        &mut self,
+        status: &mut Status,
+        submit: impl FnOnce(&mut Ctrlr, CmdCb, *mut c_void) -> i32,
+    ) -> Result<Cpl, i32> {
+        *status = Status(0);
+        match self.wait_sync(submit) {
+            Ok(cpl) => {
+                *status = cpl.status;
+                if cpl.is_error() {
+                    Err(-libc::EIO)
+                } else {
+                    Ok(cpl)
+                }
+            }
+            Err(SyncError::Submit(rc)) => Err(rc),
+            Err(SyncError::Poll(_)) => {
+                *status = Status::new(0, crate::qpair::SC_ABORTED_SQ_DELETION);
+                Err(-libc::ECANCELED)
+            }
+            Err(SyncError::Timeout) => Err(-libc::ECANCELED),
         }
     }
 

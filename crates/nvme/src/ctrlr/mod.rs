@@ -7,6 +7,7 @@ pub mod admin;
 pub mod aer;
 pub mod ana;
 pub mod init;
+pub mod mgmt;
 pub mod reset;
 
 use std::collections::BTreeMap;

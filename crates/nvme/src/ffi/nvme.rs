@@ -19,6 +19,7 @@ use super::nvmf_spec::{
 use crate::trid;
 
 pub mod ctrlr;
+pub mod ctrlr_mgmt;
 pub mod dhchap;
 pub mod discovery;
 pub mod ns;

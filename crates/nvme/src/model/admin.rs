@@ -4,7 +4,7 @@ use super::device::*;
 use crate::spec::cmd::{cdw10, cdw11, Cmd};
 use crate::spec::ctrlr::{CtrlrData, ZnsCtrlrData};
 use crate::spec::feat::FeatNumberOfQueues;
-use crate::spec::ns::{LbaFormat, NsData, NvmNsData, ZnsNsData};
+use crate::spec::ns::{NsData, NvmNsData, ZnsNsData};
 use crate::spec::Pod;
 
 const OPC_DELETE_IO_SQ: u8 = 0x00;
@@ -21,6 +21,7 @@ const OPC_KEEP_ALIVE: u8 = 0x18;
 const OPC_DOORBELL_BUFFER_CONFIG: u8 = 0x7c;
 
 const FEAT_NUMBER_OF_QUEUES: u32 = 0x07;
+const ALL_NS: u32 = 0xffff_ffff;
 
 // Command specific status codes.
 const SC_COMPLETION_QUEUE_INVALID: u16 = 0x00;
@@ -67,6 +68,15 @@ impl Device {
                 self.keep_alives += 1;
                 OK
             }
+            super::mgmt::OPC_NS_MANAGEMENT => self.ns_management(cmd),
+            super::mgmt::OPC_NS_ATTACHMENT => self.ns_attachment(cmd),
+            super::mgmt::OPC_FORMAT_NVM => self.format_nvm(cmd),
+            super::fw::OPC_FIRMWARE_COMMIT => self.fw_commit(cmd),
+            super::fw::OPC_FIRMWARE_IMAGE_DOWNLOAD => self.fw_image_download(cmd),
+            super::sec::OPC_SECURITY_SEND | super::sec::OPC_SECURITY_RECEIVE => self.security(cmd),
+            super::sec::OPC_DIRECTIVE_SEND | super::sec::OPC_DIRECTIVE_RECEIVE => {
+                self.directive(cmd)
+            }
             OPC_DOORBELL_BUFFER_CONFIG if self.cfg.shadow_doorbells => {
                 let (shadow, ei) = (cmd.dptr.prp1, cmd.dptr.prp2);
                 if shadow & 0xfff != 0
@@ -97,43 +107,42 @@ impl Device {
         let cns = cdw10::Identify(cmd.cdw10).cns();
         let mut page = [0u8; 4096];
         match cns {
+            // Identify Namespace: zeroes for an NSID with no active
+            // namespace, the common capabilities for FFFFFFFFh.
             0 => {
-                let Some(d) = self.disks.get((cmd.nsid as usize).wrapping_sub(1)) else {
+                let ns = if cmd.nsid == ALL_NS {
+                    self.common_ns_data()
+                } else if cmd.nsid == 0 || cmd.nsid as usize > self.disks.len() {
                     return fail(SCT_GENERIC, SC_INVALID_NAMESPACE);
+                } else if self.is_attached(cmd.nsid) {
+                    self.ns_data(cmd.nsid)
+                } else {
+                    NsData::zeroed()
                 };
-                let mut ns = NsData::zeroed();
-                let n = d.cfg;
-                ns.nsze = n.blocks;
-                ns.ncap = n.blocks;
-                ns.nuse = n.blocks;
-                ns.nlbaf = 0;
-                ns.noiob = n.noiob;
-                ns.nsfeat = ns.nsfeat.with_optperf((n.noiob != 0) as u8);
-                // Deallocated blocks read as zeroes.
-                ns.dlfeat = ns.dlfeat.with_read_value(1);
-                // Reservations: every type, persist through power loss.
-                ns.nsrescap = crate::spec::ns::Rescap(0x7f);
-                ns.lbaf[0] = LbaFormat(0)
-                    .with_ms(n.md_size as u32)
-                    .with_lbads(n.block_size.trailing_zeros());
-                let i = cmd.nsid as usize - 1;
-                if let Some(&g) = self.cfg.ana_groups.get(i) {
-                    ns.anagrpid = g;
-                }
-                if let Some(&(pit, _)) = self.cfg.ns_pi.get(i) {
-                    ns.dps = ns.dps.with_pit(pit);
-                }
-                ns.nguid[15] = cmd.nsid as u8;
-                ns.eui64 = 0x5350_444b_0000_0000 | cmd.nsid as u64;
                 page.copy_from_slice(ns.as_bytes());
+            }
+            // Identify an allocated namespace (attached or not).
+            0x11 => {
+                if cmd.nsid == 0 || cmd.nsid as usize > self.disks.len() {
+                    return fail(SCT_GENERIC, SC_INVALID_NAMESPACE);
+                }
+                page.copy_from_slice(self.ns_data(cmd.nsid).as_bytes());
+            }
+            0x10 => self.allocated_list(cmd.nsid, &mut page),
+            0x12 => {
+                if !self.is_allocated(cmd.nsid) {
+                    return fail(SCT_GENERIC, SC_INVALID_FIELD);
+                }
+                let from = cdw10::Identify(cmd.cdw10).cntid() as u16;
+                self.ctrlr_list(Some(cmd.nsid), from, &mut page);
+            }
+            0x13 => {
+                let from = cdw10::Identify(cmd.cdw10).cntid() as u16;
+                self.ctrlr_list(None, from, &mut page);
             }
             1 => page.copy_from_slice(self.cdata().as_bytes()),
             3 => {
-                if self
-                    .disks
-                    .get((cmd.nsid as usize).wrapping_sub(1))
-                    .is_none()
-                {
+                if !self.is_attached(cmd.nsid) {
                     return fail(SCT_GENERIC, SC_INVALID_NAMESPACE);
                 }
                 // A UUID (version 4 layout, the namespace ID in its last
@@ -157,7 +166,7 @@ impl Device {
                     return fail(SCT_GENERIC, SC_INVALID_FIELD);
                 }
                 if cns == 5 {
-                    let Some(d) = self.disks.get((cmd.nsid as usize).wrapping_sub(1)) else {
+                    let Some(d) = self.active(cmd.nsid).map(|i| &self.disks[i]) else {
                         return fail(SCT_GENERIC, SC_INVALID_NAMESPACE);
                     };
                     match (csi, d.cfg.zoned) {
@@ -193,15 +202,7 @@ impl Device {
                     }
                 }
             }
-            2 => {
-                let mut i = 0;
-                for nsid in 1..=self.disks.len() as u32 {
-                    if nsid > cmd.nsid && i < 1024 {
-                        page[i * 4..i * 4 + 4].copy_from_slice(&nsid.to_le_bytes());
-                        i += 1;
-                    }
-                }
-            }
+            2 => self.active_list(cmd.nsid, &mut page),
             _ => return fail(SCT_GENERIC, SC_INVALID_FIELD),
         }
         self.to_host_status(cmd, &page)
@@ -213,11 +214,26 @@ impl Device {
         c.ssvid = 0x1d1d;
         copy_str(&mut c.sn, "SPDKRS0001");
         copy_str(&mut c.mn, "spdk-rs in-memory NVMe model");
-        c.fr = *b"1.0     ";
+        c.fr = self.fw.revision();
         c.mdts = self.cfg.mdts;
         c.cntlid = 1;
         c.ver = crate::spec::regs::Vs(self.reg(REG_VS));
-        c.oacs = c.oacs.with_dbcs(self.cfg.shadow_doorbells as u16);
+        c.oacs = c
+            .oacs
+            .with_ssrs(1)
+            .with_fnvms(1)
+            .with_fwds(1)
+            .with_nms(1)
+            .with_dirs(1)
+            .with_dbcs(self.cfg.shadow_doorbells as u16);
+        c.frmw = self.fw.frmw();
+        // Namespace attribute notices (and the changed namespace list).
+        c.oaes = c.oaes.with_ns_attribute_notices(1);
+        // Format and secure erase per namespace; cryptographic erase.
+        c.fna = c.fna.with_crypto_erase_supported(1);
+        let (total, free) = (self.total_capacity() as u128, self.free_capacity() as u128);
+        c.tnvmcap = [total as u64, (total >> 64) as u64];
+        c.unvmcap = [free as u64, (free >> 64) as u64];
         c.acl = 3;
         c.aerl = (AER_LIMIT - 1) as u8;
         c.lpa = c.lpa.with_smarts(0);
@@ -385,9 +401,13 @@ impl Device {
         let len = (numd * 4) as usize;
         let mut page = vec![0u8; len.max(512)];
         match a.lid() {
-            // Error information, SMART / health, firmware slot: nothing to
-            // report beyond zeroes (a healthy, cool device: 300 K).
-            0x01 | 0x03 => {}
+            // Error information: nothing to report; SMART / health: a
+            // healthy, cool device (300 K); the firmware slots.
+            0x01 => {}
+            0x03 => {
+                let p = self.fw.slot_page();
+                page[..512].copy_from_slice(p.as_bytes());
+            }
             0x02 => page[1..3].copy_from_slice(&300u16.to_le_bytes()),
             // Commands Supported and Effects of the command set CSI:
             // the admin commands, then NVM's I/O commands and, for the
@@ -396,7 +416,8 @@ impl Device {
                 let csi = cmd.cdw14 >> 24;
                 page.resize(4096.max(len), 0);
                 let admin: &[u8] = &[
-                    0x00, 0x01, 0x02, 0x04, 0x05, 0x06, 0x08, 0x09, 0x0a, 0x0c, 0x18,
+                    0x00, 0x01, 0x02, 0x04, 0x05, 0x06, 0x08, 0x09, 0x0a, 0x0c, 0x0d, 0x10, 0x11,
+                    0x15, 0x18, 0x19, 0x1a, 0x80, 0x81, 0x82,
                 ];
                 let mut io: Vec<u8> = vec![0x00, 0x01, 0x02, 0x05, 0x08, 0x09, 0x19];
                 match csi {

@@ -16,6 +16,9 @@ pub const REG_CSTS: u32 = 0x1c;
 pub const REG_AQA: u32 = 0x24;
 pub const REG_ASQ: u32 = 0x28;
 pub const REG_ACQ: u32 = 0x30;
+pub const REG_BPINFO: u32 = 0x40;
+pub const REG_BPRSEL: u32 = 0x44;
+pub const REG_BPMBL: u32 = 0x48;
 const FEAT_KEEP_ALIVE_TIMER: usize = 0x0f;
 /// First doorbell (stride 4 bytes: CAP.DSTRD 0).
 pub const DOORBELLS: u32 = 0x1000;
@@ -76,9 +79,25 @@ pub struct Faults {
     pub wrong_phase_next: bool,
 }
 
-/// A namespace's storage.
+/// A namespace's storage. NSIDs 1 to NN each have one; `allocated` and
+/// `attached` say whether the namespace exists and is attached to the
+/// controller (active).
 pub(super) struct Disk {
     pub cfg: super::ModelNs,
+    /// The namespace exists (created, or configured).
+    pub allocated: bool,
+    /// Attached to the controller (controller ID 1): an active namespace.
+    pub attached: bool,
+    /// The LBA formats it offers: (block size, metadata bytes).
+    pub formats: Vec<(u32, u16)>,
+    /// Index of the format in use.
+    pub fmt: usize,
+    /// Namespace multi-path I/O and sharing capabilities, as created.
+    pub nmic: u8,
+    /// The streams directive is enabled for it.
+    pub streams_enabled: bool,
+    /// Streams allocated to it (Allocate Resources).
+    pub streams_allocated: u16,
     pub data: Vec<u8>,
     pub md: Vec<u8>,
     /// Zones of a zoned namespace (empty otherwise).
@@ -134,37 +153,31 @@ pub struct Device {
     pub(super) ana_change_count: u64,
     /// ANA log page reads.
     pub ana_log_reads: u64,
+    /// Firmware slots, download and boot partitions.
+    pub(super) fw: super::fw::Firmware,
+    /// What the model's echo security protocol keeps, by SPSP.
+    pub(super) sec_echo: std::collections::BTreeMap<u16, Vec<u8>>,
+    /// The command specific status successful activating Firmware
+    /// Commits answer with (0: success). The model activates the image
+    /// at the next controller reset whatever it says (conventional and
+    /// NVM subsystem resets are not modeled).
+    pub fw_activation_status: u16,
+    /// NVM capacity the configured namespaces take, bytes.
+    pub(super) initial_capacity: u64,
 }
 
 impl Device {
     pub(super) fn new(cfg: ModelConfig) -> Device {
         let nq = cfg.max_io_queues as usize + 1;
         let words = (DOORBELLS as usize + 8 * nq) / 4;
-        let disks = cfg
+        let mut disks: Vec<Disk> = cfg
             .namespaces
             .iter()
-            .map(|n| Disk {
-                cfg: *n,
-                data: if cfg.rings_only {
-                    Vec::new()
-                } else {
-                    vec![0; (n.blocks * n.block_size as u64) as usize]
-                },
-                md: vec![0; (n.blocks * n.md_size as u64) as usize],
-                zones: n.zoned.map_or(Vec::new(), |z| {
-                    (0..n.blocks / z.zone_size.max(1))
-                        .map(|i| super::zns::Zone {
-                            state: super::zns::ZS_EMPTY,
-                            wp: i * z.zone_size,
-                            zdev: false,
-                        })
-                        .collect()
-                }),
-                zde: n.zoned.map_or(Vec::new(), |z| {
-                    vec![0; (n.blocks / z.zone_size.max(1)) as usize * z.zdes as usize * 64]
-                }),
-            })
+            .map(|n| Disk::new(*n, cfg.rings_only))
             .collect();
+        while (disks.len() as u32) < cfg.max_namespaces {
+            disks.push(Disk::unallocated());
+        }
         let mut d = Device {
             regs: vec![0; words].into_boxed_slice(),
             sqs: vec![None; nq],
@@ -191,11 +204,16 @@ impl Device {
             ana_states: cfg.ana_groups.iter().map(|&g| (g, 1)).collect(),
             ana_change_count: 0,
             ana_log_reads: 0,
+            fw: super::fw::Firmware::new(&cfg),
+            sec_echo: Default::default(),
+            fw_activation_status: 0,
+            initial_capacity: 0,
             cfg,
         };
         // Zoned namespaces need the I/O command sets beyond NVM.
         let iocs = d.iocs();
         let cap = Cap(0)
+            .with_bps((d.cfg.boot_partition_size != 0) as u64)
             .with_mqes(d.cfg.mqes as u64)
             .with_cqr(1)
             .with_to(d.cfg.cap_to as u64)
@@ -205,6 +223,8 @@ impl Device {
         d.set_reg_8(REG_CAP, cap.0);
         d.set_reg(REG_VS, Vs(0).with_mjr(1).with_mnr(4).0);
         d.features[FEAT_KEEP_ALIVE_TIMER] = d.cfg.kato_ms;
+        d.set_reg(REG_BPINFO, d.fw.bpinfo().0);
+        d.initial_capacity = d.disks.iter().map(Disk::bytes).sum();
         d
     }
 
@@ -260,6 +280,10 @@ impl Device {
 
     /// A host register write, after the value is stored.
     pub(super) fn on_reg_write(&mut self, off: u32, old: u32) {
+        if off == REG_BPRSEL {
+            self.boot_partition_read_select();
+            return;
+        }
         if off != REG_CC {
             return;
         }
@@ -339,6 +363,7 @@ impl Device {
         self.dbbuf = None;
         self.ready_countdown = 0;
         self.set_reg(REG_CSTS, 0);
+        self.fw.on_controller_reset();
     }
 
     /// Sets controller fatal status: the device stops working its queues
@@ -579,10 +604,12 @@ impl Device {
         }
     }
 
-    /// The blocks of namespace `nsid` (empty in rings-only mode).
+    /// The blocks of namespace `nsid` (empty in rings-only mode); None
+    /// when it is not allocated.
     pub fn disk(&mut self, nsid: u32) -> Option<&mut [u8]> {
         self.disks
             .get_mut((nsid as usize).wrapping_sub(1))
+            .filter(|d| d.allocated)
             .map(|d| &mut d.data[..])
     }
 
@@ -590,7 +617,35 @@ impl Device {
     pub fn metadata(&mut self, nsid: u32) -> Option<&mut [u8]> {
         self.disks
             .get_mut((nsid as usize).wrapping_sub(1))
+            .filter(|d| d.allocated)
             .map(|d| &mut d.md[..])
+    }
+
+    /// The index of the disk of `nsid` when that namespace is attached
+    /// (active).
+    pub(super) fn active(&self, nsid: u32) -> Option<usize> {
+        let i = (nsid as usize).wrapping_sub(1);
+        self.disks.get(i).filter(|d| d.attached).map(|_| i)
+    }
+
+    /// Whether namespace `nsid` exists and is attached to the controller.
+    pub fn is_attached(&self, nsid: u32) -> bool {
+        self.active(nsid).is_some()
+    }
+
+    /// Whether namespace `nsid` exists (attached or not).
+    pub fn is_allocated(&self, nsid: u32) -> bool {
+        self.disks
+            .get((nsid as usize).wrapping_sub(1))
+            .is_some_and(|d| d.allocated)
+    }
+
+    /// Block size, metadata size and blocks of namespace `nsid`.
+    pub fn ns_geometry(&self, nsid: u32) -> Option<(u32, u16, u64)> {
+        self.disks
+            .get((nsid as usize).wrapping_sub(1))
+            .filter(|d| d.allocated)
+            .map(|d| (d.cfg.block_size, d.cfg.md_size, d.cfg.blocks))
     }
 
     /// Whether I/O queue `qid` exists on the device.

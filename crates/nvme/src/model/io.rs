@@ -20,10 +20,10 @@ impl Device {
             self.held.push(Held { sqid, cmd: *cmd });
             return None;
         }
-        let Some(disk) = self.disks.get((cmd.nsid as usize).wrapping_sub(1)) else {
+        let Some(i) = self.active(cmd.nsid) else {
             return fail(SCT_GENERIC, SC_INVALID_NAMESPACE);
         };
-        let ns = disk.cfg;
+        let ns = self.disks[i].cfg;
         if ns.zoned.is_some() {
             if let Some(out) = self.zoned_io(cmd.nsid as usize - 1, cmd) {
                 return out;

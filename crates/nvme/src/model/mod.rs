@@ -14,14 +14,23 @@
 //! request (unknown CIDs, duplicate completions, a wrong phase, controller
 //! fatal status) to exercise the host's error paths.
 //!
+//! Beyond I/O it manages namespaces (create, delete, attach, detach,
+//! Format NVM: mgmt.rs), keeps firmware slots and boot partitions
+//! (fw.rs), and answers Security Send / Receive with an echo protocol of
+//! its own and the identify and streams directives (sec.rs); its
+//! identify controller data announces all of them (OACS).
+//!
 //! It is reachable from Rust only: no transport type of the C API names it.
 
 mod admin;
 mod device;
 mod dma;
+mod fw;
 mod io;
+mod mgmt;
 mod range;
 mod resv;
+mod sec;
 mod transport;
 mod zns;
 
@@ -30,6 +39,9 @@ use std::rc::Rc;
 use std::sync::Once;
 
 pub use device::Device;
+pub use fw::{FW_IMAGE_MAX, FW_REVISION};
+pub use mgmt::STD_FORMATS;
+pub use sec::{SECP_ECHO, SECP_INFO};
 pub use transport::{ModelCtrlr, ModelQpair};
 pub use zns::{ZS_CLOSED, ZS_EMPTY, ZS_EOPEN, ZS_FULL, ZS_IOPEN, ZS_OFFLINE, ZS_READ_ONLY};
 
@@ -148,6 +160,19 @@ pub struct ModelConfig {
     /// (DPS.PIT, ELBAF.PIF) of its LBA format; none when missing.
     /// Identify data only: I/O does not check or generate PI.
     pub ns_pi: Vec<(u8, u8)>,
+    /// Namespaces the controller can have (NN): NSIDs beyond the
+    /// configured namespaces start unallocated (0: just those).
+    pub max_namespaces: u32,
+    /// Total NVM capacity for namespace management, bytes (at least what
+    /// the configured namespaces take).
+    pub nvm_capacity: u64,
+    /// Firmware slots (1 to 7); slot 1 holds the running firmware.
+    pub fw_slots: u8,
+    /// Firmware slot 1 is read only.
+    pub fw_slot1_ro: bool,
+    /// Size of each of the two boot partitions, 128 KiB units (0: no
+    /// boot partitions; CAP.BPS then is 0).
+    pub boot_partition_size: u16,
 }
 
 impl Default for ModelConfig {
@@ -173,6 +198,11 @@ impl Default for ModelConfig {
             ana_groups: Vec::new(),
             elbas: false,
             ns_pi: Vec::new(),
+            max_namespaces: 0,
+            nvm_capacity: 64 << 20,
+            fw_slots: 3,
+            fw_slot1_ro: true,
+            boot_partition_size: 0,
         }
     }
 }

@@ -159,6 +159,9 @@ impl CtrlrTransport for ModelCtrlr {
         if offset == REG_CSTS {
             d.on_csts_read();
         }
+        if offset == REG_BPINFO {
+            d.on_bpinfo_read();
+        }
         Ok(d.reg(offset))
     }
 
