@@ -2313,6 +2313,13 @@ void spdk_nvme_ctrlr_disconnect_io_qpair(struct spdk_nvme_qpair *qpair);
 int spdk_nvme_ctrlr_reconnect_io_qpair(struct spdk_nvme_qpair *qpair);
 
 /**
+ * Why the controller's admin queue is disconnected (NONE while it
+ * works; LOCAL while the host has taken it down, e.g. during a reset;
+ * UNKNOWN for NULL).
+ */
+enum spdk_nvme_qp_failure_reason spdk_nvme_ctrlr_get_admin_qp_failure_reason(struct spdk_nvme_ctrlr *ctrlr);
+
+/**
  * Why the pair is disconnected (SPDK_NVME_QPAIR_FAILURE_NONE while
  * connected; UNKNOWN for NULL).
  */

@@ -1898,6 +1898,14 @@ fn aborted_commands_carry_dnr_when_asked() {
         spdk_nvme_qpair_set_abort_dnr(ptr::null_mut(), true);
         assert_eq!(spdk_nvme_ctrlr_get_memory_domains(c, ptr::null_mut(), 0), 0);
         assert_eq!(
+            spdk_nvme_ctrlr_get_admin_qp_failure_reason(c),
+            spdk_nvme_qp_failure_reason::SPDK_NVME_QPAIR_FAILURE_NONE
+        );
+        assert_eq!(
+            spdk_nvme_ctrlr_get_admin_qp_failure_reason(ptr::null_mut()),
+            spdk_nvme_qp_failure_reason::SPDK_NVME_QPAIR_FAILURE_UNKNOWN
+        );
+        assert_eq!(
             (*spdk_nvme_ctrlr_get_opts(c)).disable_read_changed_ns_list_log_page as u8,
             0
         );

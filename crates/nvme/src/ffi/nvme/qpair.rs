@@ -461,6 +461,22 @@ pub unsafe extern "C" fn spdk_nvme_ctrlr_reconnect_io_qpair(qpair: *mut spdk_nvm
     }
 }
 
+/// Why the controller's admin queue is disconnected (NONE while it
+/// works; LOCAL while the host has taken it down, e.g. during a reset;
+/// UNKNOWN for NULL).
+#[no_mangle]
+pub unsafe extern "C" fn spdk_nvme_ctrlr_get_admin_qp_failure_reason(
+    ctrlr: *mut spdk_nvme_ctrlr,
+) -> spdk_nvme_qp_failure_reason {
+    let Some(c) = self::ctrlr(ctrlr) else {
+        return spdk_nvme_qp_failure_reason::SPDK_NVME_QPAIR_FAILURE_UNKNOWN;
+    };
+    match c.admin_ptr() {
+        Some(q) => spdk_nvme_qpair_get_failure_reason(q.cast()),
+        None => spdk_nvme_qp_failure_reason::SPDK_NVME_QPAIR_FAILURE_LOCAL,
+    }
+}
+
 /// Why the pair is disconnected (SPDK_NVME_QPAIR_FAILURE_NONE while
 /// connected; UNKNOWN for NULL).
 #[no_mangle]
