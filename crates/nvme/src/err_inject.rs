@@ -93,12 +93,15 @@ impl Qpair {
         }
     }
 
-    /// Completes the held requests whose delay passed (`all`: every one,
-    /// as the pair goes away); returns how many.
+    /// Completes the held requests whose delay passed with their injected
+    /// status; with `abort` (the pair's queue goes away), every one with
+    /// that generic status instead, as the pair's other commands. Returns
+    /// how many.
     ///
     /// # Safety
     /// As [`Qpair::process_completions`].
-    pub(crate) unsafe fn complete_held(q: *mut Qpair, all: bool) -> i32 {
+    pub(crate) unsafe fn complete_held(q: *mut Qpair, abort: Option<u16>) -> i32 {
+        let all = abort.is_some();
         let now = spdk_env::ticks();
         let mut n = 0;
         let mut i = 0;
@@ -113,10 +116,13 @@ impl Qpair {
                 held.swap_remove(i);
                 h
             };
-            let cpl = Cpl {
-                sqid: (*q).c.id,
-                status: h.status,
-                ..Default::default()
+            let cpl = match abort {
+                Some(sc) => crate::qpair::error_cpl((*q).c.id, 0, sc, (*q).c.abort_dnr),
+                None => Cpl {
+                    sqid: (*q).c.id,
+                    status: h.status,
+                    ..Default::default()
+                },
             };
             Self::complete(q, h.req, &cpl);
             n += 1;

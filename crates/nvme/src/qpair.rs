@@ -559,7 +559,7 @@ impl Qpair {
             n += Self::complete_failed(q);
         }
         if !(*q).c.err_reqs.is_empty() {
-            n += Self::complete_held(q, false);
+            n += Self::complete_held(q, None);
         }
         (*q).t.flush();
         if (*q).c.timeout_ticks != 0 {
@@ -678,7 +678,7 @@ impl Qpair {
         }
         Self::complete_failed(q);
         if !(*q).c.err_reqs.is_empty() {
-            Self::complete_held(q, true);
+            Self::complete_held(q, Some(sc));
         }
         loop {
             let r = (*q).c.queued.pop_front();

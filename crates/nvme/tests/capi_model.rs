@@ -2120,6 +2120,7 @@ fn command_error_injection() {
         assert_eq!(d.n, 6, "held for a minute");
         assert_eq!(spdk_nvme_ctrlr_free_io_qpair(q), 0);
         assert_eq!(d.n, 7);
+        assert_eq!(sc(&d.last()), (0, 0x08), "aborted with the queue");
         // Admin queue (NULL pair): Get Features fails without reaching it.
         assert_eq!(
             spdk_nvme_qpair_add_cmd_error_injection(c, ptr::null_mut(), 0x0a, true, 0, 1, 0, 0x02),
