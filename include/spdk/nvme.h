@@ -1325,8 +1325,8 @@ int spdk_nvme_ctrlr_cmd_directive_send(struct spdk_nvme_ctrlr *ctrlr,
  * contiguous for the whole size; poll with
  * spdk_nvme_ctrlr_read_boot_partition_poll(). 0; -ENOTSUP when the
  * controller has no boot partitions; -EALREADY while a read runs;
- * -EFAULT for a buffer the controller cannot reach; -EINVAL for NULL or
- * values beyond their register fields (size 1 to 1023 units, offset
+ * -EFAULT for a NULL buffer or one the controller cannot reach; -EINVAL
+ * for a NULL controller or values beyond their register fields (size 1 to 1023 units, offset
  * below 2^20 units, partition 0 or 1); -EIO when a register cannot be
  * accessed.
  */

@@ -432,16 +432,20 @@ pub unsafe fn rw(
         return -libc::EINVAL;
     };
     let separate_md = !extended && has_md(&payload) && ns.md_size != 0;
+    let md_size = if separate_md {
+        match a.lba_count.checked_mul(ns.md_size) {
+            Some(m) => m,
+            None => return -libc::EINVAL,
+        }
+    } else {
+        0
+    };
     let Some(r) = (*q).alloc_request() else {
         return -libc::ENOMEM;
     };
     r.payload = payload;
     r.payload_size = size;
-    r.md_size = if separate_md {
-        a.lba_count * ns.md_size
-    } else {
-        0
-    };
+    r.md_size = md_size;
     if !separate_md {
         r.payload = sub_payload_without_md(&r.payload);
     }

@@ -2150,3 +2150,33 @@ fn command_error_injection() {
         spdk_nvme_detach(c);
     }
 }
+
+#[test]
+fn unsupported_security_and_interrupt_options_are_refused() {
+    let model = Model::new(ModelConfig::default());
+    unsafe {
+        let mut o: spdk_nvme_ctrlr_opts = std::mem::zeroed();
+        spdk_nvme_ctrlr_get_default_ctrlr_opts(&mut o, std::mem::size_of::<spdk_nvme_ctrlr_opts>());
+        let mut key = o;
+        key.dhchap_key = ptr::dangling_mut();
+        assert_eq!(
+            probe::attach_model(&model, Some(key)).err(),
+            Some(-libc::ENOTSUP)
+        );
+        let mut psk = o;
+        psk.tls_psk = ptr::dangling_mut();
+        assert_eq!(
+            probe::attach_model(&model, Some(psk)).err(),
+            Some(-libc::ENOTSUP)
+        );
+        let mut intr = o;
+        intr.enable_interrupts = true;
+        assert_eq!(
+            probe::attach_model(&model, Some(intr)).err(),
+            Some(-libc::ENOTSUP)
+        );
+        // The defaults attach.
+        let c = attach_opts(&model, Some(o));
+        spdk_nvme_detach(c);
+    }
+}

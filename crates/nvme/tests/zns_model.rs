@@ -500,6 +500,12 @@ fn append_limits_are_einval() {
             spdk_nvme_zns_report_zones(ns, q, b.vp(), 0, 0, ZRA_ALL, false, Some(cb), n),
             -libc::EINVAL
         );
+        // A filter beyond its 8-bit field is refused, not truncated.
+        for bad in [0x101, -1] {
+            let rc =
+                spdk_nvme_zns_report_zones(ns, q, b.vp(), 4096, 0, ZraArg(bad), false, Some(cb), n);
+            assert_eq!(rc, -libc::EINVAL);
+        }
         assert_eq!(
             spdk_nvme_zns_set_zone_desc_ext(ns, q, 0, b.vp(), 0, Some(cb), n),
             -libc::EINVAL

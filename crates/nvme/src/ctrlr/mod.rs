@@ -141,6 +141,18 @@ impl Ctrlr {
         trid: spdk_nvme_transport_id,
         opts: spdk_nvme_ctrlr_opts,
     ) -> Result<Box<Ctrlr>, i32> {
+        // What the driver cannot do is refused, not skipped: a key asks
+        // for TLS or authentication, which a connection without them
+        // would silently lack.
+        if !opts.tls_psk.is_null() || !opts.dhchap_key.is_null() || !opts.dhchap_ctrlr_key.is_null()
+        {
+            spdk_log::errlog!("TLS and DH-HMAC-CHAP authentication are not supported");
+            return Err(-libc::ENOTSUP);
+        }
+        if opts.enable_interrupts {
+            spdk_log::errlog!("interrupt mode is not supported: the driver polls");
+            return Err(-libc::ENOTSUP);
+        }
         Ok(Box::new(Ctrlr {
             t,
             adminq: None,

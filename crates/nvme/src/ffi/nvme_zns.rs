@@ -415,6 +415,10 @@ unsafe fn recv(
     if payload_size < 4 {
         return -libc::EINVAL;
     }
+    // A filter that does not fit its 8-bit field is refused, not cut.
+    let Ok(filter) = u8::try_from(report_opts.0) else {
+        return -libc::EINVAL;
+    };
     let out = core::slice::from_raw_parts_mut(payload as *mut u8, payload_size as usize);
     ns_cmd::zone_mgmt_recv(
         n,
@@ -422,7 +426,7 @@ unsafe fn recv(
         out,
         slba,
         action,
-        report_opts.0 as u8,
+        filter,
         partial_report,
         cb_fn,
         cb_arg,

@@ -149,8 +149,15 @@ pub unsafe extern "C" fn spdk_nvme_poll_group_create(
     ctx: *mut c_void,
     table: *mut spdk_nvme_accel_fn_table,
 ) -> *mut spdk_nvme_poll_group {
-    if let Some(t) = table.as_ref() {
-        if t.table_size != 0 && !accel_table_valid(t) {
+    if !table.is_null() {
+        // Only the caller's `table_size` bytes are read (an older or
+        // smaller table): the rest stays zero.
+        let size = ptr::read_unaligned(ptr::addr_of!((*table).table_size));
+        let mut t: spdk_nvme_accel_fn_table = core::mem::zeroed();
+        let n = size.min(size_of::<spdk_nvme_accel_fn_table>());
+        ptr::copy_nonoverlapping(table.cast::<u8>(), ptr::addr_of_mut!(t).cast::<u8>(), n);
+        t.table_size = size;
+        if size != 0 && !accel_table_valid(&t) {
             return ptr::null_mut();
         }
     }

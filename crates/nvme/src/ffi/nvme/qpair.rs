@@ -176,7 +176,10 @@ pub unsafe extern "C" fn spdk_nvme_ctrlr_cmd_io_raw_with_md(
         if ns.md_size == 0 || ns.sector_size == 0 {
             return -libc::EINVAL;
         }
-        md_len = len / ns.sector_size * ns.md_size;
+        let Some(m) = (len / ns.sector_size).checked_mul(ns.md_size) else {
+            return -libc::EINVAL;
+        };
+        md_len = m;
     }
     ns_cmd::raw(
         q,
@@ -225,7 +228,10 @@ pub unsafe extern "C" fn spdk_nvme_ctrlr_cmd_iov_raw_with_md(
         if ns.md_size == 0 || ns.sector_size == 0 {
             return -libc::EINVAL;
         }
-        md_len = len / ns.sector_size * ns.md_size;
+        let Some(m) = (len / ns.sector_size).checked_mul(ns.md_size) else {
+            return -libc::EINVAL;
+        };
+        md_len = m;
     }
     let payload = ns_cmd::sgl_payload(reset_sgl_fn, next_sge_fn, cb_arg, md_buf);
     ns_cmd::raw_payload(q, &cmd, payload, len, md_len, cb_fn, cb_arg)
