@@ -477,13 +477,19 @@ impl Qpair {
                 }
                 false
             }
-            Err(Err(_)) => {
-                // The payload cannot be described to the controller: fail
-                // it as SPDK does (invalid field, do not retry).
-                self.c.stats.submitted += 1;
+            Err(Err(e)) => {
                 self.c.trackers[cid as usize] = ptr::null_mut();
                 self.unpop_cid(cid);
-                (*r).cpl = error_cpl(self.c.id, cid, SC_INVALID_FIELD, true);
+                (*r).cpl = if e == -libc::ENXIO {
+                    // The connection is gone: aborted, as the commands it
+                    // held, and retryable once the pair is reconnected.
+                    error_cpl(self.c.id, cid, SC_ABORTED_SQ_DELETION, self.c.abort_dnr)
+                } else {
+                    // The payload cannot be described to the controller:
+                    // fail it as SPDK does (invalid field, do not retry).
+                    self.c.stats.submitted += 1;
+                    error_cpl(self.c.id, cid, SC_INVALID_FIELD, true)
+                };
                 self.c.failed.push_back(r);
                 true
             }
@@ -510,6 +516,10 @@ impl Qpair {
         let mut n: i32 = 0;
         if !(*q).c.failed.is_empty() {
             n += Self::complete_failed(q);
+            if (*q).c.state != QpairState::Connected {
+                // A callback disconnected the pair: nothing left to reap.
+                return Self::end_poll(q, n);
+            }
         }
         let core = &(*q).c;
         let cap = core.cpls.len() as u32;
@@ -529,10 +539,12 @@ impl Qpair {
                 (*q).c.id,
                 e
             );
-            (*q).c.in_completion = false;
             (*q).c.state = QpairState::Disconnected;
             (*q).c.failure_reason = FailureReason::Unknown;
+            // Still "in completion": a callback freeing the pair is
+            // deferred until the aborts are done.
             Self::abort_all(q, SC_ABORTED_SQ_DELETION, false);
+            Self::end_poll(q, 0);
             return e;
         }
         let st = &mut (*q).c.stats;
@@ -565,6 +577,12 @@ impl Qpair {
         if (*q).c.timeout_ticks != 0 {
             Self::check_timeouts(q);
         }
+        Self::end_poll(q, n)
+    }
+
+    /// Ends a poll: frees the pair if a callback asked for it meanwhile
+    /// (`q` is then gone). Returns `n`.
+    unsafe fn end_poll(q: *mut Qpair, n: i32) -> i32 {
         (*q).c.in_completion = false;
         if (*q).c.free_pending {
             crate::ctrlr::free_io_qpair_deferred(q);

@@ -237,3 +237,56 @@ fn failure_reason_of_a_failed_connection() {
         assert_eq!(spdk_nvme_detach(c), 0);
     }
 }
+
+/// The first failed completion frees its pair (`arg` holds the pair).
+unsafe extern "C" fn free_on_error(arg: *mut c_void, cpl: *const Cpl) {
+    let q = arg as *mut *mut spdk_nvme_qpair;
+    if (*cpl).is_error() && !(*q).is_null() {
+        assert_eq!(spdk_nvme_ctrlr_free_io_qpair(*q), 0);
+        *q = ptr::null_mut();
+    }
+}
+
+#[test]
+fn a_pair_freed_by_a_callback_while_its_connection_fails() {
+    spdk_nvme::model::ensure_env();
+    let t = FakeTarget::start(Config {
+        bad: Some(Bad::EarlyClose),
+        ..Config::default()
+    });
+    unsafe {
+        let c = spdk_nvme_connect(&trid(&t.port()), ptr::null(), 0);
+        assert!(!c.is_null());
+        let ns = spdk_nvme_ctrlr_get_ns(c, 1);
+        let mut q = spdk_nvme_ctrlr_alloc_io_qpair(c, ptr::null(), 0);
+        assert!(!q.is_null());
+        let mut b = vec![0u8; 4096];
+        let arg = (&mut q as *mut *mut spdk_nvme_qpair).cast::<c_void>();
+        for i in 0..4 {
+            let rc = spdk_nvme_ns_cmd_read(
+                ns,
+                q,
+                b.as_mut_ptr().cast(),
+                i * 8,
+                8,
+                Some(free_on_error),
+                arg,
+                0,
+            );
+            assert_eq!(rc, 0);
+        }
+        // The failure aborts the reads; the first abort frees the pair
+        // from its callback: freed after the aborts, not during them.
+        let end = Instant::now() + Duration::from_secs(10);
+        let pair = q;
+        while !ptr::read_volatile(&q).is_null() {
+            let rc = spdk_nvme_qpair_process_completions(pair, 0);
+            if rc < 0 {
+                break;
+            }
+            assert!(Instant::now() < end, "the pair did not fail");
+        }
+        assert!(ptr::read_volatile(&q).is_null(), "freed by the callback");
+        assert_eq!(spdk_nvme_detach(c), 0);
+    }
+}
