@@ -67,16 +67,13 @@ impl Cursor {
                     self.at = buf.add(req.payload_offset as usize);
                     self.seg_left = req.payload_size;
                 }
-                Payload::Sgl { reset, cb_arg, .. } => {
-                    let Some(reset) = reset else {
-                        return Err(BadPayload);
-                    };
-                    reset(cb_arg, req.payload_offset);
-                }
+                // Positioned below, segment by segment.
+                Payload::Sgl { .. } => {}
             }
         }
         if self.seg_left == 0 {
             let Payload::Sgl {
+                reset: Some(reset),
                 next: Some(next),
                 cb_arg,
                 ..
@@ -84,6 +81,11 @@ impl Cursor {
             else {
                 return Err(BadPayload);
             };
+            // The children of a split I/O share the caller's scatter list
+            // (one position for all), and their data moves over several
+            // polls, interleaved: put the list where this one stands
+            // before each of its segments.
+            reset(cb_arg, req.payload_offset + self.pos);
             let mut addr: *mut std::ffi::c_void = ptr::null_mut();
             let mut len: u32 = 0;
             if next(cb_arg, &mut addr, &mut len) != 0 || addr.is_null() || len == 0 {
@@ -190,6 +192,40 @@ mod tests {
         let mut out = [0u8; 9];
         unsafe { c.read_into(&req, &mut out).unwrap() };
         assert_eq!(out, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    }
+
+    /// Two children of a split I/O share one scatter list; their data
+    /// moves interleaved, segment by segment.
+    #[test]
+    fn siblings_sharing_a_scatter_list_interleave() {
+        let mut segs: Vec<[u8; 4]> = vec![[0; 4]; 4];
+        let mut sg = Sg {
+            segs: segs.iter_mut().map(|s| (s.as_mut_ptr(), 4)).collect(),
+            idx: 0,
+            skip: 0,
+        };
+        let arg: *mut c_void = (&mut sg as *mut Sg).cast();
+        let child = |offset: u32| {
+            let mut r = Request::empty();
+            r.payload = Payload::Sgl {
+                reset: Some(reset),
+                next: Some(next),
+                cb_arg: arg,
+                md: ptr::null_mut(),
+            };
+            r.payload_offset = offset;
+            r.payload_size = 8;
+            r
+        };
+        let (first, second) = (child(0), child(8));
+        let (mut c1, mut c2) = (Cursor::new(), Cursor::new());
+        unsafe {
+            c1.write_from(&first, &[1; 4]).unwrap();
+            c2.write_from(&second, &[3; 4]).unwrap();
+            c1.write_from(&first, &[2; 4]).unwrap();
+            c2.write_from(&second, &[4; 4]).unwrap();
+        }
+        assert_eq!(segs, vec![[1; 4], [2; 4], [3; 4], [4; 4]]);
     }
 
     #[test]
