@@ -171,11 +171,15 @@ keys = {'job', 'core_mask', 'workload', 'status', 'queue_depth', 'io_size', 'run
         'mibps', 'io_failed', 'io_timeout', 'avg_latency_us', 'min_latency_us', 'max_latency_us'}
 for j in jobs:
     check(set(j) == keys and j['status'] == 'finished' and j['iops'] > 0 and j['workload'] == 'randread', j)
+    # Latencies come from the bdev histogram: real, ordered figures.
+    check(0 < j['min_latency_us'] <= j['avg_latency_us'] <= j['max_latency_us'], j)
 r = c.call('perform_tests', {'workload_type': 'randrw', 'rw_percentage': 70, 'queue_depth': 4,
                               'io_size': '8k', 'time_in_sec': 1})
+check(len(r['results']) == 2, r)
 for j in r['results']:
     check(j['workload'] == 'randrw' and j['percentage'] == 70 and j['queue_depth'] == 4 and j['io_size'] == 8192, j)
 r = c.call('perform_tests', {'workload_type': 'verify'})
+check(len(r['results']) == 2, r)
 for j in r['results']:
     check(j['verify_range']['start'] == 0 and j['status'] == 'finished', j)
 for p, code, msg in [({'workload_type': 'bogus'}, -32700, 'Invalid parameters provided'),

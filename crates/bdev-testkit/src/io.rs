@@ -210,20 +210,30 @@ pub fn io_allocations(
     read: bool,
     write: bool,
 ) -> usize {
-    let nul = ptr::null_mut();
-    spdk_util::alloc_count::count_allocations(|| {
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let nul = (&done as *const std::sync::atomic::AtomicUsize)
+        .cast_mut()
+        .cast::<c_void>();
+    let allocs = spdk_util::alloc_count::count_allocations(|| {
         for _ in 0..rounds {
             for i in 0..16 {
                 // SAFETY: an open descriptor and a buffer of 8 blocks.
                 unsafe {
                     if read {
                         let rc =
-                            spdk_bdev_read_blocks(o.desc, o.ch, buf, i * 8, 8, Some(free_cb), nul);
+                            spdk_bdev_read_blocks(o.desc, o.ch, buf, i * 8, 8, Some(count_cb), nul);
                         assert_eq!(rc, 0);
                     }
                     if write {
-                        let rc =
-                            spdk_bdev_write_blocks(o.desc, o.ch, buf, i * 8, 8, Some(free_cb), nul);
+                        let rc = spdk_bdev_write_blocks(
+                            o.desc,
+                            o.ch,
+                            buf,
+                            i * 8,
+                            8,
+                            Some(count_cb),
+                            nul,
+                        );
                         assert_eq!(rc, 0);
                     }
                 }
@@ -231,7 +241,21 @@ pub fn io_allocations(
             env.poll();
             env.poll();
         }
-    })
+    });
+    // Every I/O completed, successfully (slow modules finish later).
+    let want = rounds * 16 * (read as usize + write as usize);
+    env.poll_until(|| done.load(std::sync::atomic::Ordering::Relaxed) >= want);
+    assert_eq!(done.load(std::sync::atomic::Ordering::Relaxed), want);
+    allocs
+}
+
+/// Completion of [`io_allocations`]' I/Os: counts successes in the
+/// AtomicUsize `arg` (a failure panics).
+unsafe extern "C" fn count_cb(io: *mut spdk_bdev_io, ok: bool, arg: *mut c_void) {
+    spdk_bdev_free_io(io);
+    assert!(ok, "I/O failed");
+    (*arg.cast::<std::sync::atomic::AtomicUsize>())
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// A write of block 0 from `buf` is held by the bdev (still pending

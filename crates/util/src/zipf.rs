@@ -113,6 +113,10 @@ mod tests {
         let mut again = Zipf::new(1000, 1.2, 7).unwrap();
         let mut first = Zipf::new(1000, 1.2, 7).unwrap();
         assert_eq!(again.generate(), first.generate(), "same seed, same values");
+        let mut other = Zipf::new(1000, 1.2, 8).unwrap();
+        let a: Vec<u64> = (0..32).map(|_| again.generate()).collect();
+        let b: Vec<u64> = (0..32).map(|_| other.generate()).collect();
+        assert_ne!(a, b, "the seed is used");
         assert!(Zipf::new(0, 1.2, 1).is_none());
         assert!(Zipf::new(10, 1.0, 1).is_none());
         assert!(Zipf::new(10, f64::NAN, 1).is_none());
